@@ -1,0 +1,398 @@
+//! Safety checking: [`check`], [`check_all`] and the [`Checker`] builder that configures them.
+//!
+//! `check` sweeps breadth-first and returns the first problem (broken invariant, broken edge
+//! invariant, deadlock) with its shortest trace; `check_all` sweeps everything and returns one
+//! shortest witness per distinct problem.
+//!
+//! ```
+//! use musil::{Checker, DistinctBy, Model};
+//! let m = Model::new(0u32)
+//!     .action("inc", |n| *n < 5, |n| n + 1)
+//!     .invariant("small", |n| *n < 3)
+//!     .terminal(|n| *n == 5);
+//! let r = Checker::new(&m).max_states(100).check();
+//! assert_eq!(r.invariant.as_deref(), Some("small"));
+//! assert_eq!(r.trace.len(), 4);
+//! let all = Checker::new(&m).check_all(DistinctBy::Invariant);
+//! assert_eq!(all.len(), 1);
+//! ```
+
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use crate::engine::{self, End, Identity, Options, Policy, StateId, Store, Sweep};
+use crate::fault::{self, Site};
+use crate::model::Verdict;
+use crate::result::{CheckResult, Kind, Step};
+use crate::system::{ActionId, TransitionSystem};
+
+/// The default cap on distinct states, as in the original.
+pub const DEFAULT_MAX_STATES: usize = 1_000_000;
+
+/// How [`check_all`] tells violations apart.
+pub enum DistinctBy {
+    /// One entry per broken invariant name (the default).
+    Invariant,
+    /// One entry per (invariant, reason); a `""` reason and a plain `false` are different.
+    Reason,
+    /// One entry per class the function returns for (invariant name, raw reason).
+    Custom(Box<dyn Fn(&str, Option<&str>) -> String + Send + Sync>),
+}
+
+impl DistinctBy {
+    /// Bucket by a caller's function of (invariant name, raw reason).
+    pub fn custom(f: impl Fn(&str, Option<&str>) -> String + Send + Sync + 'static) -> Self {
+        DistinctBy::Custom(Box::new(f))
+    }
+
+    fn bucket(&self, name: &str, reason: Option<&str>) -> (String, Option<Option<String>>) {
+        match self {
+            DistinctBy::Invariant => (name.to_owned(), None),
+            DistinctBy::Reason => (name.to_owned(), Some(reason.map(str::to_owned))),
+            DistinctBy::Custom(f) => (f(name, reason), None),
+        }
+    }
+}
+
+impl std::fmt::Debug for DistinctBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DistinctBy::Invariant => write!(f, "Invariant"),
+            DistinctBy::Reason => write!(f, "Reason"),
+            DistinctBy::Custom(_) => write!(f, "Custom(..)"),
+        }
+    }
+}
+
+/// Configures and runs the analyses over one transition system.
+///
+/// `Checker::new(&model)` then options (`max_states`, `canonicalize`, `key`), then a run
+/// (`check`, `check_all`, `explore`, ...).
+#[must_use = "a Checker does nothing until you call check(), check_all() or explore()"]
+pub struct Checker<'a, T: TransitionSystem> {
+    pub(crate) sys: &'a T,
+    pub(crate) options: Options<T::State>,
+}
+
+impl<T: TransitionSystem> std::fmt::Debug for Checker<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checker")
+            .field("max_states", &self.options.max_states)
+            .field("canonicalize", &self.options.canonicalize.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T: TransitionSystem> Checker<'a, T> {
+    /// A checker with the defaults: a cap of [`DEFAULT_MAX_STATES`], no symmetry reduction,
+    /// states identified by value.
+    pub fn new(sys: &'a T) -> Self {
+        Checker {
+            sys,
+            options: Options {
+                max_states: DEFAULT_MAX_STATES,
+                canonicalize: None,
+                identity: Identity::by_value(),
+            },
+        }
+    }
+
+    /// Stop once this many distinct states are known; the result is then marked truncated.
+    /// The cap is tested only when a new state is recorded, never while seeding, so a cap
+    /// below 2 acts like 2 on a model with one initial state.
+    pub fn max_states(mut self, max_states: usize) -> Self {
+        self.options.max_states = max_states;
+        self
+    }
+
+    /// Symmetry reduction: map every state (initial ones too) to a representative; only
+    /// representatives are stored, expanded and shown. Sound only for a real symmetry of the
+    /// model: check it on small instances with [`symmetry_reduction_sound`](crate::symmetry_reduction_sound).
+    pub fn canonicalize(
+        mut self,
+        canonicalize: impl Fn(&T::State) -> T::State + Send + Sync + 'static,
+    ) -> Self {
+        self.options.canonicalize = Some(Arc::new(canonicalize));
+        self
+    }
+
+    /// Identify states by `key(state)` for the visited set only (traces keep the full states).
+    /// The key must be injective on reachable states: two states with one key count as one,
+    /// and everything only the second reaches is never explored.
+    pub fn key<K: std::hash::Hash + Eq>(
+        mut self,
+        key: impl Fn(&T::State) -> K + Send + Sync + 'static,
+    ) -> Self {
+        self.options.identity = Identity::by_key(key);
+        self
+    }
+
+    /// Breadth-first safety check: the first broken invariant, broken edge invariant or
+    /// deadlock, with its shortest trace; else OK.
+    pub fn check(&self) -> CheckResult<T::State> {
+        let mut policy = FirstProblem::new(self.sys);
+        let sweep = engine::sweep(self.sys, &self.options, &mut policy);
+        let n = sweep.store.len();
+        match sweep.end {
+            End::Exhausted => CheckResult::pass(n, false),
+            End::Truncated => CheckResult::pass(n, true),
+            End::Stopped => policy.result.expect("the check policy stops only with a result"),
+            End::Fault { at, ref fault } => panic_result(self.sys, &sweep, at, fault.clone()),
+        }
+    }
+
+    /// Sweep everything and return the shortest witness of each distinct problem, ordered by
+    /// trace length (ties in discovery order). Violating states are expanded too. Empty iff
+    /// the model is correct (up to the cap: a capped sweep marks every entry truncated).
+    pub fn check_all(&self, distinct_by: DistinctBy) -> Vec<CheckResult<T::State>> {
+        let mut policy = EveryProblem::new(self.sys, &distinct_by);
+        let sweep = engine::sweep(self.sys, &self.options, &mut policy);
+        let truncated = matches!(sweep.end, End::Truncated);
+        let mut found: Vec<CheckResult<T::State>> = policy.found.into_values().collect();
+        if let End::Fault { at, ref fault } = sweep.end {
+            found.push(panic_result(self.sys, &sweep, at, fault.clone()));
+        }
+        found.sort_by_key(|r| r.trace.len());
+        if truncated {
+            for r in &mut found {
+                r.truncated = true;
+            }
+        }
+        found
+    }
+}
+
+/// [`Checker::check`] with the defaults.
+pub fn check<T: TransitionSystem>(sys: &T) -> CheckResult<T::State> {
+    Checker::new(sys).check()
+}
+
+/// [`Checker::check_all`] with the defaults.
+pub fn check_all<T: TransitionSystem>(sys: &T, distinct_by: DistinctBy) -> Vec<CheckResult<T::State>> {
+    Checker::new(sys).check_all(distinct_by)
+}
+
+/// The trace from a root to `id`, states cloned.
+pub(crate) fn trace_to<T: TransitionSystem>(
+    sys: &T,
+    store: &Store<T::State>,
+    id: StateId,
+) -> Vec<Step<T::State>> {
+    let (root, steps) = store.path(id);
+    let mut names: Vec<Option<String>> = Vec::new();
+    let mut trace = Vec::with_capacity(steps.len() + 1);
+    trace.push(Step::new("<init>", store.get(root).clone()));
+    for (a, s) in steps {
+        let i = a.index();
+        if names.len() <= i {
+            names.resize(i + 1, None);
+        }
+        let name = names[i].get_or_insert_with(|| sys.action_name(a)).clone();
+        trace.push(Step::new(name, store.get(s).clone()));
+    }
+    trace
+}
+
+pub(crate) fn panic_result<T: TransitionSystem>(
+    sys: &T,
+    sweep: &Sweep<T::State>,
+    at: Option<StateId>,
+    fault: fault::Fault,
+) -> CheckResult<T::State> {
+    let trace = at.map(|id| trace_to(sys, &sweep.store, id)).unwrap_or_default();
+    let mut r = CheckResult::fail(Kind::Panic, sweep.store.len(), trace);
+    r.invariant = fault.name.clone();
+    r.reason = Some(fault.message.clone());
+    r.fault = Some(fault);
+    r
+}
+
+#[inline]
+pub(crate) fn invariant_verdict<T: TransitionSystem>(sys: &T, index: usize, state: &T::State) -> Verdict {
+    fault::enter(Site::Invariant(index));
+    sys.check_invariant(index, state)
+}
+
+#[inline]
+pub(crate) fn edge_verdict<T: TransitionSystem>(
+    sys: &T,
+    index: usize,
+    before: &T::State,
+    action: ActionId,
+    after: &T::State,
+) -> Verdict {
+    fault::enter(Site::EdgeInvariant(index));
+    sys.check_edge_invariant(index, before, action, after)
+}
+
+#[inline]
+pub(crate) fn terminal<T: TransitionSystem>(sys: &T, state: &T::State) -> bool {
+    fault::enter(Site::Terminal);
+    sys.is_terminal(state)
+}
+
+/// `check`: stop at the first problem.
+struct FirstProblem<'a, T: TransitionSystem> {
+    sys: &'a T,
+    invariants: usize,
+    edge_invariants: usize,
+    result: Option<CheckResult<T::State>>,
+}
+
+impl<'a, T: TransitionSystem> FirstProblem<'a, T> {
+    fn new(sys: &'a T) -> Self {
+        FirstProblem {
+            sys,
+            invariants: sys.invariant_count(),
+            edge_invariants: sys.edge_invariant_count(),
+            result: None,
+        }
+    }
+}
+
+impl<T: TransitionSystem> Policy<T::State> for FirstProblem<'_, T> {
+    fn visit(&mut self, store: &Store<T::State>, id: StateId, state: &T::State) -> ControlFlow<()> {
+        for i in 0..self.invariants {
+            if let Verdict::Violated(reason) = invariant_verdict(self.sys, i, state) {
+                let mut r = CheckResult::fail(Kind::Invariant, store.len(), trace_to(self.sys, store, id));
+                r.invariant = Some(self.sys.invariant_name(i));
+                r.reason = reason.filter(|r| !r.is_empty());
+                self.result = Some(r);
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn buffered(&self) -> bool {
+        self.edge_invariants > 0
+    }
+
+    fn check_edge(
+        &mut self,
+        store: &Store<T::State>,
+        from: StateId,
+        state: &T::State,
+        action: ActionId,
+        next: &T::State,
+    ) -> ControlFlow<()> {
+        for i in 0..self.edge_invariants {
+            if let Verdict::Violated(reason) = edge_verdict(self.sys, i, state, action, next) {
+                let mut trace = trace_to(self.sys, store, from);
+                trace.push(Step::new(self.sys.action_name(action), next.clone()));
+                let mut r = CheckResult::fail(Kind::EdgeInvariant, store.len(), trace);
+                r.invariant = Some(self.sys.edge_invariant_name(i));
+                r.reason = reason.filter(|r| !r.is_empty());
+                self.result = Some(r);
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn expanded(
+        &mut self,
+        store: &Store<T::State>,
+        id: StateId,
+        state: &T::State,
+        enabled: usize,
+    ) -> ControlFlow<()> {
+        if enabled == 0 && !terminal(self.sys, state) {
+            self.result = Some(CheckResult::fail(Kind::Deadlock, store.len(), trace_to(self.sys, store, id)));
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Bucket {
+    State((String, Option<Option<String>>)),
+    Edge((String, Option<Option<String>>)),
+    Deadlock,
+}
+
+/// `check_all`: record the first witness of every distinct problem.
+struct EveryProblem<'a, T: TransitionSystem> {
+    sys: &'a T,
+    distinct_by: &'a DistinctBy,
+    invariants: usize,
+    edge_invariants: usize,
+    found: IndexMap<Bucket, CheckResult<T::State>>,
+}
+
+impl<'a, T: TransitionSystem> EveryProblem<'a, T> {
+    fn new(sys: &'a T, distinct_by: &'a DistinctBy) -> Self {
+        EveryProblem {
+            sys,
+            distinct_by,
+            invariants: sys.invariant_count(),
+            edge_invariants: sys.edge_invariant_count(),
+            found: IndexMap::new(),
+        }
+    }
+}
+
+impl<T: TransitionSystem> Policy<T::State> for EveryProblem<'_, T> {
+    fn visit(&mut self, store: &Store<T::State>, id: StateId, state: &T::State) -> ControlFlow<()> {
+        for i in 0..self.invariants {
+            if let Verdict::Violated(reason) = invariant_verdict(self.sys, i, state) {
+                let name = self.sys.invariant_name(i);
+                let key = Bucket::State(self.distinct_by.bucket(&name, reason.as_deref()));
+                if !self.found.contains_key(&key) {
+                    let mut r =
+                        CheckResult::fail(Kind::Invariant, store.len(), trace_to(self.sys, store, id));
+                    r.invariant = Some(name);
+                    r.reason = reason.filter(|r| !r.is_empty());
+                    self.found.insert(key, r);
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn buffered(&self) -> bool {
+        self.edge_invariants > 0
+    }
+
+    fn check_edge(
+        &mut self,
+        store: &Store<T::State>,
+        from: StateId,
+        state: &T::State,
+        action: ActionId,
+        next: &T::State,
+    ) -> ControlFlow<()> {
+        for i in 0..self.edge_invariants {
+            if let Verdict::Violated(reason) = edge_verdict(self.sys, i, state, action, next) {
+                let name = self.sys.edge_invariant_name(i);
+                let key = Bucket::Edge(self.distinct_by.bucket(&name, reason.as_deref()));
+                if !self.found.contains_key(&key) {
+                    let mut trace = trace_to(self.sys, store, from);
+                    trace.push(Step::new(self.sys.action_name(action), next.clone()));
+                    let mut r = CheckResult::fail(Kind::EdgeInvariant, store.len(), trace);
+                    r.invariant = Some(name);
+                    r.reason = reason.filter(|r| !r.is_empty());
+                    self.found.insert(key, r);
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn expanded(
+        &mut self,
+        store: &Store<T::State>,
+        id: StateId,
+        state: &T::State,
+        enabled: usize,
+    ) -> ControlFlow<()> {
+        if enabled == 0 && !terminal(self.sys, state) && !self.found.contains_key(&Bucket::Deadlock) {
+            let r = CheckResult::fail(Kind::Deadlock, store.len(), trace_to(self.sys, store, id));
+            self.found.insert(Bucket::Deadlock, r);
+        }
+        ControlFlow::Continue(())
+    }
+}

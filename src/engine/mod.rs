@@ -1,0 +1,222 @@
+//! The one exploration loop: breadth-first search over a [`TransitionSystem`].
+//!
+//! [`sweep`] seeds the store with the initial states (canonicalised, deduplicated, never
+//! capped), then expands states in discovery order, which is FIFO order because the store
+//! numbers states as it finds them. What a sweep does at each state is decided by a
+//! [`Policy`]: `check` stops at the first problem, `check_all` records every distinct one,
+//! `explore` records the edges. The cap, canonicalisation, identity by key and the catching of
+//! panics in user code live here once, for all of them.
+
+pub mod store;
+
+use std::ops::ControlFlow;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+pub(crate) use store::Identity;
+pub use store::{StateId, Store};
+
+use crate::fault::{self, Fault, Site};
+use crate::system::{ActionId, TransitionSystem};
+
+/// A state-to-representative map for symmetry reduction.
+pub(crate) type Canon<S> = Arc<dyn Fn(&S) -> S + Send + Sync>;
+
+/// Options every sweep understands.
+pub(crate) struct Options<S> {
+    pub max_states: usize,
+    pub canonicalize: Option<Canon<S>>,
+    pub identity: Identity<S>,
+}
+
+impl<S> Clone for Options<S> {
+    fn clone(&self) -> Self {
+        Options {
+            max_states: self.max_states,
+            canonicalize: self.canonicalize.clone(),
+            identity: self.identity.clone(),
+        }
+    }
+}
+
+/// What a sweep does at each state.
+pub(crate) trait Policy<S> {
+    /// A state was dequeued (check its invariants). `Break` ends the sweep.
+    fn visit(&mut self, store: &Store<S>, id: StateId, state: &S) -> ControlFlow<()>;
+
+    /// Whether successors are all produced (and passed to [`Policy::check_edge`]) before any is
+    /// stored; otherwise each is stored as it is produced.
+    fn buffered(&self) -> bool {
+        false
+    }
+
+    /// In buffered mode, one successor just produced. `Break` ends the sweep.
+    fn check_edge(
+        &mut self,
+        _store: &Store<S>,
+        _from: StateId,
+        _state: &S,
+        _action: ActionId,
+        _next: &S,
+    ) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
+
+    /// An edge was stored (its target is new or was seen before).
+    fn on_edge(&mut self, _from: StateId, _action: ActionId, _to: StateId) {}
+
+    /// The state was expanded with `enabled` enabled actions (not called after a cap hit).
+    /// `Break` ends the sweep.
+    fn expanded(&mut self, _store: &Store<S>, _id: StateId, _state: &S, _enabled: usize) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
+}
+
+/// How a sweep ended.
+#[derive(Debug)]
+pub(crate) enum End {
+    /// Every reachable state was expanded.
+    Exhausted,
+    /// The cap was hit.
+    Truncated,
+    /// The policy stopped it.
+    Stopped,
+    /// User code panicked while the state `at` was being processed (`None`: before any).
+    Fault { at: Option<StateId>, fault: Fault },
+}
+
+/// The store and the end of a sweep.
+pub(crate) struct Sweep<S> {
+    pub store: Store<S>,
+    /// The canonical initial states in the given order (duplicates kept).
+    pub initial: Vec<StateId>,
+    pub end: End,
+}
+
+fn fault_from<T: TransitionSystem>(sys: &T, payload: &(dyn std::any::Any + Send)) -> Fault {
+    let site = fault::current();
+    let name = match site {
+        Site::Guard(a) | Site::Effect(a) => Some(sys.action_name(a)),
+        Site::Invariant(i) => Some(sys.invariant_name(i)),
+        Site::EdgeInvariant(i) => Some(sys.edge_invariant_name(i)),
+        _ => None,
+    };
+    Fault { name, callback: site.callback(), message: fault::message(payload) }
+}
+
+#[inline]
+fn canon<S>(options: &Options<S>, s: S) -> S {
+    match &options.canonicalize {
+        None => s,
+        Some(c) => {
+            fault::enter(Site::Canonicalize);
+            c(&s)
+        }
+    }
+}
+
+/// Run the breadth-first loop over `sys` from its initial states.
+pub(crate) fn sweep<T, P>(sys: &T, options: &Options<T::State>, policy: &mut P) -> Sweep<T::State>
+where
+    T: TransitionSystem,
+    P: Policy<T::State>,
+{
+    sweep_from(sys, None, options, policy)
+}
+
+/// Run the breadth-first loop from `starts` (or the system's own initial states).
+pub(crate) fn sweep_from<T, P>(
+    sys: &T,
+    starts: Option<Vec<T::State>>,
+    options: &Options<T::State>,
+    policy: &mut P,
+) -> Sweep<T::State>
+where
+    T: TransitionSystem,
+    P: Policy<T::State>,
+{
+    let mut store = Store::new(options.identity.clone());
+    let mut initial = Vec::new();
+    sys.begin_sweep();
+
+    let seeded = catch_unwind(AssertUnwindSafe(|| {
+        fault::enter(Site::Initial);
+        let starts = starts.unwrap_or_else(|| sys.initial_states());
+        for s0 in starts {
+            let s = canon(options, s0);
+            let (id, _) = store.insert(s, None);
+            initial.push(id);
+        }
+    }));
+    if let Err(payload) = seeded {
+        let fault = fault_from(sys, &*payload);
+        return Sweep { store, initial, end: End::Fault { at: None, fault } };
+    }
+
+    let max = options.max_states;
+    let mut buf: Vec<(ActionId, T::State)> = Vec::new();
+    let mut cursor = 0usize;
+    while cursor < store.len() {
+        let id = StateId::new(cursor as u32);
+        cursor += 1;
+        let step = catch_unwind(AssertUnwindSafe(|| -> Option<End> {
+            // SAFETY: the store never moves or drops a stored state while it lives (chunks keep
+            // their capacity), and `store` outlives this closure.
+            let x: &T::State = unsafe { &*store.stable_ptr(id) };
+            if policy.visit(&store, id, x).is_break() {
+                return Some(End::Stopped);
+            }
+            let mut enabled = 0usize;
+            let mut truncated = false;
+            if policy.buffered() {
+                buf.clear();
+                fault::enter(Site::Successors);
+                let flow = sys.successors(x, |a, y| {
+                    enabled += 1;
+                    buf.push((a, canon(options, y)));
+                    let (a, y) = buf.last().expect("just pushed");
+                    policy.check_edge(&store, id, x, *a, y)
+                });
+                if flow.is_break() {
+                    return Some(End::Stopped);
+                }
+                for (a, y) in buf.drain(..) {
+                    let (to, new) = store.insert(y, Some((id, a)));
+                    policy.on_edge(id, a, to);
+                    if new && store.len() >= max {
+                        truncated = true;
+                        break;
+                    }
+                }
+            } else {
+                fault::enter(Site::Successors);
+                let _ = sys.successors(x, |a, y| {
+                    enabled += 1;
+                    let (to, new) = store.insert(canon(options, y), Some((id, a)));
+                    policy.on_edge(id, a, to);
+                    if new && store.len() >= max {
+                        truncated = true;
+                        return ControlFlow::Break(());
+                    }
+                    ControlFlow::Continue(())
+                });
+            }
+            if truncated {
+                return Some(End::Truncated);
+            }
+            if policy.expanded(&store, id, x, enabled).is_break() {
+                return Some(End::Stopped);
+            }
+            None
+        }));
+        match step {
+            Ok(None) => {}
+            Ok(Some(end)) => return Sweep { store, initial, end },
+            Err(payload) => {
+                let fault = fault_from(sys, &*payload);
+                return Sweep { store, initial, end: End::Fault { at: Some(id), fault } };
+            }
+        }
+    }
+    Sweep { store, initial, end: End::Exhausted }
+}

@@ -1,0 +1,91 @@
+//! Panics in user code: where they happened and what they said.
+//!
+//! A guard, effect, invariant or other callback that panics does not abort a check. The engine
+//! catches the panic, and the closure model records beforehand which callback it was calling, so
+//! the result can name the action or invariant, the panic message and the trace.
+
+use std::any::Any;
+use std::cell::Cell;
+
+use crate::system::ActionId;
+
+/// Which user callback was running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Site {
+    /// Nothing more precise is known (a hand-written system's `successors`).
+    Successors,
+    Guard(ActionId),
+    Effect(ActionId),
+    Menu,
+    Footprint,
+    Invariant(usize),
+    EdgeInvariant(usize),
+    Terminal,
+    Canonicalize,
+    Key,
+    Initial,
+}
+
+thread_local! {
+    static SITE: Cell<Site> = const { Cell::new(Site::Successors) };
+}
+
+/// Record the callback about to run.
+#[inline(always)]
+pub(crate) fn enter(site: Site) {
+    SITE.with(|c| c.set(site));
+}
+
+/// The callback that was running when the last panic happened on this thread.
+pub(crate) fn current() -> Site {
+    SITE.with(|c| c.get())
+}
+
+/// The text of a panic payload.
+pub(crate) fn message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(a panic without a message)".to_owned()
+    }
+}
+
+/// A panic in user code, as a result reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fault {
+    /// The action or invariant whose callback panicked, when known.
+    pub name: Option<String>,
+    /// Which callback: `guard`, `effect`, `invariant`, `edge invariant`, `terminal`, ...
+    pub callback: &'static str,
+    /// The panic message.
+    pub message: String,
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.name {
+            Some(n) => write!(f, "{} of '{}' panicked: {}", self.callback, n, self.message),
+            None => write!(f, "{} panicked: {}", self.callback, self.message),
+        }
+    }
+}
+
+impl Site {
+    pub(crate) fn callback(self) -> &'static str {
+        match self {
+            Site::Successors => "successor function",
+            Site::Guard(_) => "guard",
+            Site::Effect(_) => "effect",
+            Site::Menu => "actions_fn",
+            Site::Footprint => "footprint",
+            Site::Invariant(_) => "invariant",
+            Site::EdgeInvariant(_) => "edge invariant",
+            Site::Terminal => "terminal predicate",
+            Site::Canonicalize => "canonicalize",
+            Site::Key => "key",
+            Site::Initial => "initial states",
+        }
+    }
+}

@@ -1,0 +1,514 @@
+//! The explored state graph ([`Graph`], from [`explore`]) and the queries over it.
+//!
+//! A graph holds every reachable state once, in discovery order, and for each expanded state
+//! its out-edges in action order (self-loops, edges to known states and duplicate edges
+//! included). Queries read it without exploring again: [`reaches`], [`path_to`], [`witness`],
+//! [`states_where`], [`check_of`], [`fixed_points_of`].
+//!
+//! ```
+//! use musil::{explore, path_to, reaches, Model};
+//! let m = Model::new(0u8).action("inc", |n| *n < 3, |n| n + 1);
+//! let g = explore(&m);
+//! assert_eq!(g.len(), 4);
+//! let p = path_to(&g, &2).unwrap();
+//! assert_eq!(p.iter().map(|s| s.state).collect::<Vec<_>>(), [0, 1, 2]);
+//! assert_eq!(reaches(&g, |n| *n == 3).len(), 4);
+//! ```
+
+use std::collections::VecDeque;
+use std::fmt::{self, Debug, Display};
+use std::ops::ControlFlow;
+
+use indexmap::IndexMap;
+
+use crate::check::{Checker, edge_verdict, invariant_verdict, terminal, trace_to};
+use crate::engine::{self, End, Options, Policy, StateId, Store, Sweep};
+use crate::fault::Fault;
+use crate::model::Verdict;
+use crate::result::{CheckResult, Kind, Step};
+use crate::system::{ActionId, State, TransitionSystem};
+
+/// User code panicked while the graph was being explored: what panicked and the trace to the
+/// state being expanded. The graph holds what was explored before and is marked truncated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GraphFault<S> {
+    /// What panicked.
+    pub fault: Fault,
+    /// The path to the state being processed (empty when it happened while seeding).
+    pub trace: Vec<Step<S>>,
+}
+
+/// The explored state graph.
+pub struct Graph<S> {
+    store: Store<S>,
+    initial: Vec<StateId>,
+    edge_start: Vec<usize>,
+    edges: Vec<(ActionId, StateId)>,
+    action_names: Vec<String>,
+    truncated: bool,
+    fault: Option<GraphFault<S>>,
+}
+
+impl<S: State> Debug for Graph<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Graph")
+            .field("states", &self.store.len())
+            .field("edges", &self.edges.len())
+            .field("truncated", &self.truncated)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: State> Graph<S> {
+    /// Number of states.
+    pub fn len(&self) -> usize {
+        self.store.len()
+    }
+
+    /// True when the graph has no state.
+    pub fn is_empty(&self) -> bool {
+        self.store.is_empty()
+    }
+
+    /// The initial states (canonicalised) in the given order, duplicates kept.
+    pub fn initial(&self) -> &[StateId] {
+        &self.initial
+    }
+
+    /// The state with this id.
+    pub fn state(&self, id: StateId) -> &S {
+        self.store.get(id)
+    }
+
+    /// Every state in discovery order.
+    pub fn states(&self) -> impl Iterator<Item = &S> {
+        self.store.iter()
+    }
+
+    /// Every state id in discovery order.
+    pub fn ids(&self) -> impl Iterator<Item = StateId> + use<S> {
+        (0..self.store.len() as u32).map(StateId::new)
+    }
+
+    /// The id of a state, if it was explored.
+    pub fn id_of(&self, state: &S) -> Option<StateId> {
+        self.store.find(state)
+    }
+
+    /// The out-edges of a state, `(action, target)` in action order. Empty for a dead end and
+    /// for a state left unexpanded by the cap.
+    pub fn edges(&self, id: StateId) -> &[(ActionId, StateId)] {
+        &self.edges[self.edge_start[id.index()]..self.edge_start[id.index() + 1]]
+    }
+
+    /// Total number of edges.
+    pub fn edge_count(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// The name of an action.
+    pub fn action_name(&self, action: ActionId) -> &str {
+        &self.action_names[action.index()]
+    }
+
+    /// True when the cap (or a panic in user code) stopped the exploration early: unexpanded
+    /// states then look like dead ends.
+    pub fn truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// The panic that stopped the exploration, if one did.
+    pub fn fault(&self) -> Option<&GraphFault<S>> {
+        self.fault.as_ref()
+    }
+
+    /// Breadth-first from the initial states (deduplicated) following edges in order; the
+    /// first state satisfying `goal` when dequeued, with its path.
+    pub(crate) fn bfs_to(&self, goal: impl Fn(StateId) -> bool) -> Option<Vec<Step<S>>> {
+        let n = self.len();
+        let mut parent: Vec<Option<(StateId, ActionId)>> = vec![None; n];
+        let mut seen = vec![false; n];
+        let mut queue = VecDeque::new();
+        for &i in &self.initial {
+            if !seen[i.index()] {
+                seen[i.index()] = true;
+                queue.push_back(i);
+            }
+        }
+        while let Some(x) = queue.pop_front() {
+            if goal(x) {
+                let mut steps = Vec::new();
+                let mut cur = x;
+                while let Some((p, a)) = parent[cur.index()] {
+                    steps.push(Step::new(self.action_name(a), self.state(cur).clone()));
+                    cur = p;
+                }
+                steps.push(Step::new("<init>", self.state(cur).clone()));
+                steps.reverse();
+                return Some(steps);
+            }
+            for &(a, y) in self.edges(x) {
+                if !seen[y.index()] {
+                    seen[y.index()] = true;
+                    parent[y.index()] = Some((x, a));
+                    queue.push_back(y);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// `explore`: record every edge.
+#[derive(Default)]
+struct RecordEdges {
+    edge_start: Vec<usize>,
+    edges: Vec<(ActionId, StateId)>,
+}
+
+impl<S> Policy<S> for RecordEdges {
+    fn visit(&mut self, _store: &Store<S>, id: StateId, _state: &S) -> ControlFlow<()> {
+        debug_assert_eq!(self.edge_start.len(), id.index());
+        self.edge_start.push(self.edges.len());
+        ControlFlow::Continue(())
+    }
+
+    fn on_edge(&mut self, _from: StateId, action: ActionId, to: StateId) {
+        self.edges.push((action, to));
+    }
+}
+
+pub(crate) fn build_graph<T: TransitionSystem>(
+    sys: &T,
+    starts: Option<Vec<T::State>>,
+    options: &Options<T::State>,
+) -> Graph<T::State> {
+    let mut policy = RecordEdges::default();
+    let sweep: Sweep<T::State> = engine::sweep_from(sys, starts, options, &mut policy);
+    let n = sweep.store.len();
+    let RecordEdges { mut edge_start, edges } = policy;
+    let (truncated, fault) = match &sweep.end {
+        End::Exhausted | End::Stopped => (false, None),
+        End::Truncated => (true, None),
+        End::Fault { at, fault } => {
+            let trace = at.map(|id| trace_to(sys, &sweep.store, id)).unwrap_or_default();
+            (true, Some(GraphFault { fault: fault.clone(), trace }))
+        }
+    };
+    if let End::Fault { at: Some(id), .. } = sweep.end {
+        // The faulting state's partial edge list is dropped: it looks unexpanded.
+        edge_start.truncate(id.index() + 1);
+    }
+    let kept = *edge_start.last().unwrap_or(&0);
+    let mut edges = edges;
+    if matches!(sweep.end, End::Fault { .. }) {
+        edges.truncate(kept);
+    }
+    edge_start.resize(n + 1, edges.len());
+    let max_action = edges.iter().map(|(a, _)| a.index() + 1).max().unwrap_or(0);
+    let max_action = max_action.max(sweep_max_action(&sweep));
+    let action_names = (0..max_action).map(|i| sys.action_name(ActionId::new(i as u32))).collect();
+    Graph { store: sweep.store, initial: sweep.initial, edge_start, edges, action_names, truncated, fault }
+}
+
+fn sweep_max_action<S: State>(sweep: &Sweep<S>) -> usize {
+    (0..sweep.store.len())
+        .filter_map(|i| sweep.store.parent(StateId::new(i as u32)))
+        .map(|(_, a)| a.index() + 1)
+        .max()
+        .unwrap_or(0)
+}
+
+impl<T: TransitionSystem> Checker<'_, T> {
+    /// Explore every reachable state (no invariant, edge-invariant or deadlock test) into a
+    /// [`Graph`]. At the cap the state being expanded keeps the edges produced so far (the one
+    /// that hit the cap included) and every unexpanded state has no edges.
+    pub fn explore(&self) -> Graph<T::State> {
+        build_graph(self.sys, None, &self.options)
+    }
+
+    /// Every (state, invariant) violation over the explored graph, in state order then
+    /// invariant order. Deadlocks and edge invariants are not considered; a truncated graph's
+    /// states are all scanned.
+    pub fn reachable_violations(&self) -> Vec<StateViolation<T::State>> {
+        let g = self.explore();
+        let mut out = Vec::new();
+        for s in g.states() {
+            for i in 0..self.sys.invariant_count() {
+                if let Verdict::Violated(reason) = invariant_verdict(self.sys, i, s) {
+                    out.push(StateViolation {
+                        state: s.clone(),
+                        invariant: self.sys.invariant_name(i),
+                        reason: reason.filter(|r| !r.is_empty()),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// For each initial state, the dead ends reachable from it (each explored on its own, with
+    /// its own cap).
+    ///
+    /// Unlike the original, which explores only the static actions here (so a model driven by
+    /// `actions_fn` "settles" every start in itself), this follows the system's real
+    /// successors; `fixed_points_of(explore(m))` agrees with it on every model.
+    pub fn fixed_points(&self) -> FixedPoints<T::State> {
+        let canon = self.options.canonicalize.clone();
+        let mut by_init: IndexMap<T::State, Vec<T::State>> = IndexMap::new();
+        let mut truncated = false;
+        for s0 in self.sys.initial_states() {
+            let start = match &canon {
+                Some(c) => c(&s0),
+                None => s0,
+            };
+            let g = build_graph(self.sys, Some(vec![start.clone()]), &self.options);
+            truncated |= g.truncated();
+            let ends: Vec<T::State> =
+                g.ids().filter(|&i| g.edges(i).is_empty()).map(|i| g.state(i).clone()).collect();
+            by_init.insert(start, ends);
+        }
+        FixedPoints { by_init: by_init.into_iter().collect(), truncated }
+    }
+}
+
+/// [`Checker::explore`] with the defaults.
+pub fn explore<T: TransitionSystem>(sys: &T) -> Graph<T::State> {
+    Checker::new(sys).explore()
+}
+
+/// The states from which some state satisfying `predicate` is reachable (those states
+/// included), in discovery order.
+pub fn reaches<S: State>(graph: &Graph<S>, predicate: impl Fn(&S) -> bool) -> Vec<StateId> {
+    let n = graph.len();
+    let mut rev: Vec<Vec<StateId>> = vec![Vec::new(); n];
+    for x in graph.ids() {
+        for &(_, y) in graph.edges(x) {
+            rev[y.index()].push(x);
+        }
+    }
+    let mut mark = vec![false; n];
+    let mut queue = VecDeque::new();
+    for x in graph.ids() {
+        if predicate(graph.state(x)) {
+            mark[x.index()] = true;
+            queue.push_back(x);
+        }
+    }
+    while let Some(y) = queue.pop_front() {
+        for &x in &rev[y.index()] {
+            if !mark[x.index()] {
+                mark[x.index()] = true;
+                queue.push_back(x);
+            }
+        }
+    }
+    graph.ids().filter(|x| mark[x.index()]).collect()
+}
+
+/// The shortest path from an initial state to `state`, or `None` when it is not reachable.
+pub fn path_to<S: State>(graph: &Graph<S>, state: &S) -> Option<Vec<Step<S>>> {
+    graph.bfs_to(|x| graph.state(x) == state)
+}
+
+/// The shortest path to a state satisfying `predicate`, or `None`.
+pub fn witness<S: State>(graph: &Graph<S>, predicate: impl Fn(&S) -> bool) -> Option<Vec<Step<S>>> {
+    graph.bfs_to(|x| predicate(graph.state(x)))
+}
+
+/// The states satisfying `predicate`, in discovery order.
+pub fn states_where<S: State>(graph: &Graph<S>, predicate: impl Fn(&S) -> bool) -> Vec<&S> {
+    graph.states().filter(|s| predicate(s)).collect()
+}
+
+/// The safety check over an already explored graph: the system supplies only invariants, edge
+/// invariants and terminal states. `states_explored` is the whole graph's size. On a complete
+/// graph the verdict, kind, invariant and trace equal [`check`](crate::check)'s.
+pub fn check_of<T: TransitionSystem>(graph: &Graph<T::State>, sys: &T) -> CheckResult<T::State> {
+    let n = graph.len();
+    if let Some(f) = graph.fault() {
+        let mut r = CheckResult::fail(Kind::Panic, n, f.trace.clone());
+        r.invariant = f.fault.name.clone();
+        r.reason = Some(f.fault.message.clone());
+        r.fault = Some(f.fault.clone());
+        return r;
+    }
+    let mut parent: Vec<Option<(StateId, ActionId)>> = vec![None; n];
+    let mut seen = vec![false; n];
+    let mut queue = VecDeque::new();
+    for &i in graph.initial() {
+        if !seen[i.index()] {
+            seen[i.index()] = true;
+            queue.push_back(i);
+        }
+    }
+    let path = |parent: &[Option<(StateId, ActionId)>], x: StateId| {
+        let mut steps = Vec::new();
+        let mut cur = x;
+        while let Some((p, a)) = parent[cur.index()] {
+            steps.push(Step::new(graph.action_name(a), graph.state(cur).clone()));
+            cur = p;
+        }
+        steps.push(Step::new("<init>", graph.state(cur).clone()));
+        steps.reverse();
+        steps
+    };
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        while let Some(x) = queue.pop_front() {
+            let s = graph.state(x);
+            for i in 0..sys.invariant_count() {
+                if let Verdict::Violated(reason) = invariant_verdict(sys, i, s) {
+                    let mut r = CheckResult::fail(Kind::Invariant, n, path(&parent, x));
+                    r.invariant = Some(sys.invariant_name(i));
+                    r.reason = reason.filter(|r| !r.is_empty());
+                    return Some(r);
+                }
+            }
+            for &(a, y) in graph.edges(x) {
+                for i in 0..sys.edge_invariant_count() {
+                    if let Verdict::Violated(reason) = edge_verdict(sys, i, s, a, graph.state(y)) {
+                        let mut trace = path(&parent, x);
+                        trace.push(Step::new(graph.action_name(a), graph.state(y).clone()));
+                        let mut r = CheckResult::fail(Kind::EdgeInvariant, n, trace);
+                        r.invariant = Some(sys.edge_invariant_name(i));
+                        r.reason = reason.filter(|r| !r.is_empty());
+                        return Some(r);
+                    }
+                }
+            }
+            if graph.edges(x).is_empty() && !graph.truncated() && !terminal(sys, s) {
+                return Some(CheckResult::fail(Kind::Deadlock, n, path(&parent, x)));
+            }
+            for &(a, y) in graph.edges(x) {
+                if !seen[y.index()] {
+                    seen[y.index()] = true;
+                    parent[y.index()] = Some((x, a));
+                    queue.push_back(y);
+                }
+            }
+        }
+        None
+    }));
+    match outcome {
+        Ok(Some(r)) => r,
+        Ok(None) => CheckResult::pass(n, graph.truncated()),
+        Err(payload) => {
+            let site = crate::fault::current();
+            let fault =
+                Fault { name: None, callback: site.callback(), message: crate::fault::message(&*payload) };
+            let mut r = CheckResult::fail(Kind::Panic, n, Vec::new());
+            r.reason = Some(fault.message.clone());
+            r.fault = Some(fault);
+            r
+        }
+    }
+}
+
+/// One violation of one invariant in one reachable state (no path).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StateViolation<S> {
+    /// The violating state.
+    pub state: S,
+    /// The invariant's name.
+    pub invariant: String,
+    /// Its non-empty reason, if any.
+    pub reason: Option<String>,
+}
+
+/// [`Checker::reachable_violations`] with the defaults.
+pub fn reachable_violations<T: TransitionSystem>(sys: &T) -> Vec<StateViolation<T::State>> {
+    Checker::new(sys).reachable_violations()
+}
+
+/// Where each initial state can settle: the dead ends reachable from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FixedPoints<S> {
+    /// Per distinct initial state, in order: the dead ends reachable from it.
+    pub by_init: Vec<(S, Vec<S>)>,
+    /// Some exploration hit its cap.
+    pub truncated: bool,
+}
+
+impl<S> FixedPoints<S> {
+    /// Not truncated, and no start can settle in more than one place (a start that never
+    /// settles does not count against it).
+    pub fn confluent(&self) -> bool {
+        !self.truncated && self.by_init.iter().all(|(_, ends)| ends.len() <= 1)
+    }
+}
+
+impl<S: Debug> Display for FixedPoints<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.truncated {
+            return write!(f, "FIXED POINTS INCONCLUSIVE (truncated at max_states)");
+        }
+        if self.confluent() {
+            write!(f, "CONFLUENT")?;
+        } else {
+            write!(f, "NOT CONFLUENT (an initial state has a choice)")?;
+        }
+        for (init, ends) in &self.by_init {
+            write!(f, "\n  {init:?} settles in {} place(s)", ends.len())?;
+        }
+        Ok(())
+    }
+}
+
+/// [`Checker::fixed_points`] with the defaults.
+pub fn fixed_points<T: TransitionSystem>(sys: &T) -> FixedPoints<T::State> {
+    Checker::new(sys).fixed_points()
+}
+
+/// The dead ends reachable from each initial state of an explored graph.
+pub fn fixed_points_of<S: State>(graph: &Graph<S>) -> FixedPoints<S> {
+    let mut by_init: IndexMap<S, Vec<S>> = IndexMap::new();
+    for &i in graph.initial() {
+        let mut seen = vec![false; graph.len()];
+        let mut queue = VecDeque::from([i]);
+        seen[i.index()] = true;
+        let mut ends = Vec::new();
+        while let Some(x) = queue.pop_front() {
+            if graph.edges(x).is_empty() {
+                ends.push(x);
+            }
+            for &(_, y) in graph.edges(x) {
+                if !seen[y.index()] {
+                    seen[y.index()] = true;
+                    queue.push_back(y);
+                }
+            }
+        }
+        ends.sort();
+        by_init.insert(graph.state(i).clone(), ends.into_iter().map(|x| graph.state(x).clone()).collect());
+    }
+    FixedPoints { by_init: by_init.into_iter().collect(), truncated: graph.truncated() }
+}
+
+/// Whether `canonicalize` is a sound symmetry reduction of `sys` on its reachable states: the
+/// reduced graph's states are exactly the representatives of the full graph's, and the same
+/// invariants are violated somewhere with and without it. False when either exploration is
+/// truncated. Deadlocks are not compared.
+pub fn symmetry_reduction_sound<T: TransitionSystem>(
+    sys: &T,
+    canonicalize: impl Fn(&T::State) -> T::State + Send + Sync + 'static,
+    max_states: usize,
+) -> bool {
+    let canonicalize = std::sync::Arc::new(canonicalize);
+    let c2 = canonicalize.clone();
+    let full_checker = Checker::new(sys).max_states(max_states);
+    let reduced_checker = Checker::new(sys).max_states(max_states).canonicalize(move |s| c2(s));
+    let full = full_checker.explore();
+    let reduced = reduced_checker.explore();
+    if full.truncated() || reduced.truncated() {
+        return false;
+    }
+    let reps: std::collections::HashSet<T::State> = full.states().map(|s| canonicalize(s)).collect();
+    let red: std::collections::HashSet<T::State> = reduced.states().cloned().collect();
+    if reps != red {
+        return false;
+    }
+    let names = |v: Vec<StateViolation<T::State>>| -> std::collections::BTreeSet<String> {
+        v.into_iter().map(|x| x.invariant).collect()
+    };
+    names(full_checker.reachable_violations()) == names(reduced_checker.reachable_violations())
+}

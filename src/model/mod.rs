@@ -1,0 +1,496 @@
+//! The closure-based model builder: [`Model`], its actions, invariants and terminal states.
+//!
+//! A model is initial states plus guarded actions (kept in declaration order, which decides
+//! the breadth-first successor order and so which shortest trace is reported), invariants in
+//! declaration order, edge invariants and a terminal predicate.
+//!
+//! ```
+//! use musil::{check, Model};
+//!
+//! #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+//! struct Light { color: &'static str }
+//!
+//! let light = Model::new(Light { color: "red" })
+//!     .action("go", |s| s.color == "red", |_| Light { color: "green" })
+//!     .action("slow", |s| s.color == "green", |_| Light { color: "yellow" })
+//!     .action("stop", |s| s.color == "yellow", |_| Light { color: "red" })
+//!     .invariant("never-yellow", |s| s.color != "yellow");
+//! let r = check(&light);
+//! assert_eq!(r.action_names(), vec!["go", "slow"]);
+//! ```
+
+mod action;
+mod property;
+mod schema;
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::ops::ControlFlow;
+use std::sync::{Arc, RwLock};
+
+use indexmap::IndexMap;
+
+pub use action::Action;
+pub use property::{EdgeInvariant, Invariant, Verdict, invariant_from_violations, never, never_when};
+pub use schema::{ActionSchema, Binding, Value, enumerate_actions};
+
+use crate::fault::{self, Site};
+use crate::system::{ActionId, Fairness, State, TransitionSystem};
+
+/// Action names seen so far, each with its id (first-seen order).
+#[derive(Default)]
+struct Names {
+    list: Vec<Arc<str>>,
+    index: HashMap<Arc<str>, u32>,
+}
+
+impl Names {
+    fn get(&self, name: &str) -> Option<ActionId> {
+        self.index.get(name).map(|&i| ActionId::new(i))
+    }
+
+    fn intern(&mut self, name: &Arc<str>) -> ActionId {
+        if let Some(id) = self.get(name) {
+            return id;
+        }
+        let id = self.list.len() as u32;
+        self.list.push(name.clone());
+        self.index.insert(name.clone(), id);
+        ActionId::new(id)
+    }
+}
+
+/// An action together with the id of its name.
+pub(crate) struct Entry<S> {
+    id: ActionId,
+    action: Action<S>,
+}
+
+impl<S> Clone for Entry<S> {
+    fn clone(&self) -> Self {
+        Entry { id: self.id, action: self.action.clone() }
+    }
+}
+
+type Menu<S> = Arc<[Entry<S>]>;
+type MenuFn<S> = Arc<dyn Fn(&S) -> Vec<Action<S>> + Send + Sync>;
+
+/// A per-sweep cache of menus keyed by a footprint of the state.
+trait FootprintCache<S>: Send + Sync {
+    fn lookup(&self, state: &S, make: &dyn Fn() -> Menu<S>) -> Menu<S>;
+    fn clear(&self);
+    /// A group number per state: equal numbers for equal footprints.
+    fn groups(&self, states: &[S]) -> Vec<usize>;
+}
+
+struct KeyedCache<S, K, F> {
+    footprint: F,
+    menus: RwLock<HashMap<K, Menu<S>>>,
+}
+
+impl<S, K, F> FootprintCache<S> for KeyedCache<S, K, F>
+where
+    S: Send + Sync,
+    K: Hash + Eq + Send + Sync,
+    F: Fn(&S) -> K + Send + Sync,
+{
+    fn lookup(&self, state: &S, make: &dyn Fn() -> Menu<S>) -> Menu<S> {
+        fault::enter(Site::Footprint);
+        let key = (self.footprint)(state);
+        if let Some(m) = self.menus.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return m.clone();
+        }
+        let menu = make();
+        self.menus.write().unwrap_or_else(|e| e.into_inner()).entry(key).or_insert(menu).clone()
+    }
+
+    fn clear(&self) {
+        self.menus.write().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    fn groups(&self, states: &[S]) -> Vec<usize> {
+        let mut ids: HashMap<K, usize> = HashMap::new();
+        states
+            .iter()
+            .map(|s| {
+                let n = ids.len();
+                *ids.entry((self.footprint)(s)).or_insert(n)
+            })
+            .collect()
+    }
+}
+
+/// A model described with closures: initial states, actions, invariants, edge invariants and
+/// terminal states. It implements [`TransitionSystem`], so every analysis accepts it.
+///
+/// Builder methods take and return the model. Invariants and edge invariants keep
+/// declaration order; adding one under an existing name replaces it in place.
+pub struct Model<S> {
+    init: Vec<S>,
+    actions: Vec<Entry<S>>,
+    names: RwLock<Names>,
+    invariants: IndexMap<Arc<str>, Invariant<S>>,
+    edge_invariants: IndexMap<Arc<str>, EdgeInvariant<S>>,
+    terminal: Option<Arc<dyn Fn(&S) -> bool + Send + Sync>>,
+    menu_fn: Option<MenuFn<S>>,
+    footprint: Option<Arc<dyn FootprintCache<S>>>,
+}
+
+impl<S> std::fmt::Debug for Model<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let actions: Vec<&str> = self.actions.iter().map(|e| e.action.name()).collect();
+        f.debug_struct("Model")
+            .field("initial_states", &self.init.len())
+            .field("actions", &actions)
+            .field("invariants", &self.invariants.keys().collect::<Vec<_>>())
+            .field("edge_invariants", &self.edge_invariants.keys().collect::<Vec<_>>())
+            .field("actions_fn", &self.menu_fn.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: State> Model<S> {
+    /// A model with one initial state.
+    pub fn new(init: S) -> Self {
+        Self::with_initial_states([init])
+    }
+
+    /// A model with several initial states, in order (duplicates are explored once; an empty
+    /// list gives a model with no states).
+    pub fn with_initial_states(init: impl IntoIterator<Item = S>) -> Self {
+        Model {
+            init: init.into_iter().collect(),
+            actions: Vec::new(),
+            names: RwLock::new(Names::default()),
+            invariants: IndexMap::new(),
+            edge_invariants: IndexMap::new(),
+            terminal: None,
+            menu_fn: None,
+            footprint: None,
+        }
+    }
+
+    /// Add an unfair action.
+    #[must_use]
+    pub fn action(
+        self,
+        name: impl Into<String>,
+        guard: impl Fn(&S) -> bool + Send + Sync + 'static,
+        effect: impl Fn(&S) -> S + Send + Sync + 'static,
+    ) -> Self {
+        self.add_action(Action::new(name, guard, effect))
+    }
+
+    /// Add an action with a fairness tag.
+    #[must_use]
+    pub fn fair_action(
+        self,
+        name: impl Into<String>,
+        fairness: Fairness,
+        guard: impl Fn(&S) -> bool + Send + Sync + 'static,
+        effect: impl Fn(&S) -> S + Send + Sync + 'static,
+    ) -> Self {
+        self.add_action(Action::new(name, guard, effect).fair(fairness))
+    }
+
+    /// Add a prepared [`Action`].
+    #[must_use]
+    pub fn add_action(mut self, action: Action<S>) -> Self {
+        let id = self.names.get_mut().unwrap_or_else(|e| e.into_inner()).intern(&action.name);
+        self.actions.push(Entry { id, action });
+        self
+    }
+
+    /// Add several actions, in order.
+    #[must_use]
+    pub fn actions(self, actions: impl IntoIterator<Item = Action<S>>) -> Self {
+        actions.into_iter().fold(self, Self::add_action)
+    }
+
+    /// Add every concrete action of a parameterised schema (see [`ActionSchema`]).
+    #[must_use]
+    pub fn schema(self, schema: ActionSchema<S>) -> Self {
+        self.actions(schema.actions())
+    }
+
+    /// Add a state invariant. It returns anything convertible to a [`Verdict`]: `bool`, a
+    /// reason string (always a violation), `Option<String>` or `Result<(), E>`.
+    #[must_use]
+    pub fn invariant<V: Into<Verdict>>(
+        mut self,
+        name: impl Into<String>,
+        check: impl Fn(&S) -> V + Send + Sync + 'static,
+    ) -> Self {
+        let inv = Invariant::new(name, check);
+        self.invariants.insert(inv.name.clone(), inv);
+        self
+    }
+
+    /// Add an edge invariant over `(before, action name, after)`.
+    #[must_use]
+    pub fn edge_invariant<V: Into<Verdict>>(
+        mut self,
+        name: impl Into<String>,
+        check: impl Fn(&S, &str, &S) -> V + Send + Sync + 'static,
+    ) -> Self {
+        let inv = EdgeInvariant::new(name, check);
+        self.edge_invariants.insert(inv.name.clone(), inv);
+        self
+    }
+
+    /// Add an edge invariant made by a helper such as [`never`].
+    #[must_use]
+    pub fn edge_invariant_from(
+        self,
+        name: impl Into<String>,
+        check: impl Fn(&S, &str, &S) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.edge_invariant(name, check)
+    }
+
+    /// States where having no enabled action is legal (default: none, so every dead end is a
+    /// deadlock). Only consulted for states with no enabled action.
+    #[must_use]
+    pub fn terminal(mut self, terminal: impl Fn(&S) -> bool + Send + Sync + 'static) -> Self {
+        self.terminal = Some(Arc::new(terminal));
+        self
+    }
+
+    /// Compute the action menu per state. When set it replaces the static actions everywhere
+    /// successors are computed; each menu action's guard still applies.
+    #[must_use]
+    pub fn actions_fn(mut self, menu: impl Fn(&S) -> Vec<Action<S>> + Send + Sync + 'static) -> Self {
+        self.menu_fn = Some(Arc::new(menu));
+        self
+    }
+
+    /// Memoise the per-state menu by a footprint of the state: states with equal footprints
+    /// reuse the first one's menu within one sweep. No effect without [`Model::actions_fn`].
+    /// Soundness (equal footprints ⇒ equal menus) is the caller's duty; see
+    /// [`footprint_sound`](crate::footprint_sound).
+    #[must_use]
+    pub fn footprint<K: Hash + Eq + Send + Sync + 'static>(
+        mut self,
+        footprint: impl Fn(&S) -> K + Send + Sync + 'static,
+    ) -> Self {
+        self.footprint = Some(Arc::new(KeyedCache { footprint, menus: RwLock::new(HashMap::new()) }));
+        self
+    }
+
+    /// The initial states as given.
+    pub fn initial(&self) -> &[S] {
+        &self.init
+    }
+
+    /// The static actions in declaration order.
+    pub fn static_action_list(&self) -> Vec<&Action<S>> {
+        self.actions.iter().map(|e| &e.action).collect()
+    }
+
+    /// The invariants in declaration order.
+    pub fn invariant_list(&self) -> Vec<&Invariant<S>> {
+        self.invariants.values().collect()
+    }
+
+    /// The edge invariants in declaration order.
+    pub fn edge_invariant_list(&self) -> Vec<&EdgeInvariant<S>> {
+        self.edge_invariants.values().collect()
+    }
+
+    /// Whether a per-state menu replaces the static actions.
+    pub fn has_actions_fn(&self) -> bool {
+        self.menu_fn.is_some()
+    }
+
+    /// The menu `actions_fn` gives for `state` (no footprint cache), or `None` without one.
+    pub fn menu_of(&self, state: &S) -> Option<Vec<Action<S>>> {
+        self.menu_fn.as_ref().map(|f| f(state))
+    }
+
+    /// The id of an action name, if the model has seen it.
+    pub fn action_id(&self, name: &str) -> Option<ActionId> {
+        self.names.read().unwrap_or_else(|e| e.into_inner()).get(name)
+    }
+
+    /// A copy of this model with different invariants (actions, terminal, edge invariants and
+    /// menu kept).
+    pub fn with_invariants(&self, invariants: impl IntoIterator<Item = Invariant<S>>) -> Self {
+        let mut m = self.clone();
+        m.invariants = invariants.into_iter().map(|i| (i.name.clone(), i)).collect();
+        m
+    }
+
+    /// A copy of this model whose terminal predicate is replaced.
+    pub fn with_terminal(&self, terminal: impl Fn(&S) -> bool + Send + Sync + 'static) -> Self {
+        let mut m = self.clone();
+        m.terminal = Some(Arc::new(terminal));
+        m
+    }
+
+    /// A copy of this model with other initial states.
+    pub fn with_init(&self, init: impl IntoIterator<Item = S>) -> Self {
+        let mut m = self.clone();
+        m.init = init.into_iter().collect();
+        m
+    }
+
+    fn menu(&self, state: &S) -> Menu<S> {
+        let f = self.menu_fn.as_ref().expect("menu() needs actions_fn");
+        let make = || -> Menu<S> {
+            fault::enter(Site::Menu);
+            let acts = f(state);
+            let mut names = self.names.write().unwrap_or_else(|e| e.into_inner());
+            acts.into_iter().map(|action| Entry { id: names.intern(&action.name), action }).collect()
+        };
+        match &self.footprint {
+            Some(cache) => cache.lookup(state, &make),
+            None => make(),
+        }
+    }
+}
+
+impl<S: State> Clone for Model<S> {
+    fn clone(&self) -> Self {
+        let names = self.names.read().unwrap_or_else(|e| e.into_inner());
+        Model {
+            init: self.init.clone(),
+            actions: self.actions.clone(),
+            names: RwLock::new(Names { list: names.list.clone(), index: names.index.clone() }),
+            invariants: self.invariants.clone(),
+            edge_invariants: self.edge_invariants.clone(),
+            terminal: self.terminal.clone(),
+            menu_fn: self.menu_fn.clone(),
+            footprint: self.footprint.clone(),
+        }
+    }
+}
+
+#[inline]
+fn fire<S>(
+    entry: &Entry<S>,
+    state: &S,
+    emit: &mut impl FnMut(ActionId, S) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    fault::enter(Site::Guard(entry.id));
+    if (entry.action.guard)(state) {
+        fault::enter(Site::Effect(entry.id));
+        let next = (entry.action.effect)(state);
+        return emit(entry.id, next);
+    }
+    ControlFlow::Continue(())
+}
+
+impl<S: State> TransitionSystem for Model<S> {
+    type State = S;
+
+    fn initial_states(&self) -> Vec<S> {
+        self.init.clone()
+    }
+
+    fn successors<F>(&self, state: &S, mut emit: F) -> ControlFlow<()>
+    where
+        F: FnMut(ActionId, S) -> ControlFlow<()>,
+    {
+        if self.menu_fn.is_some() {
+            let menu = self.menu(state);
+            for entry in menu.iter() {
+                fire(entry, state, &mut emit)?;
+            }
+        } else {
+            for entry in &self.actions {
+                fire(entry, state, &mut emit)?;
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn action_name(&self, action: ActionId) -> String {
+        let names = self.names.read().unwrap_or_else(|e| e.into_inner());
+        names.list.get(action.index()).map(|s| s.to_string()).unwrap_or_default()
+    }
+
+    fn fair_actions(&self, fairness: Fairness) -> Vec<ActionId> {
+        if self.menu_fn.is_some() {
+            return Vec::new();
+        }
+        let mut out: Vec<ActionId> = Vec::new();
+        for e in &self.actions {
+            if e.action.fair == Some(fairness) && !out.contains(&e.id) {
+                out.push(e.id);
+            }
+        }
+        out
+    }
+
+    fn static_actions(&self) -> Option<Vec<ActionId>> {
+        if self.menu_fn.is_some() {
+            return None;
+        }
+        let mut out: Vec<ActionId> = Vec::new();
+        for e in &self.actions {
+            if !out.contains(&e.id) {
+                out.push(e.id);
+            }
+        }
+        Some(out)
+    }
+
+    fn invariant_count(&self) -> usize {
+        self.invariants.len()
+    }
+
+    fn invariant_name(&self, index: usize) -> String {
+        self.invariants.get_index(index).map(|(k, _)| k.to_string()).unwrap_or_default()
+    }
+
+    fn check_invariant(&self, index: usize, state: &S) -> Verdict {
+        (self.invariants[index].check)(state)
+    }
+
+    fn edge_invariant_count(&self) -> usize {
+        self.edge_invariants.len()
+    }
+
+    fn edge_invariant_name(&self, index: usize) -> String {
+        self.edge_invariants.get_index(index).map(|(k, _)| k.to_string()).unwrap_or_default()
+    }
+
+    fn check_edge_invariant(&self, index: usize, before: &S, action: ActionId, after: &S) -> Verdict {
+        let name = {
+            let names = self.names.read().unwrap_or_else(|e| e.into_inner());
+            names.list[action.index()].clone()
+        };
+        (self.edge_invariants[index].check)(before, &name, after)
+    }
+
+    fn is_terminal(&self, state: &S) -> bool {
+        self.terminal.as_ref().is_some_and(|t| t(state))
+    }
+
+    fn begin_sweep(&self) {
+        if let Some(cache) = &self.footprint {
+            cache.clear();
+        }
+    }
+}
+
+/// Whether the footprint memoisation of `model` is sound on a sample of states: states with
+/// equal footprints must have menus with the same multiset of action names. False when the
+/// model has no `actions_fn` or no footprint; true on an empty sample.
+pub fn footprint_sound<S: State>(model: &Model<S>, states: impl IntoIterator<Item = S>) -> bool {
+    let (Some(menu_fn), Some(cache)) = (&model.menu_fn, &model.footprint) else { return false };
+    let states: Vec<S> = states.into_iter().collect();
+    let mut seen: HashMap<usize, Vec<String>> = HashMap::new();
+    for (s, group) in states.iter().zip(cache.groups(&states)) {
+        let mut names: Vec<String> = menu_fn(s).iter().map(|a| a.name().to_owned()).collect();
+        names.sort();
+        match seen.get(&group) {
+            Some(prev) if *prev != names => return false,
+            Some(_) => {}
+            None => {
+                seen.insert(group, names);
+            }
+        }
+    }
+    true
+}

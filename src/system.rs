@@ -1,0 +1,193 @@
+//! The one interface the engine explores: [`TransitionSystem`].
+//!
+//! The closure-based [`Model`](crate::Model) implements it; a hand-written implementation gets
+//! static dispatch and no boxed closures. Everything musil computes (check, check_all, explore,
+//! the graph queries) runs over this trait through the one engine in [`crate::engine`].
+//!
+//! ```
+//! use std::ops::ControlFlow;
+//! use musil::{ActionId, TransitionSystem, Verdict, check};
+//!
+//! /// A counter that wraps at 3, written by hand.
+//! struct Wrap;
+//! impl TransitionSystem for Wrap {
+//!     type State = u8;
+//!     fn initial_states(&self) -> Vec<u8> { vec![0] }
+//!     fn successors<F>(&self, s: &u8, mut emit: F) -> ControlFlow<()>
+//!     where F: FnMut(ActionId, u8) -> ControlFlow<()> {
+//!         emit(ActionId::new(0), (s + 1) % 3)
+//!     }
+//!     fn action_name(&self, _: ActionId) -> String { "tick".into() }
+//!     fn invariant_count(&self) -> usize { 1 }
+//!     fn invariant_name(&self, _: usize) -> String { "small".into() }
+//!     fn check_invariant(&self, _: usize, s: &u8) -> Verdict { (*s < 3).into() }
+//! }
+//! assert_eq!(check(&Wrap).to_string(), "OK — 3 states, no violations");
+//! ```
+
+use std::fmt::Debug;
+use std::hash::Hash;
+use std::ops::ControlFlow;
+
+use crate::model::Verdict;
+
+/// Identifies an action label. Equal names share one id, so fairness, edge invariants and
+/// traces, which all speak of names, compare ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ActionId(u32);
+
+impl ActionId {
+    /// The id with this index.
+    pub const fn new(index: u32) -> Self {
+        ActionId(index)
+    }
+
+    /// The index of this id.
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Fairness of an action, used by liveness checking when no explicit fairness is given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Fairness {
+    /// Continuously enabled ⇒ eventually taken.
+    Weak,
+    /// Enabled infinitely often ⇒ taken infinitely often.
+    Strong,
+}
+
+/// What a state type must be: cloneable, comparable, hashable, printable and shareable
+/// across worker threads. Every `#[derive(Clone, Debug, PartialEq, Eq, Hash)]` type of
+/// `Send + Sync` fields qualifies.
+pub trait State: Clone + Eq + Hash + Debug + Send + Sync + 'static {}
+impl<T: Clone + Eq + Hash + Debug + Send + Sync + 'static> State for T {}
+
+/// A transition system: initial states, successors in a fixed action order, properties.
+///
+/// Determinism duty: `initial_states` and `successors` must give the same answer every time
+/// for the same state; musil's results (counts, traces) are defined by that order.
+pub trait TransitionSystem: Sync {
+    /// The state type.
+    type State: State;
+
+    /// The initial states, in order (duplicates are explored once).
+    fn initial_states(&self) -> Vec<Self::State>;
+
+    /// Call `emit(action, successor)` once per enabled action, in declaration order. Stop and
+    /// return `Break` as soon as `emit` returns `Break`.
+    fn successors<F>(&self, state: &Self::State, emit: F) -> ControlFlow<()>
+    where
+        F: FnMut(ActionId, Self::State) -> ControlFlow<()>;
+
+    /// The name of an action, as traces print it.
+    fn action_name(&self, action: ActionId) -> String;
+
+    /// The actions tagged with `fairness` (liveness uses them when no explicit fairness is
+    /// given). Default: none.
+    fn fair_actions(&self, _fairness: Fairness) -> Vec<ActionId> {
+        Vec::new()
+    }
+
+    /// Every action this system can ever take, in declaration order, or `None` when its menu
+    /// is computed per state (then names cannot be validated up front).
+    fn static_actions(&self) -> Option<Vec<ActionId>> {
+        None
+    }
+
+    /// Number of state invariants.
+    fn invariant_count(&self) -> usize {
+        0
+    }
+
+    /// Name of state invariant `index`.
+    fn invariant_name(&self, _index: usize) -> String {
+        String::new()
+    }
+
+    /// Evaluate state invariant `index` on `state`.
+    fn check_invariant(&self, _index: usize, _state: &Self::State) -> Verdict {
+        Verdict::Holds
+    }
+
+    /// Number of edge invariants.
+    fn edge_invariant_count(&self) -> usize {
+        0
+    }
+
+    /// Name of edge invariant `index`.
+    fn edge_invariant_name(&self, _index: usize) -> String {
+        String::new()
+    }
+
+    /// Evaluate edge invariant `index` on one transition.
+    fn check_edge_invariant(
+        &self,
+        _index: usize,
+        _before: &Self::State,
+        _action: ActionId,
+        _after: &Self::State,
+    ) -> Verdict {
+        Verdict::Holds
+    }
+
+    /// A dead end where this is true is legal, not a deadlock. Default: never.
+    fn is_terminal(&self, _state: &Self::State) -> bool {
+        false
+    }
+
+    /// Called once when a sweep starts (the closure model clears its footprint cache here).
+    fn begin_sweep(&self) {}
+}
+
+impl<T: TransitionSystem + ?Sized> TransitionSystem for &T {
+    type State = T::State;
+    fn initial_states(&self) -> Vec<Self::State> {
+        (**self).initial_states()
+    }
+    fn successors<F>(&self, state: &Self::State, emit: F) -> ControlFlow<()>
+    where
+        F: FnMut(ActionId, Self::State) -> ControlFlow<()>,
+    {
+        (**self).successors(state, emit)
+    }
+    fn action_name(&self, action: ActionId) -> String {
+        (**self).action_name(action)
+    }
+    fn fair_actions(&self, fairness: Fairness) -> Vec<ActionId> {
+        (**self).fair_actions(fairness)
+    }
+    fn static_actions(&self) -> Option<Vec<ActionId>> {
+        (**self).static_actions()
+    }
+    fn invariant_count(&self) -> usize {
+        (**self).invariant_count()
+    }
+    fn invariant_name(&self, index: usize) -> String {
+        (**self).invariant_name(index)
+    }
+    fn check_invariant(&self, index: usize, state: &Self::State) -> Verdict {
+        (**self).check_invariant(index, state)
+    }
+    fn edge_invariant_count(&self) -> usize {
+        (**self).edge_invariant_count()
+    }
+    fn edge_invariant_name(&self, index: usize) -> String {
+        (**self).edge_invariant_name(index)
+    }
+    fn check_edge_invariant(
+        &self,
+        index: usize,
+        before: &Self::State,
+        action: ActionId,
+        after: &Self::State,
+    ) -> Verdict {
+        (**self).check_edge_invariant(index, before, action, after)
+    }
+    fn is_terminal(&self, state: &Self::State) -> bool {
+        (**self).is_terminal(state)
+    }
+    fn begin_sweep(&self) {
+        (**self).begin_sweep()
+    }
+}
