@@ -57,6 +57,7 @@ pub mod engine;
 mod fault;
 pub mod graph;
 pub mod model;
+pub mod open;
 pub mod result;
 pub mod system;
 pub mod testing;

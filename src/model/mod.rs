@@ -81,19 +81,25 @@ trait FootprintCache<S>: Send + Sync {
     fn clear(&self);
     /// A group number per state: equal numbers for equal footprints.
     fn groups(&self, states: &[S]) -> Vec<usize>;
+    /// The same footprint with an empty cache of its own.
+    fn fresh(&self) -> Arc<dyn FootprintCache<S>>;
 }
 
 struct KeyedCache<S, K, F> {
-    footprint: F,
+    footprint: Arc<F>,
     menus: RwLock<HashMap<K, Menu<S>>>,
 }
 
 impl<S, K, F> FootprintCache<S> for KeyedCache<S, K, F>
 where
-    S: Send + Sync,
-    K: Hash + Eq + Send + Sync,
-    F: Fn(&S) -> K + Send + Sync,
+    S: Send + Sync + 'static,
+    K: Hash + Eq + Send + Sync + 'static,
+    F: Fn(&S) -> K + Send + Sync + 'static,
 {
+    fn fresh(&self) -> Arc<dyn FootprintCache<S>> {
+        Arc::new(KeyedCache { footprint: self.footprint.clone(), menus: RwLock::new(HashMap::new()) })
+    }
+
     fn lookup(&self, state: &S, make: &dyn Fn() -> Menu<S>) -> Menu<S> {
         fault::enter(Site::Footprint);
         let key = (self.footprint)(state);
@@ -273,7 +279,8 @@ impl<S: State> Model<S> {
         mut self,
         footprint: impl Fn(&S) -> K + Send + Sync + 'static,
     ) -> Self {
-        self.footprint = Some(Arc::new(KeyedCache { footprint, menus: RwLock::new(HashMap::new()) }));
+        self.footprint =
+            Some(Arc::new(KeyedCache { footprint: Arc::new(footprint), menus: RwLock::new(HashMap::new()) }));
         self
     }
 
@@ -334,6 +341,31 @@ impl<S: State> Model<S> {
         m
     }
 
+    /// This model composed with extra actions (after its own, also after a per-state menu)
+    /// and extra invariants (after its own; an existing name is replaced in place).
+    pub(crate) fn composed(&self, behaviours: Vec<Action<S>>, invariants: Vec<Invariant<S>>) -> Self {
+        let mut m = self.clone();
+        match m.menu_fn.take() {
+            None => m = m.actions(behaviours),
+            Some(menu) => {
+                let names = m.names.get_mut().unwrap_or_else(|e| e.into_inner());
+                for b in &behaviours {
+                    names.intern(&b.name);
+                }
+                let extra: Arc<[Action<S>]> = behaviours.into();
+                m.menu_fn = Some(Arc::new(move |s: &S| {
+                    let mut acts = menu(s);
+                    acts.extend(extra.iter().cloned());
+                    acts
+                }));
+            }
+        }
+        for inv in invariants {
+            m.invariants.insert(inv.name.clone(), inv);
+        }
+        m
+    }
+
     fn menu(&self, state: &S) -> Menu<S> {
         let f = self.menu_fn.as_ref().expect("menu() needs actions_fn");
         let make = || -> Menu<S> {
@@ -360,7 +392,7 @@ impl<S: State> Clone for Model<S> {
             edge_invariants: self.edge_invariants.clone(),
             terminal: self.terminal.clone(),
             menu_fn: self.menu_fn.clone(),
-            footprint: self.footprint.clone(),
+            footprint: self.footprint.as_ref().map(|c| c.fresh()),
         }
     }
 }

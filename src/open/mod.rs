@@ -1,0 +1,377 @@
+//! Open-system checking: a model against adversarial environments, with the assumptions the
+//! verdict rests on returned as residual proof obligations.
+//!
+//! The idea is the two-layer assurance of seL4 (Klein et al., SOSP 2009) applied to services:
+//! the model checker proves what it can over every interleaving, and what it cannot prove is
+//! said explicitly. An [`EnvironmentSpec`] is a platform's contract:
+//! - **behaviours**: what the platform may do to the system at any moment (evict the pod,
+//!   throttle the API call, change the etcd leader), as actions on the same global state;
+//! - **guarantees**: what the platform promises, checked as invariants named `<env>:<name>`;
+//! - **assumptions**: what the verdict takes on trust (a scheduler eventually places a pod, a
+//!   quorum survives), each an [`Assumption`] with its status and the source it cites.
+//!
+//! [`check_open`] composes by merging (the system's actions, then each environment's
+//! behaviours; the system's invariants, then each environment's guarantees) and runs one
+//! breadth-first search over every interleaving of system steps and faults. The environment is
+//! adversarial within its contract: it fires whenever its guard allows. The result carries
+//! every assumption not marked verified, in environment order: what must still be checked
+//! outside the model.
+//!
+//! ```
+//! use musil::open::{check_open, Assumption, EnvironmentSpec, Status};
+//! use musil::{Kind, Model};
+//!
+//! #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+//! struct Svc { status: &'static str, retries: u8 }
+//!
+//! let service = Model::new(Svc { status: "running", retries: 0 })
+//!     .action("recover", |s| s.status != "running" && s.retries < 2, |s| Svc { status: "running", retries: s.retries + 1 })
+//!     .invariant("not-permanently-failed", |s| !(s.status != "running" && s.retries >= 2));
+//! let k8s = EnvironmentSpec::new("k8s")
+//!     .behaviour("k8s:evict-pod", |s: &Svc| s.status == "running", |s| Svc { status: "evicted", ..s.clone() })
+//!     .assumption(Assumption::new("k8s:node-capacity", "a node can always take the evicted pod")
+//!         .status(Status::Unverified)
+//!         .source("Kubernetes docs: Pod lifecycle"));
+//!
+//! let r = check_open(&service, &[k8s]);
+//! assert_eq!(r.result.kind, Some(Kind::Invariant));
+//! assert_eq!(r.result.action_names(), ["k8s:evict-pod", "recover", "k8s:evict-pod", "recover", "k8s:evict-pod"]);
+//! assert_eq!(r.unverified_assumptions[0].name, "k8s:node-capacity");
+//! ```
+//!
+//! Unlike the original, which rebuilt the composed model from the static actions only, the
+//! composition keeps the system's `actions_fn` menu (environment behaviours follow it), its
+//! footprint and its edge invariants: dropping them silently made the open check unsound.
+
+pub mod environments;
+
+use std::fmt;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use crate::check::Checker;
+use crate::model::{Action, Invariant, Model, Verdict};
+use crate::result::{CheckResult, Outcome};
+use crate::system::State;
+
+/// How far an assumption is established.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// A foundation not expected to be proved (hardware executes faithfully). Still reported.
+    Axiom,
+    /// Proved elsewhere: not reported as an obligation.
+    Verified,
+    /// Stated but not yet validated: reported as an obligation.
+    Unverified,
+}
+
+impl Status {
+    /// The original's name: `axiom`, `verified`, `unverified`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Axiom => "axiom",
+            Status::Verified => "verified",
+            Status::Unverified => "unverified",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Something the verdict takes on trust, with the source it cites.
+pub struct Assumption<S> {
+    /// Its name, e.g. `k8s:node-capacity`.
+    pub name: String,
+    /// What is assumed, in words.
+    pub description: String,
+    /// How far it is established.
+    pub status: Status,
+    /// The citation; empty when there is none.
+    pub source: String,
+    /// A machine-checkable form, kept for the caller; musil never evaluates it.
+    pub predicate: Option<Arc<dyn Fn(&S) -> bool + Send + Sync>>,
+}
+
+impl<S> Clone for Assumption<S> {
+    fn clone(&self) -> Self {
+        Assumption {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            status: self.status,
+            source: self.source.clone(),
+            predicate: self.predicate.clone(),
+        }
+    }
+}
+
+impl<S> fmt::Debug for Assumption<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Assumption")
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("status", &self.status)
+            .field("source", &self.source)
+            .field("predicate", &self.predicate.is_some())
+            .finish()
+    }
+}
+
+impl<S> PartialEq for Assumption<S> {
+    /// Equal names, descriptions, statuses and sources (predicates are not compared).
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.description == other.description
+            && self.status == other.status
+            && self.source == other.source
+    }
+}
+
+impl<S> Assumption<S> {
+    /// An unverified assumption with no source.
+    pub fn new(name: impl Into<String>, description: impl Into<String>) -> Self {
+        Assumption {
+            name: name.into(),
+            description: description.into(),
+            status: Status::Unverified,
+            source: String::new(),
+            predicate: None,
+        }
+    }
+
+    /// The same assumption with this status.
+    #[must_use]
+    pub fn status(mut self, status: Status) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// The same assumption citing `source`.
+    #[must_use]
+    pub fn source(mut self, source: impl Into<String>) -> Self {
+        self.source = source.into();
+        self
+    }
+
+    /// The same assumption with a machine-checkable predicate (stored, never evaluated).
+    #[must_use]
+    pub fn predicate(mut self, predicate: impl Fn(&S) -> bool + Send + Sync + 'static) -> Self {
+        self.predicate = Some(Arc::new(predicate));
+        self
+    }
+
+    /// True unless the status is [`Status::Verified`]: the assumption is a residual obligation.
+    pub fn is_residual(&self) -> bool {
+        self.status != Status::Verified
+    }
+}
+
+/// A platform's contract: behaviours (actions it may take at any moment), guarantees
+/// (invariants it promises, reported as `<env>:<name>`) and assumptions.
+pub struct EnvironmentSpec<S> {
+    /// The environment's name (`k8s`, `aws`, ...), the prefix of its guarantees.
+    pub name: String,
+    /// Its behaviours, in order.
+    pub behaviours: Vec<Action<S>>,
+    /// Its guarantees, in order, by unqualified name.
+    pub guarantees: IndexMap<String, Invariant<S>>,
+    /// Its assumptions, in order, by key (the key is for replacing; only values are reported).
+    pub assumptions: IndexMap<String, Assumption<S>>,
+}
+
+impl<S> Clone for EnvironmentSpec<S> {
+    fn clone(&self) -> Self {
+        EnvironmentSpec {
+            name: self.name.clone(),
+            behaviours: self.behaviours.clone(),
+            guarantees: self.guarantees.clone(),
+            assumptions: self.assumptions.clone(),
+        }
+    }
+}
+
+impl<S> fmt::Debug for EnvironmentSpec<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let behaviours: Vec<&str> = self.behaviours.iter().map(|b| b.name()).collect();
+        f.debug_struct("EnvironmentSpec")
+            .field("name", &self.name)
+            .field("behaviours", &behaviours)
+            .field("guarantees", &self.guarantees.keys().collect::<Vec<_>>())
+            .field("assumptions", &self.assumptions.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl<S: State> EnvironmentSpec<S> {
+    /// An environment with no behaviours, guarantees or assumptions yet.
+    pub fn new(name: impl Into<String>) -> Self {
+        EnvironmentSpec {
+            name: name.into(),
+            behaviours: Vec::new(),
+            guarantees: IndexMap::new(),
+            assumptions: IndexMap::new(),
+        }
+    }
+
+    /// Add a behaviour: an (unfair) action the environment may take whenever `guard` holds.
+    #[must_use]
+    pub fn behaviour(
+        self,
+        name: impl Into<String>,
+        guard: impl Fn(&S) -> bool + Send + Sync + 'static,
+        effect: impl Fn(&S) -> S + Send + Sync + 'static,
+    ) -> Self {
+        self.add_behaviour(Action::new(name, guard, effect))
+    }
+
+    /// Add a prepared action as a behaviour.
+    #[must_use]
+    pub fn add_behaviour(mut self, action: Action<S>) -> Self {
+        self.behaviours.push(action);
+        self
+    }
+
+    /// Add a guarantee, checked as the invariant `<env name>:<name>`.
+    #[must_use]
+    pub fn guarantee<V: Into<Verdict>>(
+        mut self,
+        name: impl Into<String>,
+        check: impl Fn(&S) -> V + Send + Sync + 'static,
+    ) -> Self {
+        let name = name.into();
+        self.guarantees.insert(name.clone(), Invariant::new(name, check));
+        self
+    }
+
+    /// Add an assumption under its own name; an assumption already under that name is replaced
+    /// in place (to re-status a pre-wired one, for example).
+    #[must_use]
+    pub fn assumption(self, assumption: Assumption<S>) -> Self {
+        let key = assumption.name.clone();
+        self.assumption_keyed(key, assumption)
+    }
+
+    /// Add an assumption under a caller's key (same replace-in-place rule).
+    #[must_use]
+    pub fn assumption_keyed(mut self, key: impl Into<String>, assumption: Assumption<S>) -> Self {
+        self.assumptions.insert(key.into(), assumption);
+        self
+    }
+
+    /// Add several assumptions (the original's `extra_assumptions`).
+    #[must_use]
+    pub fn extra_assumptions(self, assumptions: impl IntoIterator<Item = Assumption<S>>) -> Self {
+        assumptions.into_iter().fold(self, Self::assumption)
+    }
+
+    /// The behaviour names, in order.
+    pub fn behaviour_names(&self) -> Vec<&str> {
+        self.behaviours.iter().map(|b| b.name()).collect()
+    }
+}
+
+/// The system composed with its environments, as one [`Model`]: the system's actions (or
+/// menu), then each environment's behaviours; the system's invariants, then each
+/// environment's guarantees as `<env>:<name>`; the system's terminal states and edge
+/// invariants.
+pub fn compose<S: State>(system: &Model<S>, envs: &[EnvironmentSpec<S>]) -> Model<S> {
+    let behaviours = envs.iter().flat_map(|e| e.behaviours.iter().cloned()).collect();
+    let guarantees = envs
+        .iter()
+        .flat_map(|e| {
+            e.guarantees.iter().map(move |(k, g)| {
+                let g = g.clone();
+                Invariant::new(format!("{}:{}", e.name, k), move |s: &S| g.eval(s))
+            })
+        })
+        .collect();
+    system.composed(behaviours, guarantees)
+}
+
+/// The assumptions not marked verified, environment by environment, in order (axioms
+/// included; no de-duplication).
+pub fn residual_assumptions<S>(envs: &[EnvironmentSpec<S>]) -> Vec<Assumption<S>> {
+    envs.iter().flat_map(|e| e.assumptions.values().filter(|a| a.is_residual()).cloned()).collect()
+}
+
+/// The result of an open-system check: the verdict and the obligations it rests on.
+#[derive(Clone, Debug)]
+#[must_use = "an open result says whether the system survives its environments: assert on it or print it"]
+pub struct OpenResult<S> {
+    /// The safety verdict over every interleaving of system steps and environment faults.
+    pub result: CheckResult<S>,
+    /// The residual proof obligations: every assumption not marked verified, in order.
+    pub unverified_assumptions: Vec<Assumption<S>>,
+}
+
+impl<S> OpenResult<S> {
+    /// True when no violation was found.
+    pub fn ok(&self) -> bool {
+        self.result.ok
+    }
+}
+
+pub(crate) fn fmt_residuals<S>(f: &mut fmt::Formatter<'_>, residuals: &[Assumption<S>]) -> fmt::Result {
+    if residuals.is_empty() {
+        return Ok(());
+    }
+    write!(f, "\nUnverified assumptions (residual proof obligations):")?;
+    for a in residuals {
+        write!(f, "\n  [{}] {}: {}", a.status, a.name, a.description)?;
+        if !a.source.is_empty() {
+            write!(f, "  [{}]", a.source)?;
+        }
+    }
+    Ok(())
+}
+
+impl<S: fmt::Debug> fmt::Display for OpenResult<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.result)?;
+        fmt_residuals(f, &self.unverified_assumptions)
+    }
+}
+
+/// Unlike the original (whose `assert_ok` could not see an open result's truncation and whose
+/// `assert_violates` could not see its kind), an open result answers both from its verdict.
+impl<S: fmt::Debug> Outcome for OpenResult<S> {
+    type State = S;
+    fn is_ok(&self) -> bool {
+        self.result.ok
+    }
+    fn is_truncated(&self) -> bool {
+        self.result.truncated
+    }
+    fn kind_name(&self) -> Option<&'static str> {
+        self.result.kind_name()
+    }
+    fn broken_invariant(&self) -> Option<&str> {
+        self.result.invariant.as_deref()
+    }
+    fn counterexample_actions(&self) -> Vec<&str> {
+        self.result.action_names()
+    }
+    fn witness_state(&self) -> Option<&S> {
+        self.result.witness()
+    }
+}
+
+/// Check `system` against every interleaving of its environments' behaviours (default cap).
+pub fn check_open<S: State>(system: &Model<S>, envs: &[EnvironmentSpec<S>]) -> OpenResult<S> {
+    check_open_capped(system, envs, crate::DEFAULT_MAX_STATES)
+}
+
+/// [`check_open`] with a cap on distinct states.
+pub fn check_open_capped<S: State>(
+    system: &Model<S>,
+    envs: &[EnvironmentSpec<S>],
+    max_states: usize,
+) -> OpenResult<S> {
+    let composed = compose(system, envs);
+    let result = Checker::new(&composed).max_states(max_states).check();
+    OpenResult { result, unverified_assumptions: residual_assumptions(envs) }
+}
