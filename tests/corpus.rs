@@ -1,0 +1,355 @@
+//! The differential corpus: random models given as tables, with the answers the original
+//! (musil 0.36.7) gave to thousands of queries. Each model is built through musil's public API
+//! and every query whose operation musil implements is answered and compared.
+//!
+//! Cases come from `$MUSIL_CORPUS` (a directory of `case-*.json`), else `tests/corpus/`.
+//! The format and the comparison rules are in `tests/corpus/README.md`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::PathBuf;
+
+use musil::{
+    CheckResult, Checker, DistinctBy, Graph, Model, StateId, Step, Verdict, explore, fixed_points, path_to,
+    reaches, states_where, witness,
+};
+use serde_json::{Value, json};
+
+/// A corpus state: its name, printed bare (`s3`), as the original prints a string state.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct St(&'static str);
+
+impl fmt::Debug for St {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+struct Case {
+    seed: Value,
+    model: Model<St>,
+    /// State name → its number (position in the `states` table).
+    number: HashMap<&'static str, usize>,
+    names: HashMap<String, St>,
+    canon: Option<HashMap<St, St>>,
+    key: Option<HashMap<St, String>>,
+    /// For validating counterexamples: (from, action) → to, per action in order.
+    edges: Vec<(String, HashMap<St, St>)>,
+    init: Vec<St>,
+}
+
+fn leak(s: &str) -> &'static str {
+    Box::leak(s.to_owned().into_boxed_str())
+}
+
+fn build(case: &Value) -> Case {
+    let m = &case["model"];
+    let mut names = HashMap::new();
+    let mut number = HashMap::new();
+    for (i, n) in m["states"].as_array().unwrap().iter().enumerate() {
+        let n = n.as_str().unwrap();
+        let st = St(leak(n));
+        names.insert(n.to_owned(), st);
+        number.insert(st.0, i);
+    }
+    let st = |v: &Value| -> St { names[v.as_str().unwrap()] };
+    let init: Vec<St> = m["init"].as_array().unwrap().iter().map(st).collect();
+    let mut model = Model::with_initial_states(init.clone());
+    let mut edges = Vec::new();
+    for a in m["actions"].as_array().unwrap() {
+        let name = a["name"].as_str().unwrap().to_owned();
+        let table: HashMap<St, St> =
+            a["table"].as_object().unwrap().iter().map(|(k, v)| (names[k.as_str()], st(v))).collect();
+        let fair = match a["fair"].as_str() {
+            Some("weak") => Some(musil::Fairness::Weak),
+            Some("strong") => Some(musil::Fairness::Strong),
+            _ => None,
+        };
+        let (t1, t2) = (table.clone(), table.clone());
+        let mut action = musil::Action::new(name.clone(), move |s| t1.contains_key(s), move |s| t2[s]);
+        if let Some(f) = fair {
+            action = action.fair(f);
+        }
+        model = model.add_action(action);
+        edges.push((name, table));
+    }
+    for inv in m["invariants"].as_array().unwrap() {
+        let bad: HashMap<St, Option<String>> = inv["bad"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (names[k.as_str()], v.as_str().map(str::to_owned)))
+            .collect();
+        model = model.invariant(inv["name"].as_str().unwrap(), move |s| match bad.get(s) {
+            None => Verdict::Holds,
+            Some(r) => Verdict::Violated(r.clone()),
+        });
+    }
+    for inv in m["edge_invariants"].as_array().unwrap() {
+        let bad: HashSet<(St, String, St)> = inv["bad"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| (st(&t[0]), t[1].as_str().unwrap().to_owned(), st(&t[2])))
+            .collect();
+        model = model.edge_invariant(inv["name"].as_str().unwrap(), move |a, n, b| {
+            !bad.contains(&(*a, n.to_owned(), *b))
+        });
+    }
+    let terminal: HashSet<St> = m["terminal"].as_array().unwrap().iter().map(st).collect();
+    model = model.terminal(move |s| terminal.contains(s));
+    let canon = m
+        .get("canonicalize")
+        .and_then(Value::as_object)
+        .map(|o| o.iter().map(|(k, v)| (names[k.as_str()], st(v))).collect());
+    let key = m
+        .get("key")
+        .and_then(Value::as_object)
+        .map(|o| o.iter().map(|(k, v)| (names[k.as_str()], v.as_str().unwrap().to_owned())).collect());
+    Case { seed: case["seed"].clone(), model, number, names, canon, key, edges, init }
+}
+
+impl Case {
+    fn set(&self, v: &Value) -> HashSet<St> {
+        v.as_array().map(|a| a.iter().map(|x| self.names[x.as_str().unwrap()]).collect()).unwrap_or_default()
+    }
+
+    fn checker<'a>(&self, model: &'a Model<St>, q: &Value) -> Checker<'a, Model<St>> {
+        let mut c = Checker::new(model);
+        if let Some(n) = q.get("max_states").and_then(Value::as_i64) {
+            c = c.max_states(n.max(0) as usize);
+        }
+        if q.get("canonicalize").and_then(Value::as_bool) == Some(true) {
+            let canon = self.canon.clone().expect("case has a canonicalize table");
+            c = c.canonicalize(move |s| canon[s]);
+        }
+        if q.get("key").and_then(Value::as_bool) == Some(true) {
+            let key = self.key.clone().expect("case has a key table");
+            c = c.key(move |s| key[s].clone());
+        }
+        c
+    }
+
+    fn sorted_by_number(&self, mut v: Vec<St>) -> Vec<St> {
+        v.sort_by_key(|s| self.number[s.0]);
+        v
+    }
+
+    /// Whether `trace` is a path of the model from an initial state (each step an edge).
+    fn is_path(&self, trace: &[Step<St>]) -> bool {
+        let Some(first) = trace.first() else { return false };
+        if first.action != "<init>" || !self.init.contains(&first.state) {
+            return false;
+        }
+        trace.windows(2).all(|w| {
+            self.edges.iter().any(|(n, t)| *n == w[1].action && t.get(&w[0].state) == Some(&w[1].state))
+        })
+    }
+}
+
+fn steps_json(trace: &[Step<St>]) -> Value {
+    Value::Array(trace.iter().map(|s| json!([s.action, s.state.0])).collect())
+}
+
+fn result_json(r: &CheckResult<St>) -> Value {
+    json!({
+        "type": "result",
+        "ok": r.ok,
+        "kind": r.kind.map(|k| k.as_str()),
+        "invariant": r.invariant,
+        "reason": r.reason,
+        "states_explored": r.states_explored,
+        "truncated": r.truncated,
+        "loop": r.loop_index,
+        "trace": steps_json(&r.trace),
+        "text": r.to_string(),
+    })
+}
+
+fn graph_json(g: &Graph<St>) -> Value {
+    json!({
+        "initial": g.initial().iter().map(|&i| g.state(i).0).collect::<Vec<_>>(),
+        "states": g.states().map(|s| s.0).collect::<Vec<_>>(),
+        "edges": g.ids().map(|i| json!([g.state(i).0, g.edges(i).iter().map(|&(a, t)| json!([g.action_name(a), g.state(t).0])).collect::<Vec<_>>()])).collect::<Vec<_>>(),
+        "truncated": g.truncated(),
+    })
+}
+
+/// What one query produced: the value in the corpus's shape, or an error.
+#[allow(dead_code)] // `Error` answers come with the operations that can refuse a query
+enum Answer {
+    Value(Value),
+    Error(String),
+    Unsupported,
+}
+
+fn answer(case: &Case, q: &Value) -> Answer {
+    let op = q["op"].as_str().unwrap();
+    match op {
+        "check" => Answer::Value(result_json(&case.checker(&case.model, q).check())),
+        "check_all" => {
+            let by = match q["distinct_by"].as_str() {
+                Some("reason") => DistinctBy::Reason,
+                _ => DistinctBy::Invariant,
+            };
+            let all = case.checker(&case.model, q).check_all(by);
+            Answer::Value(Value::Array(all.iter().map(result_json).collect()))
+        }
+        "explore" => Answer::Value(graph_json(&case.checker(&case.model, q).explore())),
+        "reaches" => {
+            let target = case.set(&q["target"]);
+            let g = explore(&case.model);
+            let ids: Vec<StateId> = reaches(&g, |s| target.contains(s));
+            let v = case.sorted_by_number(ids.into_iter().map(|i| *g.state(i)).collect());
+            Answer::Value(json!(v.iter().map(|s| s.0).collect::<Vec<_>>()))
+        }
+        "path_to" => {
+            let g = explore(&case.model);
+            let target = case.names[q["state"].as_str().unwrap()];
+            Answer::Value(path_to(&g, &target).map_or(Value::Null, |p| steps_json(&p)))
+        }
+        "witness" => {
+            let g = explore(&case.model);
+            let target = case.set(&q["target"]);
+            Answer::Value(witness(&g, |s| target.contains(s)).map_or(Value::Null, |p| steps_json(&p)))
+        }
+        "states_where" => {
+            let g = explore(&case.model);
+            let target = case.set(&q["target"]);
+            Answer::Value(json!(
+                states_where(&g, |s| target.contains(s)).iter().map(|s| s.0).collect::<Vec<_>>()
+            ))
+        }
+        "fixed_points" => {
+            let fp = fixed_points(&case.model);
+            let by_init: Vec<Value> = fp
+                .by_init
+                .iter()
+                .map(|(i, ends)| {
+                    json!([i.0, case.sorted_by_number(ends.clone()).iter().map(|s| s.0).collect::<Vec<_>>()])
+                })
+                .collect();
+            Answer::Value(json!({"by_init": by_init, "confluent": fp.confluent(), "truncated": fp.truncated}))
+        }
+        _ => Answer::Unsupported,
+    }
+}
+
+/// Compare an inexact answer: the contractual fields, and the counterexample on its merits.
+fn inexact_match(case: &Case, expected: &Value, got: &Value) -> bool {
+    for f in ["type", "ok", "kind", "invariant", "states_explored", "truncated"] {
+        if expected.get(f) != got.get(f) {
+            return false;
+        }
+    }
+    let trace: Vec<Step<St>> = got["trace"]
+        .as_array()
+        .map(|a| {
+            a.iter().map(|s| Step::new(s[0].as_str().unwrap(), case.names[s[1].as_str().unwrap()])).collect()
+        })
+        .unwrap_or_default();
+    got["ok"].as_bool() == Some(true) || case.is_path(&trace)
+}
+
+#[derive(Default)]
+struct Tally {
+    per_op: BTreeMap<String, (usize, usize)>,
+    unsupported: BTreeMap<String, usize>,
+    mismatches: Vec<String>,
+}
+
+fn corpus_dir() -> PathBuf {
+    match std::env::var_os("MUSIL_CORPUS") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus"),
+    }
+}
+
+#[test]
+fn corpus() {
+    let dir = corpus_dir();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read corpus directory {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no *.json cases in {}", dir.display());
+
+    let mut tally = Tally::default();
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let case_json: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let case = build(&case_json);
+        for (qi, q) in case_json["queries"].as_array().unwrap().iter().enumerate() {
+            let op = q["op"].as_str().unwrap().to_owned();
+            let got = answer(&case, q);
+            let expected = &q["answer"];
+            let exact = q["exact"].as_bool().unwrap_or(true);
+            let ok = match (&got, expected.get("error")) {
+                (Answer::Unsupported, _) => {
+                    *tally.unsupported.entry(op).or_default() += 1;
+                    continue;
+                }
+                (Answer::Error(_), Some(_)) => true,
+                (Answer::Error(_), None) | (Answer::Value(_), Some(_)) => false,
+                (Answer::Value(v), None) => {
+                    let want = &expected["value"];
+                    if exact {
+                        v == want
+                    } else if let (Some(a), Some(b)) = (want.as_array(), v.as_array()) {
+                        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| inexact_match(&case, x, y))
+                    } else {
+                        inexact_match(&case, want, v)
+                    }
+                }
+            };
+            let e = tally.per_op.entry(op.clone()).or_default();
+            e.0 += 1;
+            if ok {
+                e.1 += 1;
+            } else if tally.mismatches.len() < 8 {
+                let got_text = match &got {
+                    Answer::Value(v) => v.to_string(),
+                    Answer::Error(m) => format!("error: {m}"),
+                    Answer::Unsupported => unreachable!(),
+                };
+                tally.mismatches.push(format!(
+                    "case seed {} query {qi} ({op}) {}\n  expected: {}\n  got:      {}",
+                    case.seed,
+                    serde_json::to_string(&{
+                        let mut q = q.clone();
+                        q.as_object_mut().unwrap().remove("answer");
+                        q
+                    })
+                    .unwrap(),
+                    expected,
+                    got_text
+                ));
+            }
+        }
+    }
+
+    let mut total = 0;
+    let mut matched = 0;
+    for (op, (n, m)) in &tally.per_op {
+        println!("corpus: {op} {m}/{n}");
+        total += n;
+        matched += m;
+    }
+    let unsupported: usize = tally.unsupported.values().sum();
+    let names: Vec<String> = tally.unsupported.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let unsupported_text = if names.is_empty() { String::new() } else { format!(" ({})", names.join(", ")) };
+    println!(
+        "corpus: {} queries, {matched} match, {} mismatch, {unsupported} unsupported{unsupported_text}",
+        total + unsupported,
+        total - matched
+    );
+    assert!(
+        tally.mismatches.is_empty(),
+        "corpus mismatches (first {}):\n{}",
+        tally.mismatches.len(),
+        tally.mismatches.join("\n")
+    );
+}
