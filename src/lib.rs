@@ -76,3 +76,7 @@ pub use model::{
 };
 pub use result::{CheckResult, Kind, Outcome, Step, format_trace, format_trace_diff, format_trace_with};
 pub use system::{ActionId, Fairness, State, TransitionSystem};
+
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
