@@ -31,6 +31,9 @@ use crate::system::{ActionId, TransitionSystem};
 /// The default cap on distinct states, as in the original.
 pub const DEFAULT_MAX_STATES: usize = 1_000_000;
 
+/// A caller's bucket function for [`DistinctBy::Custom`]: (invariant name, raw reason) → class.
+pub type BucketFn = Box<dyn Fn(&str, Option<&str>) -> String + Send + Sync>;
+
 /// How [`check_all`] tells violations apart.
 pub enum DistinctBy {
     /// One entry per broken invariant name (the default).
@@ -38,7 +41,7 @@ pub enum DistinctBy {
     /// One entry per (invariant, reason); a `""` reason and a plain `false` are different.
     Reason,
     /// One entry per class the function returns for (invariant name, raw reason).
-    Custom(Box<dyn Fn(&str, Option<&str>) -> String + Send + Sync>),
+    Custom(BucketFn),
 }
 
 impl DistinctBy {

@@ -101,6 +101,11 @@ impl<S: State> Graph<S> {
         &self.edges[self.edge_start[id.index()]..self.edge_start[id.index() + 1]]
     }
 
+    /// Number of action ids that have a name here (ids run from 0).
+    pub fn action_count(&self) -> usize {
+        self.action_names.len()
+    }
+
     /// Total number of edges.
     pub fn edge_count(&self) -> usize {
         self.edges.len()

@@ -54,28 +54,33 @@
 pub mod check;
 pub mod dot;
 pub mod engine;
+mod error;
 mod fault;
 pub mod graph;
+pub mod liveness;
 pub mod model;
 pub mod open;
 pub mod result;
+mod scc;
 pub mod system;
 pub mod testing;
 
 pub use check::{Checker, DEFAULT_MAX_STATES, DistinctBy, check, check_all};
 pub use dot::to_dot;
 pub use engine::{StateId, Store};
+pub use error::{Error, ErrorKind};
 pub use fault::Fault;
 pub use graph::{
     FixedPoints, Graph, GraphFault, StateViolation, check_of, explore, fixed_points, fixed_points_of,
     path_to, reachable_violations, reaches, states_where, symmetry_reduction_sound, witness,
 };
+pub use liveness::{Liveness, LivenessKind, LivenessResult, check_liveness, check_liveness_of};
 pub use model::{
     Action, ActionSchema, Binding, EdgeInvariant, Invariant, Model, Value, Verdict, enumerate_actions,
     footprint_sound, invariant_from_violations, never, never_when,
 };
 pub use result::{CheckResult, Kind, Outcome, Step, format_trace, format_trace_diff, format_trace_with};
-pub use system::{ActionId, Fairness, State, TransitionSystem};
+pub use system::{ActionId, Fairness, Predicate, State, TransitionSystem};
 
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]

@@ -373,6 +373,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(dead_code)] // the fields are read through Debug
     fn fields_of_nested_debug_output() {
         #[derive(Debug)]
         struct Inner {
@@ -416,6 +417,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(dead_code)] // the fields are read through Debug
     fn diff_base_survives_a_step_without_fields() {
         #[derive(Debug)]
         enum E {

@@ -31,6 +31,9 @@ use std::ops::ControlFlow;
 
 use crate::model::Verdict;
 
+/// A shared predicate over states (terminal states, goals, assumption predicates).
+pub type Predicate<S> = std::sync::Arc<dyn Fn(&S) -> bool + Send + Sync>;
+
 /// Identifies an action label. Equal names share one id, so fairness, edge invariants and
 /// traces, which all speak of names, compare ids.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -49,6 +49,8 @@ pub fn assert_ok_impl<R: Outcome + ?Sized>(result: &R, accept_truncated: bool, m
     }
 }
 
+type WitnessFn<S> = Box<dyn Fn(&S) -> bool>;
+
 /// What `assert_violates!` expects of a failing result. Built by the macro's `key = value`
 /// arguments: `kind`, `invariant`, `via` (action names that must appear) and `witness` (a
 /// predicate on the last state).
@@ -56,7 +58,7 @@ pub struct Expectation<S> {
     kind: Option<Kind>,
     invariant: Option<String>,
     via: Vec<String>,
-    witness: Option<Box<dyn Fn(&S) -> bool>>,
+    witness: Option<WitnessFn<S>>,
     message: Option<String>,
 }
 

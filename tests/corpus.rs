@@ -138,9 +138,11 @@ impl Case {
     /// Whether `trace` is a path of the model from an initial state (each step an edge).
     fn is_path(&self, trace: &[Step<St>]) -> bool {
         let Some(first) = trace.first() else { return false };
-        if first.action != "<init>" || !self.init.contains(&first.state) {
-            return false;
-        }
+        first.action == "<init>" && self.init.contains(&first.state) && self.edges_ok(trace)
+    }
+
+    /// Whether each step of `trace` after the first is an edge of the model.
+    fn edges_ok(&self, trace: &[Step<St>]) -> bool {
         trace.windows(2).all(|w| {
             self.edges.iter().any(|(n, t)| *n == w[1].action && t.get(&w[0].state) == Some(&w[1].state))
         })
@@ -176,7 +178,6 @@ fn graph_json(g: &Graph<St>) -> Value {
 }
 
 /// What one query produced: the value in the corpus's shape, or an error.
-#[allow(dead_code)] // `Error` answers come with the operations that can refuse a query
 enum Answer {
     Value(Value),
     Error(String),
@@ -231,25 +232,92 @@ fn answer(case: &Case, q: &Value) -> Answer {
                 .collect();
             Answer::Value(json!({"by_init": by_init, "confluent": fp.confluent(), "truncated": fp.truncated}))
         }
+        "check_liveness" => {
+            let goal = case.set(&q["goal"]);
+            let mut spec = musil::Liveness::eventually(move |s: &St| goal.contains(s));
+            if q.get("everywhere").and_then(Value::as_bool) == Some(true) {
+                spec = spec.everywhere(true);
+            }
+            if let Some(t) = q.get("leadsto_from") {
+                let trigger = case.set(t);
+                spec = spec.leadsto_from(move |s: &St| trigger.contains(s));
+            }
+            if let Some(f) = q.get("fair").and_then(Value::as_array) {
+                spec = spec.fair(f.iter().map(|x| x.as_str().unwrap().to_owned()));
+            }
+            if let Some(f) = q.get("fair_strong").and_then(Value::as_array) {
+                spec = spec.fair_strong(f.iter().map(|x| x.as_str().unwrap().to_owned()));
+            }
+            match musil::check_liveness(&case.model, &spec) {
+                Ok(r) => Answer::Value(liveness_json(&r)),
+                Err(e) => Answer::Error(e.to_string()),
+            }
+        }
         _ => Answer::Unsupported,
     }
 }
 
+fn liveness_json(r: &musil::LivenessResult<St>) -> Value {
+    json!({
+        "type": "liveness",
+        "ok": r.ok,
+        "kind": r.kind.map(|k| k.as_str()),
+        "goal": r.goal,
+        "states_explored": r.states_explored,
+        "truncated": r.truncated,
+        "stem": steps_json(&r.stem),
+        "cycle": steps_json(&r.cycle),
+        "text": r.to_string(),
+    })
+}
+
+fn steps_of(case: &Case, v: &Value) -> Vec<Step<St>> {
+    v.as_array()
+        .map(|a| {
+            a.iter().map(|s| Step::new(s[0].as_str().unwrap(), case.names[s[1].as_str().unwrap()])).collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Compare an inexact answer: the contractual fields, and the counterexample on its merits.
-fn inexact_match(case: &Case, expected: &Value, got: &Value) -> bool {
-    for f in ["type", "ok", "kind", "invariant", "states_explored", "truncated"] {
+fn inexact_match(case: &Case, q: &Value, expected: &Value, got: &Value) -> bool {
+    for f in ["type", "ok", "kind", "invariant", "goal", "states_explored", "truncated"] {
         if expected.get(f) != got.get(f) {
             return false;
         }
     }
-    let trace: Vec<Step<St>> = got["trace"]
-        .as_array()
-        .map(|a| {
-            a.iter().map(|s| Step::new(s[0].as_str().unwrap(), case.names[s[1].as_str().unwrap()])).collect()
-        })
-        .unwrap_or_default();
-    got["ok"].as_bool() == Some(true) || case.is_path(&trace)
+    if got["ok"].as_bool() == Some(true) {
+        return true;
+    }
+    if got["type"] == "liveness" {
+        let stem = steps_of(case, &got["stem"]);
+        let cycle = steps_of(case, &got["cycle"]);
+        let goal = case.set(&q["goal"]);
+        let Some(first) = stem.first().map(|s| s.state) else { return false };
+        let stem_ok = match q.get("leadsto_from") {
+            Some(t) => case.set(t).contains(&first) && !goal.contains(&first) && case.edges_ok(&stem),
+            None => case.is_path(&stem),
+        };
+        let entry = stem.last().map(|s| s.state).unwrap_or(first);
+        let cycle_ok = got["kind"] != "fair-cycle"
+            || (cycle.last().map(|s| s.state) == Some(entry)
+                && cycle.iter().all(|s| !goal.contains(&s.state))
+                && case.edges_ok(&[vec![Step::new("<init>", entry)], cycle.clone()].concat()));
+        return stem_ok && cycle_ok;
+    }
+    case.is_path(&steps_of(case, &got["trace"]))
 }
+
+/// Queries marked `exact` whose answer nevertheless depends on Python's hash seed in the
+/// reference (spec core.md §15: Tarjan roots are taken in set order), so they are compared on
+/// their merits. Each entry: case seed, query index, and a `PYTHONHASHSEED` under which the
+/// reference prints exactly musil's answer (`scripts/reference_rerun.py` shows it).
+const HASH_DEPENDENT: &[(i64, usize, u32)] = &[
+    // everywhere: two fair SCCs ({s13}, and the one holding s10); roots in set order pick either.
+    (145, 14, 4),
+    // leads-to: self-loops on s4 and on s6; PYTHONHASHSEED=14 reports the s4 one, as musil does.
+    (237, 13, 14),
+];
 
 #[derive(Default)]
 struct Tally {
@@ -286,7 +354,8 @@ fn corpus() {
             let op = q["op"].as_str().unwrap().to_owned();
             let got = answer(&case, q);
             let expected = &q["answer"];
-            let exact = q["exact"].as_bool().unwrap_or(true);
+            let exact = q["exact"].as_bool().unwrap_or(true)
+                && !HASH_DEPENDENT.iter().any(|&(c, i, _)| case.seed.as_i64() == Some(c) && i == qi);
             let ok = match (&got, expected.get("error")) {
                 (Answer::Unsupported, _) => {
                     *tally.unsupported.entry(op).or_default() += 1;
@@ -299,9 +368,9 @@ fn corpus() {
                     if exact {
                         v == want
                     } else if let (Some(a), Some(b)) = (want.as_array(), v.as_array()) {
-                        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| inexact_match(&case, x, y))
+                        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| inexact_match(&case, q, x, y))
                     } else {
-                        inexact_match(&case, want, v)
+                        inexact_match(&case, q, want, v)
                     }
                 }
             };

@@ -102,6 +102,8 @@ struct Naive<'a> {
 }
 
 type Trace = Vec<(String, u8)>;
+/// (states in discovery order, edges per state, truncated)
+type Explored = (Vec<u8>, Vec<Vec<(String, u8)>>, bool);
 
 #[derive(Debug, PartialEq)]
 struct NaiveResult {
@@ -275,13 +277,13 @@ impl Naive<'_> {
     }
 
     /// (states in discovery order, edges per state, truncated)
-    fn explore(&self) -> (Vec<u8>, Vec<Vec<(String, u8)>>, bool) {
+    fn explore(&self) -> Explored {
         let mut states: Vec<u8> = Vec::new();
         let mut index: HashMap<u8, usize> = HashMap::new();
         for &s0 in &self.spec.init {
             let s = self.c(s0);
-            if !index.contains_key(&s) {
-                index.insert(s, states.len());
+            if let std::collections::hash_map::Entry::Vacant(e) = index.entry(s) {
+                e.insert(states.len());
                 states.push(s);
             }
         }
@@ -296,8 +298,8 @@ impl Naive<'_> {
                 if let Some(y) = t[x as usize] {
                     let y = self.c(y);
                     edges.last_mut().unwrap().push((name.clone(), y));
-                    if !index.contains_key(&y) {
-                        index.insert(y, states.len());
+                    if let std::collections::hash_map::Entry::Vacant(e) = index.entry(y) {
+                        e.insert(states.len());
                         states.push(y);
                         if states.len() >= self.spec.cap {
                             edges.resize(states.len(), vec![]);

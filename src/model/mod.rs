@@ -35,7 +35,7 @@ pub use property::{EdgeInvariant, Invariant, Verdict, invariant_from_violations,
 pub use schema::{ActionSchema, Binding, Value, enumerate_actions};
 
 use crate::fault::{self, Site};
-use crate::system::{ActionId, Fairness, State, TransitionSystem};
+use crate::system::{ActionId, Fairness, Predicate, State, TransitionSystem};
 
 /// Action names seen so far, each with its id (first-seen order).
 #[derive(Default)]
@@ -137,7 +137,7 @@ pub struct Model<S> {
     names: RwLock<Names>,
     invariants: IndexMap<Arc<str>, Invariant<S>>,
     edge_invariants: IndexMap<Arc<str>, EdgeInvariant<S>>,
-    terminal: Option<Arc<dyn Fn(&S) -> bool + Send + Sync>>,
+    terminal: Option<Predicate<S>>,
     menu_fn: Option<MenuFn<S>>,
     footprint: Option<Arc<dyn FootprintCache<S>>>,
 }

@@ -53,7 +53,7 @@ use indexmap::IndexMap;
 use crate::check::Checker;
 use crate::model::{Action, Invariant, Model, Verdict};
 use crate::result::{CheckResult, Outcome};
-use crate::system::State;
+use crate::system::{Predicate, State};
 
 /// How far an assumption is established.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -94,7 +94,7 @@ pub struct Assumption<S> {
     /// The citation; empty when there is none.
     pub source: String,
     /// A machine-checkable form, kept for the caller; musil never evaluates it.
-    pub predicate: Option<Arc<dyn Fn(&S) -> bool + Send + Sync>>,
+    pub predicate: Option<Predicate<S>>,
 }
 
 impl<S> Clone for Assumption<S> {

@@ -7,12 +7,28 @@
 //!
 //! | module | factories | behaviours |
 //! |---|---|---|
+//! | [`aws`] | [`aws::aws_api_faults`] | `aws:throttle`, optional `aws:timeout` |
+//! | [`distributed`] | [`distributed::credential_rotation`] | `distributed:credential-rotation` |
+//! | | [`distributed::record_reality_divergence`] | `distributed:record-reality-divergence` |
+//! | [`etcd`] | [`etcd::cluster_faults`] | `etcd:leader-change`, optional `etcd:write-conflict`, `etcd:compaction` |
 //! | [`k8s`] | [`k8s::pod_eviction`] | `k8s:evict-pod`, optional `k8s:oom-kill` |
+//! | [`linux`] | [`linux::process_faults`] | `linux:oom-kill`, optional `linux:sigterm` |
+//! | | [`linux::fs_faults`] | `linux:enospc` |
+//! | [`sel4`] | [`sel4::capability_revocation`] | `sel4:cap-revoke`, optional `sel4:ipc-timeout` |
+//! | [`storage`] | [`storage::block_volume_faults`] | any of `storage:volume-detached`, `storage:wrong-volume-attached`, `storage:empty-volume-attached`, `storage:detach-during-write`; at least one, else `build()` returns an error |
 //!
 //! Behaviours are unfair (an adversary is never assumed to help), no factory ships
 //! guarantees, and `extra_assumptions` are merged after the pre-wired ones (an assumption
 //! with a pre-wired name replaces it in place, e.g. to mark it verified).
+//! Two verified assumptions are shipped but, as in the original, not pre-wired:
+//! [`aws::iam_correctness`] and [`etcd::unique_leader`]; add them with `extra_assumptions`.
 //!
 //! [`Assumption`]: crate::open::Assumption
 
+pub mod aws;
+pub mod distributed;
+pub mod etcd;
 pub mod k8s;
+pub mod linux;
+pub mod sel4;
+pub mod storage;

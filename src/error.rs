@@ -1,0 +1,54 @@
+//! The one error type: input musil refuses (an unknown fairness name, a formula it cannot
+//! parse, a weight that is not a number). Violations, truncation and panics in user code are
+//! results, never errors.
+
+use std::fmt;
+
+/// What kind of input was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A fairness name matches no action of the model.
+    UnknownAction,
+    /// An LTL formula's text could not be parsed, or names an unknown atom.
+    Formula,
+    /// Any other refused input (an empty builder, an inconsistent option).
+    InvalidInput,
+}
+
+/// Refused input, with a message naming what was wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    position: Option<usize>,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error { kind, message: message.into(), position: None }
+    }
+
+    /// What kind of input was refused.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// For a formula: the byte offset in its text where parsing failed.
+    pub fn position(&self) -> Option<usize> {
+        self.position
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}

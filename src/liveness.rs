@@ -1,0 +1,580 @@
+//! Liveness under fairness: "eventually P", "always eventually P" and "P leads to Q", with
+//! lasso counterexamples.
+//!
+//! [`check_liveness`] explores the whole reachable graph, then looks for a run that avoids the
+//! goal forever: first a reachable ¬P state from which P is unreachable (a trap, kind
+//! [`LivenessKind::PUnreachable`]), then a cycle of ¬P states that a fair scheduler could
+//! follow forever (kind [`LivenessKind::FairCycle`]). Weak fairness of an action rules out a
+//! cycle on which it is enabled throughout and never taken; strong fairness rules out one on
+//! which it is enabled somewhere and never taken, so the search retries on the states that do
+//! not enable it (Emerson–Lei refinement). Components are found with an iterative Tarjan search,
+//! linear in the graph.
+//!
+//! ```
+//! use musil::{check_liveness, Fairness, Liveness, LivenessKind, Model};
+//! // A toggle that may flip forever unless the escape is fair.
+//! let m = Model::new(0u8)
+//!     .action("flip", |s| *s < 2, |s| 1 - s)
+//!     .fair_action("escape", Fairness::Weak, |s| *s < 2, |_| 2);
+//! let unfair = check_liveness(&m, &Liveness::eventually(|s| *s == 2).fair(Vec::<String>::new())).unwrap();
+//! assert_eq!(unfair.kind, Some(LivenessKind::FairCycle));
+//! let fair = check_liveness(&m, &Liveness::eventually(|s| *s == 2)).unwrap(); // tags: escape is weakly fair
+//! assert!(fair.ok);
+//! ```
+
+use std::collections::VecDeque;
+use std::fmt::{self, Debug, Display};
+use std::sync::Arc;
+
+use crate::check::Checker;
+use crate::error::{Error, ErrorKind};
+use crate::fault::Fault;
+use crate::graph::{Graph, reaches};
+use crate::model::Value;
+use crate::result::{Outcome, Step, format_trace};
+use crate::scc::tarjan;
+use crate::system::{ActionId, Fairness, State, TransitionSystem};
+
+use crate::system::Predicate as Pred;
+
+/// A liveness property and the fairness it may assume.
+///
+/// Fairness: `None` (the default) takes the actions' own fairness tags; an explicit list, even
+/// empty, replaces them. Explicit names must match actions of the model.
+pub struct Liveness<S> {
+    pub(crate) goal: Pred<S>,
+    pub(crate) goal_name: String,
+    pub(crate) everywhere: bool,
+    pub(crate) leadsto_from: Option<Pred<S>>,
+    pub(crate) fair: Option<Vec<String>>,
+    pub(crate) fair_strong: Option<Vec<String>>,
+}
+
+impl<S> Clone for Liveness<S> {
+    fn clone(&self) -> Self {
+        Liveness {
+            goal: self.goal.clone(),
+            goal_name: self.goal_name.clone(),
+            everywhere: self.everywhere,
+            leadsto_from: self.leadsto_from.clone(),
+            fair: self.fair.clone(),
+            fair_strong: self.fair_strong.clone(),
+        }
+    }
+}
+
+impl<S> Debug for Liveness<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Liveness")
+            .field("goal_name", &self.goal_name)
+            .field("everywhere", &self.everywhere)
+            .field("leadsto_from", &self.leadsto_from.is_some())
+            .field("fair", &self.fair)
+            .field("fair_strong", &self.fair_strong)
+            .finish()
+    }
+}
+
+impl<S> Liveness<S> {
+    /// `<>P`: every run from an initial state eventually reaches a goal state.
+    pub fn eventually(goal: impl Fn(&S) -> bool + Send + Sync + 'static) -> Self {
+        Liveness {
+            goal: Arc::new(goal),
+            goal_name: "goal".to_owned(),
+            everywhere: false,
+            leadsto_from: None,
+            fair: None,
+            fair_strong: None,
+        }
+    }
+
+    /// `[]<>P`: on every run, past any point, a goal state is reached again.
+    pub fn always_eventually(goal: impl Fn(&S) -> bool + Send + Sync + 'static) -> Self {
+        Self::eventually(goal).everywhere(true)
+    }
+
+    /// `[](Q -> <>P)`: every reachable trigger state is followed by a goal state.
+    pub fn leads_to(
+        trigger: impl Fn(&S) -> bool + Send + Sync + 'static,
+        goal: impl Fn(&S) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        Self::eventually(goal).leadsto_from(trigger)
+    }
+
+    /// Check `[]<>P` instead of `<>P` (ignored when a trigger is set).
+    #[must_use]
+    pub fn everywhere(mut self, everywhere: bool) -> Self {
+        self.everywhere = everywhere;
+        self
+    }
+
+    /// Check `[](Q -> <>P)` with this trigger `Q`.
+    #[must_use]
+    pub fn leadsto_from(mut self, trigger: impl Fn(&S) -> bool + Send + Sync + 'static) -> Self {
+        self.leadsto_from = Some(Arc::new(trigger));
+        self
+    }
+
+    /// The goal's name in the printed result (default `goal`).
+    #[must_use]
+    pub fn goal_name(mut self, name: impl Into<String>) -> Self {
+        self.goal_name = name.into();
+        self
+    }
+
+    /// Weakly fair actions, by name (replaces the tags; an empty list means none).
+    #[must_use]
+    pub fn fair<I: IntoIterator<Item = N>, N: Into<String>>(mut self, names: I) -> Self {
+        self.fair = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Strongly fair actions, by name (replaces the tags; an empty list means none).
+    #[must_use]
+    pub fn fair_strong<I: IntoIterator<Item = N>, N: Into<String>>(mut self, names: I) -> Self {
+        self.fair_strong = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// Why a liveness property fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LivenessKind {
+    /// A reachable ¬P state from which no P state is reachable (a trap or a dead end).
+    PUnreachable,
+    /// A cycle of ¬P states a fair scheduler may follow forever.
+    FairCycle,
+    /// User code panicked while the graph was explored (not in the original).
+    Panic,
+}
+
+impl LivenessKind {
+    /// The original's name (`p-unreachable`, `fair-cycle`), and `panic`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LivenessKind::PUnreachable => "p-unreachable",
+            LivenessKind::FairCycle => "fair-cycle",
+            LivenessKind::Panic => "panic",
+        }
+    }
+}
+
+/// The outcome of a liveness check: a lasso counterexample (stem, then a cycle) when it fails.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use = "a liveness result says whether the goal is always reached: assert on it or print it"]
+pub struct LivenessResult<S> {
+    /// True when every (fair) run reaches the goal.
+    pub ok: bool,
+    /// States in the explored graph.
+    pub states_explored: usize,
+    /// The goal's name.
+    pub goal: String,
+    /// Why it fails (`None` when ok).
+    pub kind: Option<LivenessKind>,
+    /// The path to the trap, or to the entry of the cycle. `<init>` first (for a leads-to
+    /// property, the first state is the trigger, which need not be initial).
+    pub stem: Vec<Step<S>>,
+    /// The cycle from the stem's last state back to it (empty for a trap).
+    pub cycle: Vec<Step<S>>,
+    /// The graph was cut by the cap (set on ok results only: a violation on a truncated graph
+    /// reports `false`, as frontier states look like dead ends).
+    pub truncated: bool,
+    /// For [`LivenessKind::Panic`]: what panicked.
+    pub fault: Option<Fault>,
+}
+
+impl<S> LivenessResult<S> {
+    fn pass(states: usize, goal: &str, truncated: bool) -> Self {
+        LivenessResult {
+            ok: true,
+            states_explored: states,
+            goal: goal.to_owned(),
+            kind: None,
+            stem: Vec::new(),
+            cycle: Vec::new(),
+            truncated,
+            fault: None,
+        }
+    }
+
+    /// The action names along the stem and then the cycle (no `<init>`).
+    pub fn action_names(&self) -> Vec<&str> {
+        self.stem
+            .iter()
+            .chain(&self.cycle)
+            .filter(|s| s.action != "<init>")
+            .map(|s| s.action.as_str())
+            .collect()
+    }
+
+    /// The offending state: the stem's last state.
+    pub fn witness(&self) -> Option<&S> {
+        self.stem.last().map(|s| &s.state)
+    }
+}
+
+impl<S: Debug> Display for LivenessResult<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ok {
+            write!(f, "OK — eventually '{}' on every run ({} states)", self.goal, self.states_explored)?;
+            if self.truncated {
+                write!(f, " (TRUNCATED at cap)")?;
+            }
+            return Ok(());
+        }
+        match self.kind {
+            Some(LivenessKind::PUnreachable) => write!(
+                f,
+                "LIVENESS VIOLATED: '{}' is unreachable from a reachable state\n{}\n({} states explored)",
+                self.goal,
+                format_trace(&self.stem, None),
+                self.states_explored
+            ),
+            Some(LivenessKind::Panic) => {
+                let what = self.fault.as_ref().map_or_else(String::new, |x| x.to_string());
+                write!(
+                    f,
+                    "PANIC: {what}\n{}\n({} states explored)",
+                    format_trace(&self.stem, None),
+                    self.states_explored
+                )
+            }
+            _ => {
+                write!(
+                    f,
+                    "LIVENESS VIOLATED: a fair cycle never reaches '{}'\n{}\n  --- loops forever ---",
+                    self.goal,
+                    format_trace(&self.stem, None)
+                )?;
+                for s in &self.cycle {
+                    write!(f, "\n  ↺ {}: {:?}", s.action, s.state)?;
+                }
+                write!(f, "\n({} states explored)", self.states_explored)
+            }
+        }
+    }
+}
+
+impl<S: Debug> Outcome for LivenessResult<S> {
+    type State = S;
+    fn is_ok(&self) -> bool {
+        self.ok
+    }
+    fn is_truncated(&self) -> bool {
+        self.truncated
+    }
+    fn kind_name(&self) -> Option<&'static str> {
+        self.kind.map(LivenessKind::as_str)
+    }
+    fn counterexample_actions(&self) -> Vec<&str> {
+        self.action_names()
+    }
+    fn witness_state(&self) -> Option<&S> {
+        self.witness()
+    }
+}
+
+/// Python's list repr of strings: `['a', 'b']`.
+pub(crate) fn py_list(names: &[String]) -> String {
+    let items: Vec<String> = names.iter().map(|n| Value::Str(n.clone()).to_string()).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// Resolve the weak and strong fairness names of `spec` for `sys`: explicit lists are checked
+/// against the model's actions, missing ones are taken from the tags.
+pub(crate) fn resolve_fairness<T: TransitionSystem>(
+    sys: &T,
+    fair: &Option<Vec<String>>,
+    fair_strong: &Option<Vec<String>>,
+    who: &str,
+) -> Result<(Vec<String>, Vec<String>), Error> {
+    let Some(actions) = sys.static_actions() else {
+        return Ok((fair.clone().unwrap_or_default(), fair_strong.clone().unwrap_or_default()));
+    };
+    let mut known: Vec<String> = actions.iter().map(|&a| sys.action_name(a)).collect();
+    known.sort();
+    known.dedup();
+    let tagged =
+        |f: Fairness| sys.fair_actions(f).into_iter().map(|a| sys.action_name(a)).collect::<Vec<_>>();
+    let weak = fair.clone().unwrap_or_else(|| tagged(Fairness::Weak));
+    let strong = fair_strong.clone().unwrap_or_else(|| tagged(Fairness::Strong));
+    for (given, label) in [(fair, "fair"), (fair_strong, "fair_strong")] {
+        if let Some(names) = given {
+            let mut unknown: Vec<String> = names.iter().filter(|n| !known.contains(n)).cloned().collect();
+            unknown.sort();
+            unknown.dedup();
+            if !unknown.is_empty() {
+                return Err(Error::new(
+                    ErrorKind::UnknownAction,
+                    format!(
+                        "{who}: {label} names {} match no action (known: {})",
+                        py_list(&unknown),
+                        py_list(&known)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok((weak, strong))
+}
+
+impl<T: TransitionSystem> Checker<'_, T> {
+    /// Explore the whole graph (with this checker's cap and canonicalisation) and check a
+    /// liveness property on it. Errs when an explicit fairness name matches no action.
+    pub fn check_liveness(&self, spec: &Liveness<T::State>) -> Result<LivenessResult<T::State>, Error> {
+        let (weak, strong) = resolve_fairness(self.sys, &spec.fair, &spec.fair_strong, "check_liveness")?;
+        let graph = self.explore();
+        let resolved = Liveness { fair: Some(weak), fair_strong: Some(strong), ..spec.clone() };
+        Ok(check_liveness_of(&graph, &resolved))
+    }
+}
+
+/// [`Checker::check_liveness`] with the defaults.
+pub fn check_liveness<T: TransitionSystem>(
+    sys: &T,
+    spec: &Liveness<T::State>,
+) -> Result<LivenessResult<T::State>, Error> {
+    Checker::new(sys).check_liveness(spec)
+}
+
+/// The liveness analysis over an explored graph (fairness lists taken as given; `None` means
+/// none, since a graph has no tags).
+pub fn check_liveness_of<S: State>(graph: &Graph<S>, spec: &Liveness<S>) -> LivenessResult<S> {
+    let n = graph.len();
+    if let Some(f) = graph.fault() {
+        return LivenessResult {
+            ok: false,
+            states_explored: n,
+            goal: spec.goal_name.clone(),
+            kind: Some(LivenessKind::Panic),
+            stem: f.trace.clone(),
+            cycle: Vec::new(),
+            truncated: false,
+            fault: Some(f.fault.clone()),
+        };
+    }
+    let name = spec.goal_name.as_str();
+    let goal: Vec<bool> = graph.states().map(|s| (spec.goal)(s)).collect();
+    if goal.iter().all(|&g| g) {
+        return LivenessResult::pass(n, name, graph.truncated());
+    }
+    let bad = |i: usize| !goal[i];
+    let ids = |names: &Option<Vec<String>>| -> Vec<Vec<ActionId>> {
+        names
+            .iter()
+            .flatten()
+            .map(|nm| {
+                (0..graph.action_count())
+                    .map(|i| ActionId::new(i as u32))
+                    .filter(|&a| graph.action_name(a) == nm)
+                    .collect()
+            })
+            .collect()
+    };
+    let (weak, strong) = (ids(&spec.fair), ids(&spec.fair_strong));
+
+    // Seeds and the breadth-first order that gives shortest stems.
+    let mut parent: Vec<Option<(usize, ActionId)>> = vec![None; n];
+    let mut seen = vec![false; n];
+    let mut order: Vec<usize> = Vec::new();
+    let only_bad: bool;
+    let starts: Vec<usize> = if let Some(trigger) = &spec.leadsto_from {
+        only_bad = true;
+        (0..n).filter(|&i| bad(i) && trigger(graph.state(crate::StateId::new(i as u32)))).collect()
+    } else if spec.everywhere {
+        only_bad = false;
+        graph.initial().iter().map(|i| i.index()).collect()
+    } else {
+        only_bad = true;
+        graph.initial().iter().map(|i| i.index()).filter(|&i| bad(i)).collect()
+    };
+    if starts.is_empty() {
+        return LivenessResult::pass(n, name, graph.truncated());
+    }
+    for s in starts {
+        if !seen[s] {
+            seen[s] = true;
+            order.push(s);
+        }
+    }
+    let mut head = 0;
+    while head < order.len() {
+        let s = order[head];
+        head += 1;
+        for &(a, t) in graph.edges(crate::StateId::new(s as u32)) {
+            let t = t.index();
+            if !seen[t] && (!only_bad || bad(t)) {
+                seen[t] = true;
+                parent[t] = Some((s, a));
+                order.push(t);
+            }
+        }
+    }
+    let order: Vec<usize> = order.into_iter().filter(|&i| bad(i)).collect();
+    let mut in_bad = vec![false; n];
+    for &i in &order {
+        in_bad[i] = true;
+    }
+    if spec.everywhere && spec.leadsto_from.is_none() {
+        for (i, b) in in_bad.iter_mut().enumerate() {
+            *b = bad(i);
+        }
+    }
+
+    let stem = |s: usize| -> Vec<Step<S>> {
+        let mut out = Vec::new();
+        let mut cur = s;
+        while let Some((p, a)) = parent[cur] {
+            out.push(Step::new(graph.action_name(a), graph.state(crate::StateId::new(cur as u32)).clone()));
+            cur = p;
+        }
+        out.push(Step::new("<init>", graph.state(crate::StateId::new(cur as u32)).clone()));
+        out.reverse();
+        out
+    };
+
+    // (1) A reachable ¬P state from which P cannot be reached.
+    let mut can_reach = vec![false; n];
+    for i in reaches(graph, |s| (spec.goal)(s)) {
+        can_reach[i.index()] = true;
+    }
+    if let Some(&s) = order.iter().find(|&&s| !can_reach[s]) {
+        return LivenessResult {
+            ok: false,
+            states_explored: n,
+            goal: name.to_owned(),
+            kind: Some(LivenessKind::PUnreachable),
+            stem: stem(s),
+            cycle: Vec::new(),
+            truncated: false,
+            fault: None,
+        };
+    }
+
+    // (2) A fair cycle of ¬P states.
+    let Some(scc) = find_fair_scc(graph, &order, &in_bad, &weak, &strong) else {
+        return LivenessResult::pass(n, name, graph.truncated());
+    };
+    let mut in_scc = vec![false; n];
+    for &s in &scc {
+        in_scc[s] = true;
+    }
+    let entry = *order.iter().find(|&&s| in_scc[s]).expect("the fair SCC lies in the search order");
+    let cycle = simple_cycle(graph, entry, &in_scc);
+    LivenessResult {
+        ok: false,
+        states_explored: n,
+        goal: name.to_owned(),
+        kind: Some(LivenessKind::FairCycle),
+        stem: stem(entry),
+        cycle,
+        truncated: false,
+        fault: None,
+    }
+}
+
+fn sid(i: usize) -> crate::StateId {
+    crate::StateId::new(i as u32)
+}
+
+/// Edges of `s` whose target satisfies `keep`, in edge order.
+fn edges_into<'g, S: State>(
+    graph: &'g Graph<S>,
+    s: usize,
+    keep: &'g [bool],
+) -> impl Iterator<Item = (ActionId, usize)> + 'g {
+    graph.edges(sid(s)).iter().map(|&(a, t)| (a, t.index())).filter(move |&(_, t)| keep[t])
+}
+
+/// A non-trivial SCC of the ¬P subgraph hosting a cycle that respects the fairness, or `None`.
+fn find_fair_scc<S: State>(
+    graph: &Graph<S>,
+    order: &[usize],
+    in_bad: &[bool],
+    weak: &[Vec<ActionId>],
+    strong: &[Vec<ActionId>],
+) -> Option<Vec<usize>> {
+    let n = graph.len();
+    let enables = |a: &[ActionId], s: usize| graph.edges(sid(s)).iter().any(|(x, _)| a.contains(x));
+    let taken_inside = |a: &[ActionId], member: &[bool], scc: &[usize]| {
+        scc.iter().any(|&s| graph.edges(sid(s)).iter().any(|(x, t)| a.contains(x) && member[t.index()]))
+    };
+    // Work list of component lists to try, innermost first (the strong-fairness refinement
+    // explores a component's remainder before the next component).
+    let decompose = |member: &[bool]| -> Vec<Vec<usize>> {
+        tarjan(
+            n,
+            order.iter().copied(),
+            |v| member[v],
+            |v, out| out.extend(edges_into(graph, v, member).map(|(_, t)| t)),
+        )
+    };
+    let mut stack: Vec<(Vec<Vec<usize>>, usize)> = vec![(decompose(in_bad), 0)];
+    while let Some((sccs, next)) = stack.last_mut() {
+        if *next >= sccs.len() {
+            stack.pop();
+            continue;
+        }
+        let scc = sccs[*next].clone();
+        *next += 1;
+        let mut member = vec![false; n];
+        for &s in &scc {
+            member[s] = true;
+        }
+        let internal = scc.len() > 1 || edges_into(graph, scc[0], &member).next().is_some();
+        if !internal {
+            continue;
+        }
+        if weak.iter().any(|a| !taken_inside(a, &member, &scc) && scc.iter().all(|&s| enables(a, s))) {
+            continue;
+        }
+        match strong.iter().find(|a| !taken_inside(a, &member, &scc) && scc.iter().any(|&s| enables(a, s))) {
+            None => return Some(scc),
+            Some(forced) => {
+                let mut rest = vec![false; n];
+                for &s in &scc {
+                    rest[s] = !enables(forced, s);
+                }
+                let subs = decompose(&rest);
+                stack.push((subs, 0));
+            }
+        }
+    }
+    None
+}
+
+/// The shortest loop from `entry` back to itself inside the component.
+fn simple_cycle<S: State>(graph: &Graph<S>, entry: usize, in_scc: &[bool]) -> Vec<Step<S>> {
+    let step = |a: ActionId, s: usize| Step::new(graph.action_name(a), graph.state(sid(s)).clone());
+    let mut parent: Vec<Option<(usize, ActionId)>> = vec![None; graph.len()];
+    let mut queue = VecDeque::new();
+    for (a, t) in edges_into(graph, entry, in_scc) {
+        if t == entry {
+            return vec![step(a, entry)];
+        }
+        if parent[t].is_none() {
+            parent[t] = Some((entry, a));
+            queue.push_back(t);
+        }
+    }
+    while let Some(s) = queue.pop_front() {
+        for (a, t) in edges_into(graph, s, in_scc) {
+            if t == entry {
+                let mut steps = vec![step(a, entry)];
+                let mut cur = s;
+                while cur != entry {
+                    let (p, pa) = parent[cur].expect("BFS parent");
+                    steps.push(step(pa, cur));
+                    cur = p;
+                }
+                steps.reverse();
+                return steps;
+            }
+            if parent[t].is_none() {
+                parent[t] = Some((s, a));
+                queue.push_back(t);
+            }
+        }
+    }
+    Vec::new()
+}

@@ -1,0 +1,164 @@
+//! AWS: API throttling and, optionally, request timeouts.
+//!
+//! ```
+//! use musil::open::{check_open, environments::aws};
+//! use musil::Model;
+//!
+//! #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+//! struct Put { in_flight: bool, throttled: bool }
+//!
+//! let client = Model::new(Put { in_flight: false, throttled: false })
+//!     .action("send", |s| !s.in_flight && !s.throttled, |_| Put { in_flight: true, throttled: false })
+//!     .action("backoff", |s| s.throttled, |_| Put { in_flight: false, throttled: false })
+//!     .invariant("not-both", |s| !(s.in_flight && s.throttled));
+//! let env = aws::aws_api_faults(|s: &Put| s.in_flight, |_| Put { in_flight: false, throttled: true })
+//!     .timeout(|s: &Put| s.in_flight, |_| Put { in_flight: false, throttled: false })
+//!     .build();
+//! assert_eq!(env.behaviour_names(), ["aws:throttle", "aws:timeout"]);
+//! let r = check_open(&client, &[env]);
+//! assert!(r.ok());
+//! let residuals: Vec<&str> = r.unverified_assumptions.iter().map(|a| a.name.as_str()).collect();
+//! assert_eq!(residuals, ["aws:s3-eventual-delivery", "aws:region-availability", "aws:throttle-transient"]);
+//! ```
+
+use crate::model::Action;
+use crate::open::{Assumption, EnvironmentSpec, Status};
+use crate::system::State;
+
+/// `aws:s3-eventual-delivery`: S3 PUT responses eventually arrive.
+pub fn s3_eventual_delivery<S>() -> Assumption<S> {
+    Assumption::new(
+        "aws:s3-eventual-delivery",
+        "S3 PUT responses are eventually delivered; strong consistency for new objects",
+    )
+    .status(Status::Unverified)
+    .source("AWS docs: Amazon S3 > Strong consistency")
+}
+
+/// `aws:region-availability`: some region stays reachable.
+pub fn region_availability<S>() -> Assumption<S> {
+    Assumption::new(
+        "aws:region-availability",
+        "At least one AWS region is available and reachable; multi-region failover eventually succeeds",
+    )
+    .status(Status::Unverified)
+    .source("AWS SLA: Compute Service Level Agreement")
+}
+
+/// `aws:throttle-transient`: throttling ends; backoff eventually gets through.
+pub fn throttle_transient<S>() -> Assumption<S> {
+    Assumption::new(
+        "aws:throttle-transient",
+        "Throttling events are transient; exponential backoff with jitter eventually succeeds (SDK default: up to 8 retries)",
+    )
+    .status(Status::Unverified)
+    .source("AWS docs: General reference > Error retries and exponential backoff")
+}
+
+/// `aws:iam-correctness` (verified): IAM rejects unauthorised requests.
+///
+/// Shipped for callers to add through `extra_assumptions`; [`aws_api_faults`] does not
+/// pre-wire it (nor did the original). Being verified, it would not surface as a residual.
+pub fn iam_correctness<S>() -> Assumption<S> {
+    Assumption::new(
+        "aws:iam-correctness",
+        "IAM correctly enforces permissions; unauthorized requests are rejected",
+    )
+    .status(Status::Verified)
+    .source("AWS docs: IAM > Security in AWS Identity and Access Management")
+}
+
+/// Builder of the `aws` environment; see [`aws_api_faults`].
+#[must_use = "call build() to get the EnvironmentSpec"]
+pub struct AwsApiFaults<S> {
+    throttle: Action<S>,
+    timeout: Option<Action<S>>,
+    extra: Vec<Assumption<S>>,
+}
+
+impl<S> std::fmt::Debug for AwsApiFaults<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AwsApiFaults").field("timeout", &self.timeout.is_some()).finish_non_exhaustive()
+    }
+}
+
+/// The `aws` environment: an API call may be answered with a throttling error whenever
+/// `can_throttle` holds (behaviour `aws:throttle`, effect `on_throttle`). Pre-wired
+/// assumptions, in order: [`s3_eventual_delivery`], [`region_availability`],
+/// [`throttle_transient`] ([`iam_correctness`] is not wired in).
+pub fn aws_api_faults<S: State>(
+    can_throttle: impl Fn(&S) -> bool + Send + Sync + 'static,
+    on_throttle: impl Fn(&S) -> S + Send + Sync + 'static,
+) -> AwsApiFaults<S> {
+    AwsApiFaults {
+        throttle: Action::new("aws:throttle", can_throttle, on_throttle),
+        timeout: None,
+        extra: Vec::new(),
+    }
+}
+
+impl<S: State> AwsApiFaults<S> {
+    /// Also let a call time out with no response at all (behaviour `aws:timeout`, after
+    /// `aws:throttle`).
+    pub fn timeout(
+        mut self,
+        can_timeout: impl Fn(&S) -> bool + Send + Sync + 'static,
+        on_timeout: impl Fn(&S) -> S + Send + Sync + 'static,
+    ) -> Self {
+        self.timeout = Some(Action::new("aws:timeout", can_timeout, on_timeout));
+        self
+    }
+
+    /// Account-specific assumptions, merged after the pre-wired ones.
+    pub fn extra_assumptions(mut self, extra: impl IntoIterator<Item = Assumption<S>>) -> Self {
+        self.extra.extend(extra);
+        self
+    }
+
+    /// The environment.
+    pub fn build(self) -> EnvironmentSpec<S> {
+        let mut env = EnvironmentSpec::new("aws").add_behaviour(self.throttle);
+        if let Some(timeout) = self.timeout {
+            env = env.add_behaviour(timeout);
+        }
+        env.assumption(s3_eventual_delivery())
+            .assumption(region_availability())
+            .assumption(throttle_transient())
+            .extra_assumptions(self.extra)
+    }
+}
+
+impl<S: State> From<AwsApiFaults<S>> for EnvironmentSpec<S> {
+    fn from(b: AwsApiFaults<S>) -> Self {
+        b.build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::open::residual_assumptions;
+
+    #[test]
+    fn behaviours_and_assumption_table() {
+        let env = aws_api_faults(|n: &u8| *n == 0, |_| 1).build();
+        assert_eq!(env.name, "aws");
+        assert_eq!(env.behaviour_names(), ["aws:throttle"]);
+        assert!(env.guarantees.is_empty());
+        let keys: Vec<&str> = env.assumptions.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["aws:s3-eventual-delivery", "aws:region-availability", "aws:throttle-transient"]);
+        let with_timeout = aws_api_faults(|n: &u8| *n == 0, |_| 1).timeout(|_| true, |_| 2).build();
+        assert_eq!(with_timeout.behaviour_names(), ["aws:throttle", "aws:timeout"]);
+        assert!(with_timeout.behaviours.iter().all(|b| b.fairness().is_none()));
+    }
+
+    #[test]
+    fn iam_correctness_is_verified_and_not_wired() {
+        assert_eq!(iam_correctness::<u8>().status, Status::Verified);
+        let env = aws_api_faults(|n: &u8| *n == 0, |_| 1).build();
+        assert!(!env.assumptions.contains_key("aws:iam-correctness"));
+        let env = aws_api_faults(|n: &u8| *n == 0, |_| 1).extra_assumptions([iam_correctness()]).build();
+        let names: Vec<String> = residual_assumptions(&[env]).into_iter().map(|a| a.name).collect();
+        assert!(!names.iter().any(|n| n == "aws:iam-correctness"));
+    }
+}
