@@ -15,6 +15,9 @@ use musil::{
 };
 use serde_json::{Value, json};
 
+#[path = "support/corpus_probabilistic.rs"]
+mod probabilistic;
+
 /// A corpus state: its name, printed bare (`s3`), as the original prints a string state.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct St(&'static str);
@@ -253,7 +256,7 @@ fn answer(case: &Case, q: &Value) -> Answer {
                 Err(e) => Answer::Error(e.to_string()),
             }
         }
-        _ => Answer::Unsupported,
+        _ => probabilistic::answer(case, q),
     }
 }
 
