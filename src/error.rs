@@ -29,6 +29,11 @@ impl Error {
         Error { kind, message: message.into(), position: None }
     }
 
+    pub(crate) fn at(mut self, position: usize) -> Self {
+        self.position = Some(position);
+        self
+    }
+
     /// What kind of input was refused.
     pub fn kind(&self) -> ErrorKind {
         self.kind

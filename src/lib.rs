@@ -57,7 +57,9 @@ pub mod engine;
 mod error;
 mod fault;
 pub mod graph;
+pub mod history;
 pub mod liveness;
+pub mod ltl;
 pub mod model;
 pub mod open;
 pub mod result;
@@ -75,6 +77,7 @@ pub use graph::{
     path_to, reachable_violations, reaches, states_where, symmetry_reduction_sound, witness,
 };
 pub use liveness::{Liveness, LivenessKind, LivenessResult, check_liveness, check_liveness_of};
+pub use ltl::{Ltl, LtlOptions, LtlResult, check_ltl};
 pub use model::{
     Action, ActionSchema, Binding, EdgeInvariant, Invariant, Model, Value, Verdict, enumerate_actions,
     footprint_sound, invariant_from_violations, never, never_when,
