@@ -62,6 +62,7 @@ pub mod liveness;
 pub mod ltl;
 pub mod model;
 pub mod open;
+pub mod patterns;
 pub mod result;
 mod scc;
 pub mod system;

@@ -51,6 +51,8 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use crate::check::Checker;
+use crate::error::Error;
+use crate::liveness::{Liveness, LivenessResult};
 use crate::model::{Action, Invariant, Model, Verdict};
 use crate::result::{CheckResult, Outcome};
 use crate::system::{Predicate, State};
@@ -374,4 +376,79 @@ pub fn check_open_capped<S: State>(
     let composed = compose(system, envs);
     let result = Checker::new(&composed).max_states(max_states).check();
     OpenResult { result, unverified_assumptions: residual_assumptions(envs) }
+}
+
+/// The result of an open-system liveness check: the verdict and the obligations it rests on.
+#[derive(Clone, Debug)]
+#[must_use = "an open liveness result says whether the goal survives the environments: assert on it or print it"]
+pub struct OpenLivenessResult<S> {
+    /// The liveness verdict over the composed system.
+    pub result: LivenessResult<S>,
+    /// The residual proof obligations, as for [`check_open`].
+    pub unverified_assumptions: Vec<Assumption<S>>,
+}
+
+impl<S> OpenLivenessResult<S> {
+    /// True when every fair run reaches the goal.
+    pub fn ok(&self) -> bool {
+        self.result.ok
+    }
+}
+
+impl<S: fmt::Debug> fmt::Display for OpenLivenessResult<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.result)?;
+        fmt_residuals(f, &self.unverified_assumptions)
+    }
+}
+
+impl<S: fmt::Debug> Outcome for OpenLivenessResult<S> {
+    type State = S;
+    fn is_ok(&self) -> bool {
+        self.result.ok
+    }
+    fn is_truncated(&self) -> bool {
+        self.result.truncated
+    }
+    fn kind_name(&self) -> Option<&'static str> {
+        self.result.kind_name()
+    }
+    fn counterexample_actions(&self) -> Vec<&str> {
+        self.result.action_names()
+    }
+    fn witness_state(&self) -> Option<&S> {
+        self.result.witness()
+    }
+}
+
+/// Check a liveness property of `system` against its environments' behaviours (default cap).
+///
+/// The environments act but promise nothing here: their guarantees are not merged (that is
+/// [`check_open`]'s job). Fairness defaults differ from [`check_liveness`](crate::check_liveness):
+/// when `spec` gives no weak fairness, exactly the system's own actions are weakly fair (an
+/// adversary is never assumed to help), and when it gives no strong fairness there is none;
+/// the actions' fairness tags are not read. Explicit names must match composed actions.
+pub fn check_liveness_open<S: State>(
+    system: &Model<S>,
+    envs: &[EnvironmentSpec<S>],
+    spec: &Liveness<S>,
+) -> Result<OpenLivenessResult<S>, Error> {
+    check_liveness_open_capped(system, envs, spec, crate::DEFAULT_MAX_STATES)
+}
+
+/// [`check_liveness_open`] with a cap on distinct states.
+pub fn check_liveness_open_capped<S: State>(
+    system: &Model<S>,
+    envs: &[EnvironmentSpec<S>],
+    spec: &Liveness<S>,
+    max_states: usize,
+) -> Result<OpenLivenessResult<S>, Error> {
+    let behaviours = envs.iter().flat_map(|e| e.behaviours.iter().cloned()).collect();
+    let composed = system.composed(behaviours, Vec::new());
+    let own: Vec<String> = system.static_action_list().iter().map(|a| a.name().to_owned()).collect();
+    let mut spec = spec.clone();
+    spec.fair = Some(spec.fair.clone().unwrap_or(own));
+    spec.fair_strong = Some(spec.fair_strong.clone().unwrap_or_default());
+    let result = Checker::new(&composed).max_states(max_states).check_liveness(&spec)?;
+    Ok(OpenLivenessResult { result, unverified_assumptions: residual_assumptions(envs) })
 }

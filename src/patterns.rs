@@ -1,0 +1,124 @@
+//! Temporal patterns by name: [`always`], [`absent`], [`eventually`], [`recurs`], [`responds`].
+//!
+//! Each lowers to the check it names: `always(p)` and `absent(p)` are safety sweeps with `p`
+//! (or `!p`) as the only invariant, so a deadlock fails them too (unlike `check_ltl(G p)`);
+//! `eventually(p)` is `F p`, `recurs(p)` is `G F p` and `responds(t, r)` is `G (t -> F r)`,
+//! checked as liveness with the fairness given (or the actions' tags).
+//!
+//! ```
+//! use musil::patterns::{always, recurs, Fair};
+//! use musil::Model;
+//! let light = Model::new("red")
+//!     .action("go", |s| *s == "red", |_| "green")
+//!     .action("slow", |s| *s == "green", |_| "yellow")
+//!     .action("stop", |s| *s == "yellow", |_| "red");
+//! assert!(always(&light, "known", |s| ["red", "green", "yellow"].contains(s)).ok);
+//! assert!(recurs(&light, "red", |s| *s == "red", &Fair::tags()).unwrap().ok);
+//! ```
+
+use crate::check::Checker;
+use crate::error::Error;
+use crate::liveness::{Liveness, LivenessResult};
+use crate::ltl::OnlyInvariant;
+use crate::result::CheckResult;
+use crate::system::TransitionSystem;
+
+/// Fairness for the liveness patterns: `None` lists take the actions' tags.
+#[derive(Clone, Debug, Default)]
+pub struct Fair {
+    weak: Option<Vec<String>>,
+    strong: Option<Vec<String>>,
+}
+
+impl Fair {
+    /// Fairness from the actions' tags.
+    pub fn tags() -> Self {
+        Fair::default()
+    }
+
+    /// Explicit weakly fair actions (replaces the tags).
+    #[must_use]
+    pub fn weak<I: IntoIterator<Item = N>, N: Into<String>>(mut self, names: I) -> Self {
+        self.weak = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Explicit strongly fair actions (replaces the tags).
+    #[must_use]
+    pub fn strong<I: IntoIterator<Item = N>, N: Into<String>>(mut self, names: I) -> Self {
+        self.strong = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    fn apply<S>(&self, spec: Liveness<S>) -> Liveness<S> {
+        let mut spec = spec;
+        spec.fair = self.weak.clone();
+        spec.fair_strong = self.strong.clone();
+        spec
+    }
+}
+
+fn only<T: TransitionSystem>(
+    sys: &T,
+    name: &str,
+    p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
+) -> CheckResult<T::State> {
+    let view = OnlyInvariant {
+        inner: sys,
+        name: name.to_owned(),
+        predicate: std::sync::Arc::new(p),
+        dead_ends_allowed: false,
+    };
+    Checker::new(&view).check()
+}
+
+/// `p` holds in every reachable state (a safety check with `p` as the only invariant, named
+/// `name`; the model's terminal states and edge invariants are kept, so a deadlock fails it).
+pub fn always<T: TransitionSystem>(
+    sys: &T,
+    name: &str,
+    p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
+) -> CheckResult<T::State> {
+    only(sys, name, p)
+}
+
+/// `p` holds in no reachable state.
+pub fn absent<T: TransitionSystem>(
+    sys: &T,
+    name: &str,
+    p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
+) -> CheckResult<T::State> {
+    only(sys, name, move |s| !p(s))
+}
+
+/// Every run eventually reaches `p` (`F p`).
+pub fn eventually<T: TransitionSystem>(
+    sys: &T,
+    name: &str,
+    p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
+    fair: &Fair,
+) -> Result<LivenessResult<T::State>, Error> {
+    Checker::new(sys).check_liveness(&fair.apply(Liveness::eventually(p).goal_name(name)))
+}
+
+/// Every run reaches `p` again and again (`G F p`).
+pub fn recurs<T: TransitionSystem>(
+    sys: &T,
+    name: &str,
+    p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
+    fair: &Fair,
+) -> Result<LivenessResult<T::State>, Error> {
+    Checker::new(sys).check_liveness(&fair.apply(Liveness::always_eventually(p).goal_name(name)))
+}
+
+/// Every `trigger` state is followed by a `response` state (`G (trigger -> F response)`); the
+/// goal is reported under `name`.
+pub fn responds<T: TransitionSystem>(
+    sys: &T,
+    name: &str,
+    trigger: impl Fn(&T::State) -> bool + Send + Sync + 'static,
+    response: impl Fn(&T::State) -> bool + Send + Sync + 'static,
+    fair: &Fair,
+) -> Result<LivenessResult<T::State>, Error> {
+    Checker::new(sys).check_liveness(&fair.apply(Liveness::leads_to(trigger, response).goal_name(name)))
+}
