@@ -32,7 +32,6 @@ use crate::fault::Fault;
 use crate::graph::{Graph, reaches};
 use crate::model::Value;
 use crate::result::{Outcome, Step, format_trace};
-use crate::scc::tarjan;
 use crate::system::{ActionId, Fairness, State, TransitionSystem};
 
 use crate::system::Predicate as Pred;
@@ -487,6 +486,12 @@ fn edges_into<'g, S: State>(
 }
 
 /// A non-trivial SCC of the ¬P subgraph hosting a cycle that respects the fairness, or `None`.
+///
+/// Components are tried in Tarjan completion order with roots in breadth-first order; when a
+/// strongly fair action forces itself on a component, the component minus the states that
+/// enable it is decomposed and searched before the next component (an explicit stack, no
+/// recursion). Work arrays are shared, so the whole search is linear in the ¬P subgraph times
+/// the number of fair actions.
 fn find_fair_scc<S: State>(
     graph: &Graph<S>,
     order: &[usize],
@@ -495,47 +500,54 @@ fn find_fair_scc<S: State>(
     strong: &[Vec<ActionId>],
 ) -> Option<Vec<usize>> {
     let n = graph.len();
+    let mut pos = vec![usize::MAX; n];
+    for (i, &s) in order.iter().enumerate() {
+        pos[s] = i;
+    }
     let enables = |a: &[ActionId], s: usize| graph.edges(sid(s)).iter().any(|(x, _)| a.contains(x));
-    let taken_inside = |a: &[ActionId], member: &[bool], scc: &[usize]| {
-        scc.iter().any(|&s| graph.edges(sid(s)).iter().any(|(x, t)| a.contains(x) && member[t.index()]))
-    };
-    // Work list of component lists to try, innermost first (the strong-fairness refinement
-    // explores a component's remainder before the next component).
-    let decompose = |member: &[bool]| -> Vec<Vec<usize>> {
-        tarjan(
-            n,
-            order.iter().copied(),
-            |v| member[v],
-            |v, out| out.extend(edges_into(graph, v, member).map(|(_, t)| t)),
-        )
-    };
-    let mut stack: Vec<(Vec<Vec<usize>>, usize)> = vec![(decompose(in_bad), 0)];
+    // `scc_stamp[v] == stamp` marks the component under examination; `sub_stamp` the
+    // remainder being decomposed.
+    let mut scc_stamp = vec![0u32; n];
+    let mut sub_stamp = vec![0u32; n];
+    let (mut stamp, mut sub) = (0u32, 0u32);
+    let mut tarjan = crate::scc::Tarjan::new(n);
+    let successors =
+        |v: usize, out: &mut Vec<usize>| out.extend(graph.edges(sid(v)).iter().map(|&(_, t)| t.index()));
+    let first = tarjan.run(order.iter().copied(), |v| in_bad[v], successors);
+    let mut stack: Vec<(Vec<Vec<usize>>, usize)> = vec![(first, 0)];
     while let Some((sccs, next)) = stack.last_mut() {
         if *next >= sccs.len() {
             stack.pop();
             continue;
         }
-        let scc = sccs[*next].clone();
+        let scc = std::mem::take(&mut sccs[*next]);
         *next += 1;
-        let mut member = vec![false; n];
+        stamp += 1;
         for &s in &scc {
-            member[s] = true;
+            scc_stamp[s] = stamp;
         }
-        let internal = scc.len() > 1 || edges_into(graph, scc[0], &member).next().is_some();
+        let inside = |t: usize| scc_stamp[t] == stamp;
+        let internal = scc.len() > 1 || graph.edges(sid(scc[0])).iter().any(|&(_, t)| t.index() == scc[0]);
         if !internal {
             continue;
         }
-        if weak.iter().any(|a| !taken_inside(a, &member, &scc) && scc.iter().all(|&s| enables(a, s))) {
+        let taken_inside = |a: &[ActionId]| {
+            scc.iter().any(|&s| graph.edges(sid(s)).iter().any(|(x, t)| a.contains(x) && inside(t.index())))
+        };
+        if weak.iter().any(|a| !taken_inside(a) && scc.iter().all(|&s| enables(a, s))) {
             continue;
         }
-        match strong.iter().find(|a| !taken_inside(a, &member, &scc) && scc.iter().any(|&s| enables(a, s))) {
+        match strong.iter().find(|a| !taken_inside(a) && scc.iter().any(|&s| enables(a, s))) {
             None => return Some(scc),
             Some(forced) => {
-                let mut rest = vec![false; n];
-                for &s in &scc {
-                    rest[s] = !enables(forced, s);
+                let mut rest: Vec<usize> = scc.iter().copied().filter(|&s| !enables(forced, s)).collect();
+                rest.sort_by_key(|&s| pos[s]);
+                sub += 1;
+                for &s in &rest {
+                    sub_stamp[s] = sub;
                 }
-                let subs = decompose(&rest);
+                let current = sub;
+                let subs = tarjan.run(rest.iter().copied(), |v| sub_stamp[v] == current, successors);
                 stack.push((subs, 0));
             }
         }

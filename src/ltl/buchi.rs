@@ -72,9 +72,49 @@ pub(crate) enum Label {
 struct Product {
     /// (model state, automaton state) per product state, in discovery order.
     states: Vec<(StateId, usize)>,
-    edges: Vec<Vec<(Label, usize)>>,
+    /// Out-edges of product state `i`: `edges[start[i]..start[i + 1]]`.
+    start: Vec<usize>,
+    edges: Vec<(Label, usize)>,
     /// Initial product states, in discovery order.
     initial: Vec<usize>,
+}
+
+/// Product state numbers by (model state, automaton state): a dense table when it is small
+/// enough, else a hash map.
+enum ProductIndex {
+    Dense { automaton_states: usize, slots: Vec<u32> },
+    Sparse(HashMap<(StateId, usize), usize>),
+}
+
+impl ProductIndex {
+    fn new(model_states: usize, automaton_states: usize) -> Self {
+        match model_states.checked_mul(automaton_states) {
+            Some(n) if n <= 1 << 26 => ProductIndex::Dense { automaton_states, slots: vec![u32::MAX; n] },
+            _ => ProductIndex::Sparse(HashMap::new()),
+        }
+    }
+
+    /// The number of `(m, q)`, assigning `fresh` when it has none; whether it was new.
+    fn get_or_insert(&mut self, m: StateId, q: usize, fresh: usize) -> (usize, bool) {
+        match self {
+            ProductIndex::Dense { automaton_states, slots } => {
+                let slot = &mut slots[m.index() * *automaton_states + q];
+                if *slot == u32::MAX {
+                    *slot = fresh as u32;
+                    (fresh, true)
+                } else {
+                    (*slot as usize, false)
+                }
+            }
+            ProductIndex::Sparse(map) => match map.entry((m, q)) {
+                std::collections::hash_map::Entry::Occupied(e) => (*e.get(), false),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(fresh);
+                    (fresh, true)
+                }
+            },
+        }
+    }
 }
 
 fn product<S: State>(
@@ -83,63 +123,73 @@ fn product<S: State>(
     initial: &BTreeSet<usize>,
     transitions: &Transitions<S>,
 ) -> Product {
-    let mut index: HashMap<(StateId, usize), usize> = HashMap::new();
+    let automaton_states = transitions
+        .keys()
+        .chain(initial)
+        .copied()
+        .chain(transitions.values().flatten().map(|e| e.1))
+        .max()
+        .map_or(0, |m| m + 1);
+    let mut index = ProductIndex::new(graph.len(), automaton_states);
     let mut states = Vec::new();
     let mut init = Vec::new();
     for &m0 in graph.initial() {
         for &q0 in initial {
-            if let std::collections::hash_map::Entry::Vacant(e) = index.entry((m0, q0)) {
-                e.insert(states.len());
+            if index.get_or_insert(m0, q0, states.len()).1 {
                 init.push(states.len());
                 states.push((m0, q0));
             }
         }
     }
-    let mut edges: Vec<Vec<(Label, usize)>> = Vec::new();
+    let mut start = vec![0usize];
+    let mut edges: Vec<(Label, usize)> = Vec::new();
     let mut head = 0;
     let none = Vec::new();
     while head < states.len() {
         let (m, q) = states[head];
         head += 1;
-        let mut out = Vec::new();
-        let model_edges: Vec<(Label, StateId)> = if stutter && graph.edges(m).is_empty() {
-            vec![(Label::Stutter, m)]
-        } else {
-            graph.edges(m).iter().map(|&(a, t)| (Label::Action(a), t)).collect()
-        };
         let auto_edges = transitions.get(&q).unwrap_or(&none);
-        for &(label, m2) in &model_edges {
-            for (guard, q2) in auto_edges {
-                if guard(graph.state(m)) {
-                    let next = match index.entry((m2, *q2)) {
-                        std::collections::hash_map::Entry::Occupied(e) => *e.get(),
-                        std::collections::hash_map::Entry::Vacant(e) => {
-                            e.insert(states.len());
-                            states.push((m2, *q2));
-                            states.len() - 1
-                        }
-                    };
-                    out.push((label, next));
+        let model_edges = graph.edges(m);
+        let stutters = stutter && model_edges.is_empty();
+        let model_edges: Box<dyn Iterator<Item = (Label, StateId)>> = if stutters {
+            Box::new(std::iter::once((Label::Stutter, m)))
+        } else {
+            Box::new(model_edges.iter().map(|&(a, t)| (Label::Action(a), t)))
+        };
+        // The guard reads the source model state; it is the same for every model edge.
+        let open: Vec<usize> = auto_edges.iter().filter(|(g, _)| g(graph.state(m))).map(|e| e.1).collect();
+        if !open.is_empty() {
+            for (label, m2) in model_edges {
+                for &q2 in &open {
+                    let (next, fresh) = index.get_or_insert(m2, q2, states.len());
+                    if fresh {
+                        states.push((m2, q2));
+                    }
+                    edges.push((label, next));
                 }
             }
         }
-        edges.push(out);
+        start.push(edges.len());
     }
-    Product { states, edges, initial: init }
+    Product { states, start, edges, initial: init }
 }
 
 impl Product {
+    fn out(&self, v: usize) -> &[(Label, usize)] {
+        &self.edges[self.start[v]..self.start[v + 1]]
+    }
+
     fn sccs(&self) -> Vec<Vec<usize>> {
         tarjan(
             self.states.len(),
             0..self.states.len(),
             |_| true,
-            |v, out| out.extend(self.edges[v].iter().map(|e| e.1)),
+            |v, out| out.extend(self.out(v).iter().map(|e| e.1)),
         )
     }
 
     fn non_trivial(&self, scc: &[usize]) -> bool {
-        scc.len() > 1 || self.edges[scc[0]].iter().any(|e| e.1 == scc[0])
+        scc.len() > 1 || self.out(scc[0]).iter().any(|e| e.1 == scc[0])
     }
 
     /// The first reachable non-trivial SCC meeting every set, in completion order.
@@ -158,11 +208,13 @@ impl Product {
         goal: impl Fn(usize) -> bool,
         allowed: Option<&[bool]>,
     ) -> Option<(Vec<(Label, usize)>, usize)> {
-        let mut parent: HashMap<usize, Option<(usize, Label)>> = HashMap::new();
+        const ROOT: u32 = u32::MAX;
+        const UNSEEN: u32 = u32::MAX - 1;
+        let mut parent: Vec<(u32, Label)> = vec![(UNSEEN, Label::Stutter); self.states.len()];
         let mut queue = VecDeque::new();
         for &s in sources {
-            if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(s) {
-                e.insert(None);
+            if parent[s].0 == UNSEEN {
+                parent[s].0 = ROOT;
                 queue.push_back(s);
             }
         }
@@ -170,16 +222,17 @@ impl Product {
             if goal(u) {
                 let mut path = Vec::new();
                 let mut cur = u;
-                while let Some(Some((prev, label))) = parent.get(&cur).copied() {
+                while parent[cur].0 != ROOT {
+                    let (prev, label) = parent[cur];
                     path.push((label, cur));
-                    cur = prev;
+                    cur = prev as usize;
                 }
                 path.reverse();
                 return Some((path, cur));
             }
-            for &(label, v) in &self.edges[u] {
-                if !parent.contains_key(&v) && allowed.is_none_or(|a| a[v]) {
-                    parent.insert(v, Some((u, label)));
+            for &(label, v) in self.out(u) {
+                if parent[v].0 == UNSEEN && allowed.is_none_or(|a| a[v]) {
+                    parent[v] = (u as u32, label);
                     queue.push_back(v);
                 }
             }
@@ -247,7 +300,7 @@ impl<S: State> GeneralizedBuchi<S> {
             cycle.extend(back);
         }
         if cycle.is_empty() {
-            if let Some(&(label, next)) = p.edges[entry].iter().find(|e| in_target[e.1]) {
+            if let Some(&(label, next)) = p.out(entry).iter().find(|e| in_target[e.1]) {
                 cycle.push((label, next));
                 if let Some((ret, _)) = p.bfs(&[next], |s| s == entry, Some(&in_target)) {
                     cycle.extend(ret);
