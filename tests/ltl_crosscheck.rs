@@ -272,7 +272,7 @@ proptest! {
         if !r.ok() && r.as_liveness().is_none() && r.as_safety().and_then(|x| x.loop_index).is_none() {
             // A safety violation from the G-reduction: its trace ends in a state breaking P.
             let res = r.as_safety().unwrap();
-            prop_assert!(res.trace.len() >= 1);
+            prop_assert!(!res.trace.is_empty());
         }
     }
 

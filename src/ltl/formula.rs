@@ -357,14 +357,20 @@ impl<S> Ltl<S> {
     ///
     /// ```
     /// use musil::ltl::Ltl;
-    /// let f = Ltl::<u8>::parse("G (q -> F p)", |name| match name {
-    ///     "p" => Some(std::sync::Arc::new(|s: &u8| *s == 1)),
-    ///     "q" => Some(std::sync::Arc::new(|s: &u8| *s == 0)),
-    ///     _ => None,
-    /// }).unwrap();
+    /// use musil::Predicate;
+    /// let atoms = |name: &str| -> Option<Predicate<u8>> {
+    ///     match name {
+    ///         "p" => Some(std::sync::Arc::new(|s: &u8| *s == 1)),
+    ///         "q" => Some(std::sync::Arc::new(|s: &u8| *s == 0)),
+    ///         _ => None,
+    ///     }
+    /// };
+    /// let f = Ltl::parse("G (q -> F p)", atoms).unwrap();
     /// assert_eq!(f.to_string(), "G (q -> F p)");
-    /// let err = Ltl::<u8>::parse("G (q -> ", |_| None).unwrap_err();
+    /// let err = Ltl::parse("G (q -> ", atoms).unwrap_err();
     /// assert_eq!(err.position(), Some(8));
+    /// let err = Ltl::parse("G (r -> F p)", atoms).unwrap_err();
+    /// assert_eq!(err.to_string(), "LTL formula: unknown atom 'r' at offset 3");
     /// ```
     pub fn parse(text: &str, atoms: impl Fn(&str) -> Option<Predicate<S>>) -> Result<Self, Error>
     where
