@@ -34,6 +34,17 @@ pub const DEFAULT_MAX_STATES: usize = 1_000_000;
 /// A caller's bucket function for [`DistinctBy::Custom`]: (invariant name, raw reason) → class.
 pub type BucketFn = Box<dyn Fn(&str, Option<&str>) -> String + Send + Sync>;
 
+/// What a search did.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stats {
+    /// Distinct states stored.
+    pub states: usize,
+    /// Transitions followed (successors produced).
+    pub transitions: u64,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
 /// How [`check_all`] tells violations apart.
 pub enum DistinctBy {
     /// One entry per broken invariant name (the default).
@@ -96,6 +107,8 @@ impl<'a, T: TransitionSystem> Checker<'a, T> {
             sys,
             options: Options {
                 max_states: DEFAULT_MAX_STATES,
+                workers: 1,
+                parallel_level: crate::engine::PARALLEL_LEVEL,
                 canonicalize: None,
                 identity: Identity::by_value(),
             },
@@ -107,6 +120,23 @@ impl<'a, T: TransitionSystem> Checker<'a, T> {
     /// below 2 acts like 2 on a model with one initial state.
     pub fn max_states(mut self, max_states: usize) -> Self {
         self.options.max_states = max_states;
+        self
+    }
+
+    /// Expand each breadth-first level with this many threads (default 1). The result (verdict,
+    /// count, trace, truncation) is the same for any number: new states are numbered in the
+    /// order the serial search discovers them. Only side effects of user code differ (a guard or
+    /// effect may run for a state the serial search stops before expanding).
+    pub fn workers(mut self, workers: usize) -> Self {
+        self.options.workers = workers.max(1);
+        self
+    }
+
+    /// Expand levels in parallel from this size on (default 256); tests set 1 so that tiny
+    /// models exercise the worker threads.
+    #[doc(hidden)]
+    pub fn parallel_level(mut self, states: usize) -> Self {
+        self.options.parallel_level = states.max(1);
         self
     }
 
@@ -132,18 +162,30 @@ impl<'a, T: TransitionSystem> Checker<'a, T> {
         self
     }
 
-    /// Breadth-first safety check: the first broken invariant, broken edge invariant or
-    /// deadlock, with its shortest trace; else OK.
-    pub fn check(&self) -> CheckResult<T::State> {
+    /// [`Checker::check`] with what the search did: states, transitions and time.
+    pub fn check_with_stats(&self) -> (CheckResult<T::State>, Stats) {
+        let start = std::time::Instant::now();
         let mut policy = FirstProblem::new(self.sys);
         let sweep = engine::sweep(self.sys, &self.options, &mut policy);
+        let stats = Stats {
+            states: sweep.store.len(),
+            transitions: sweep.transitions,
+            seconds: start.elapsed().as_secs_f64(),
+        };
         let n = sweep.store.len();
-        match sweep.end {
+        let result = match sweep.end {
             End::Exhausted => CheckResult::pass(n, false),
             End::Truncated => CheckResult::pass(n, true),
             End::Stopped => policy.result.expect("the check policy stops only with a result"),
             End::Fault { at, ref fault } => panic_result(self.sys, &sweep, at, fault.clone()),
-        }
+        };
+        (result, stats)
+    }
+
+    /// Breadth-first safety check: the first broken invariant, broken edge invariant or
+    /// deadlock, with its shortest trace; else OK.
+    pub fn check(&self) -> CheckResult<T::State> {
+        self.check_with_stats().0
     }
 
     /// Sweep everything and return the shortest witness of each distinct problem, ordered by

@@ -10,8 +10,8 @@ use std::fmt;
 use std::path::PathBuf;
 
 use musil::{
-    CheckResult, Checker, DistinctBy, Graph, Model, StateId, Step, Verdict, explore, fixed_points, path_to,
-    reaches, states_where, witness,
+    CheckResult, Checker, DistinctBy, Graph, Model, StateId, Step, Verdict, path_to, reaches, states_where,
+    witness,
 };
 use serde_json::{Value, json};
 
@@ -117,8 +117,8 @@ impl Case {
         v.as_array().map(|a| a.iter().map(|x| self.names[x.as_str().unwrap()]).collect()).unwrap_or_default()
     }
 
-    fn checker<'a>(&self, model: &'a Model<St>, q: &Value) -> Checker<'a, Model<St>> {
-        let mut c = Checker::new(model);
+    fn checker<'a>(&self, model: &'a Model<St>, q: &Value, workers: usize) -> Checker<'a, Model<St>> {
+        let mut c = Checker::new(model).workers(workers).parallel_level(1);
         if let Some(n) = q.get("max_states").and_then(Value::as_i64) {
             c = c.max_states(n.max(0) as usize);
         }
@@ -192,45 +192,46 @@ enum Answer {
     Unsupported,
 }
 
-fn answer(case: &Case, q: &Value) -> Answer {
+fn answer(case: &Case, q: &Value, workers: usize) -> Answer {
+    let base = || Checker::new(&case.model).workers(workers).parallel_level(1);
     let op = q["op"].as_str().unwrap();
     match op {
-        "check" => Answer::Value(result_json(&case.checker(&case.model, q).check())),
+        "check" => Answer::Value(result_json(&case.checker(&case.model, q, workers).check())),
         "check_all" => {
             let by = match q["distinct_by"].as_str() {
                 Some("reason") => DistinctBy::Reason,
                 _ => DistinctBy::Invariant,
             };
-            let all = case.checker(&case.model, q).check_all(by);
+            let all = case.checker(&case.model, q, workers).check_all(by);
             Answer::Value(Value::Array(all.iter().map(result_json).collect()))
         }
-        "explore" => Answer::Value(graph_json(&case.checker(&case.model, q).explore())),
+        "explore" => Answer::Value(graph_json(&case.checker(&case.model, q, workers).explore())),
         "reaches" => {
             let target = case.set(&q["target"]);
-            let g = explore(&case.model);
+            let g = base().explore();
             let ids: Vec<StateId> = reaches(&g, |s| target.contains(s));
             let v = case.sorted_by_number(ids.into_iter().map(|i| *g.state(i)).collect());
             Answer::Value(json!(v.iter().map(|s| s.0).collect::<Vec<_>>()))
         }
         "path_to" => {
-            let g = explore(&case.model);
+            let g = base().explore();
             let target = case.names[q["state"].as_str().unwrap()];
             Answer::Value(path_to(&g, &target).map_or(Value::Null, |p| steps_json(&p)))
         }
         "witness" => {
-            let g = explore(&case.model);
+            let g = base().explore();
             let target = case.set(&q["target"]);
             Answer::Value(witness(&g, |s| target.contains(s)).map_or(Value::Null, |p| steps_json(&p)))
         }
         "states_where" => {
-            let g = explore(&case.model);
+            let g = base().explore();
             let target = case.set(&q["target"]);
             Answer::Value(json!(
                 states_where(&g, |s| target.contains(s)).iter().map(|s| s.0).collect::<Vec<_>>()
             ))
         }
         "fixed_points" => {
-            let fp = fixed_points(&case.model);
+            let fp = base().fixed_points();
             let by_init: Vec<Value> = fp
                 .by_init
                 .iter()
@@ -256,7 +257,7 @@ fn answer(case: &Case, q: &Value) -> Answer {
             if let Some(f) = q.get("fair_strong").and_then(Value::as_array) {
                 spec = spec.fair_strong(f.iter().map(|x| x.as_str().unwrap().to_owned()));
             }
-            match musil::check_liveness(&case.model, &spec) {
+            match base().check_liveness(&spec) {
                 Ok(r) => Answer::Value(liveness_json(&r)),
                 Err(e) => Answer::Error(e.to_string()),
             }
@@ -276,7 +277,7 @@ fn answer(case: &Case, q: &Value) -> Answer {
             if let Some(f) = q.get("fair").and_then(Value::as_array) {
                 options = options.fair(f.iter().map(|x| x.as_str().unwrap().to_owned()));
             }
-            match Checker::new(&case.model).check_ltl(&formula, &options) {
+            match base().check_ltl(&formula, &options) {
                 Ok(musil::LtlResult::Safety(r)) => Answer::Value(result_json(&r)),
                 Ok(musil::LtlResult::Liveness(r)) => Answer::Value(liveness_json(&r)),
                 Err(e) => Answer::Error(e.to_string()),
@@ -386,6 +387,7 @@ struct Tally {
     per_op: BTreeMap<String, (usize, usize)>,
     unsupported: BTreeMap<String, usize>,
     mismatches: Vec<String>,
+    parallel_runs: usize,
 }
 
 fn corpus_dir() -> PathBuf {
@@ -414,7 +416,20 @@ fn corpus() {
         let case = build(&case_json);
         for (qi, q) in case_json["queries"].as_array().unwrap().iter().enumerate() {
             let op = q["op"].as_str().unwrap().to_owned();
-            let got = answer(&case, q);
+            let got = answer(&case, q, 1);
+            if let Answer::Value(serial) = &got {
+                for workers in [2, 4] {
+                    tally.parallel_runs += 1;
+                    match answer(&case, q, workers) {
+                        Answer::Value(v) if v == *serial => {}
+                        _ if tally.mismatches.len() < 8 => tally.mismatches.push(format!(
+                            "case seed {} query {qi}: {workers} workers answered differently from one",
+                            case.seed
+                        )),
+                        _ => {}
+                    }
+                }
+            }
             let expected = &q["answer"];
             let exact = q["exact"].as_bool().unwrap_or(true)
                 && !HASH_DEPENDENT.iter().any(|&(c, i, _)| case.seed.as_i64() == Some(c) && i == qi);
@@ -471,6 +486,7 @@ fn corpus() {
         total += n;
         matched += m;
     }
+    println!("corpus: {} runs with 2 and 4 workers compared with the serial answers", tally.parallel_runs);
     let unsupported: usize = tally.unsupported.values().sum();
     let names: Vec<String> = tally.unsupported.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let unsupported_text = if names.is_empty() { String::new() } else { format!(" ({})", names.join(", ")) };

@@ -326,7 +326,18 @@ fn ours(r: &CheckResult<u8>) -> NaiveResult {
 }
 
 fn checker<'a>(spec: &Spec, m: &'a Model<u8>, canon: bool, key: bool) -> Checker<'a, Model<u8>> {
-    let mut c = Checker::new(m).max_states(spec.cap);
+    checker_with(spec, m, canon, key, 1)
+}
+
+/// With `workers` threads, expanding even one-state levels in parallel.
+fn checker_with<'a>(
+    spec: &Spec,
+    m: &'a Model<u8>,
+    canon: bool,
+    key: bool,
+    workers: usize,
+) -> Checker<'a, Model<u8>> {
+    let mut c = Checker::new(m).max_states(spec.cap).workers(workers).parallel_level(1);
     if canon {
         let t = spec.canon.clone();
         c = c.canonicalize(move |s| t[*s as usize]);
@@ -347,6 +358,10 @@ proptest! {
         let naive = Naive { spec: &spec, canon, key };
         let got = ours(&checker(&spec, &m, canon, key).check());
         prop_assert_eq!(got, naive.run(false).pop().unwrap());
+        let serial = checker(&spec, &m, canon, key).check();
+        for workers in [2, 4] {
+            prop_assert_eq!(&checker_with(&spec, &m, canon, key, workers).check(), &serial, "workers {}", workers);
+        }
     }
 
     #[test]
@@ -355,6 +370,10 @@ proptest! {
         let naive = Naive { spec: &spec, canon, key };
         let got: Vec<NaiveResult> = checker(&spec, &m, canon, key).check_all(DistinctBy::Invariant).iter().map(ours).collect();
         prop_assert_eq!(got, naive.run(true));
+        let serial = checker(&spec, &m, canon, key).check_all(DistinctBy::Reason);
+        for workers in [2, 4] {
+            prop_assert_eq!(&checker_with(&spec, &m, canon, key, workers).check_all(DistinctBy::Reason), &serial);
+        }
     }
 
     #[test]
@@ -364,7 +383,13 @@ proptest! {
         let g = checker(&spec, &m, canon, false).explore();
         let states: Vec<u8> = g.states().copied().collect();
         let edges: Vec<Vec<(String, u8)>> = g.ids().map(|i| g.edges(i).iter().map(|&(a, t)| (g.action_name(a).to_owned(), *g.state(t))).collect()).collect();
-        prop_assert_eq!((states, edges, g.truncated()), naive.explore());
+        prop_assert_eq!((states.clone(), edges.clone(), g.truncated()), naive.explore());
+        for workers in [2, 4] {
+            let g = checker_with(&spec, &m, canon, false, workers).explore();
+            let s2: Vec<u8> = g.states().copied().collect();
+            let e2: Vec<Vec<(String, u8)>> = g.ids().map(|i| g.edges(i).iter().map(|&(a, t)| (g.action_name(a).to_owned(), *g.state(t))).collect()).collect();
+            prop_assert_eq!((&s2, &e2), (&states, &edges));
+        }
         let _ = spec.n;
     }
 }

@@ -7,12 +7,14 @@
 //! `explore` records the edges. The cap, canonicalisation, identity by key and the catching of
 //! panics in user code live here once, for all of them.
 
+mod parallel;
 pub mod store;
 
 use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
+pub(crate) use parallel::PARALLEL_LEVEL;
 pub(crate) use store::Identity;
 pub use store::{StateId, Store};
 
@@ -25,6 +27,10 @@ pub(crate) type Canon<S> = Arc<dyn Fn(&S) -> S + Send + Sync>;
 /// Options every sweep understands.
 pub(crate) struct Options<S> {
     pub max_states: usize,
+    /// Threads expanding each breadth-first level (1: the serial loop).
+    pub workers: usize,
+    /// Levels smaller than this are expanded by the merging thread alone.
+    pub parallel_level: usize,
     pub canonicalize: Option<Canon<S>>,
     pub identity: Identity<S>,
 }
@@ -33,6 +39,8 @@ impl<S> Clone for Options<S> {
     fn clone(&self) -> Self {
         Options {
             max_states: self.max_states,
+            workers: self.workers,
+            parallel_level: self.parallel_level,
             canonicalize: self.canonicalize.clone(),
             identity: self.identity.clone(),
         }
@@ -91,9 +99,11 @@ pub(crate) struct Sweep<S> {
     /// The canonical initial states in the given order (duplicates kept).
     pub initial: Vec<StateId>,
     pub end: End,
+    /// Transitions followed (successors produced and merged).
+    pub transitions: u64,
 }
 
-fn fault_from<T: TransitionSystem>(sys: &T, payload: &(dyn std::any::Any + Send)) -> Fault {
+pub(crate) fn fault_from<T: TransitionSystem>(sys: &T, payload: &(dyn std::any::Any + Send)) -> Fault {
     let site = fault::current();
     let name = match site {
         Site::Guard(a) | Site::Effect(a) => Some(sys.action_name(a)),
@@ -105,7 +115,7 @@ fn fault_from<T: TransitionSystem>(sys: &T, payload: &(dyn std::any::Any + Send)
 }
 
 #[inline]
-fn canon<S>(options: &Options<S>, s: S) -> S {
+pub(crate) fn canon<S>(options: &Options<S>, s: S) -> S {
     match &options.canonicalize {
         None => s,
         Some(c) => {
@@ -150,9 +160,14 @@ where
     }));
     if let Err(payload) = seeded {
         let fault = fault_from(sys, &*payload);
-        return Sweep { store, initial, end: End::Fault { at: None, fault } };
+        return Sweep { store, initial, end: End::Fault { at: None, fault }, transitions: 0 };
     }
 
+    let mut transitions = 0u64;
+    if options.workers > 1 {
+        let end = parallel::levels(sys, options, &mut store, policy, options.workers, &mut transitions);
+        return Sweep { store, initial, end, transitions };
+    }
     let max = options.max_states;
     let mut buf: Vec<(ActionId, T::State)> = Vec::new();
     let mut cursor = 0usize;
@@ -181,6 +196,7 @@ where
                     return Some(End::Stopped);
                 }
                 for (a, y) in buf.drain(..) {
+                    transitions += 1;
                     let (to, new) = store.insert(y, Some((id, a)));
                     policy.on_edge(id, a, to);
                     if new && store.len() >= max {
@@ -192,6 +208,7 @@ where
                 fault::enter(Site::Successors);
                 let _ = sys.successors(x, |a, y| {
                     enabled += 1;
+                    transitions += 1;
                     let (to, new) = store.insert(canon(options, y), Some((id, a)));
                     policy.on_edge(id, a, to);
                     if new && store.len() >= max {
@@ -211,12 +228,12 @@ where
         }));
         match step {
             Ok(None) => {}
-            Ok(Some(end)) => return Sweep { store, initial, end },
+            Ok(Some(end)) => return Sweep { store, initial, end, transitions },
             Err(payload) => {
                 let fault = fault_from(sys, &*payload);
-                return Sweep { store, initial, end: End::Fault { at: Some(id), fault } };
+                return Sweep { store, initial, end: End::Fault { at: Some(id), fault }, transitions };
             }
         }
     }
-    Sweep { store, initial, end: End::Exhausted }
+    Sweep { store, initial, end: End::Exhausted, transitions }
 }

@@ -162,9 +162,21 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         (p != NO_PARENT).then(|| (StateId(p), self.action[id.index()]))
     }
 
+    /// The identity hash of a state (what [`Store::find_hashed`] and
+    /// [`Store::insert_hashed`] take).
+    #[inline]
+    pub(crate) fn hash(&self, state: &S) -> u64 {
+        self.identity.hash(state)
+    }
+
     /// The id of a stored state equal (by identity) to `state`.
     pub fn find(&self, state: &S) -> Option<StateId> {
-        let h = self.identity.hash(state);
+        self.find_hashed(state, self.identity.hash(state))
+    }
+
+    /// [`Store::find`] with the hash already computed.
+    #[inline]
+    pub(crate) fn find_hashed(&self, state: &S, h: u64) -> Option<StateId> {
         let hi = (h >> 32) as u32;
         let chunks = &self.chunks;
         let identity = &self.identity;
@@ -182,6 +194,17 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     #[inline]
     pub(crate) fn insert(&mut self, state: S, parent: Option<(StateId, ActionId)>) -> (StateId, bool) {
         let h = self.identity.hash(&state);
+        self.insert_hashed(state, h, parent)
+    }
+
+    /// [`Store::insert`] with the hash already computed.
+    #[inline]
+    pub(crate) fn insert_hashed(
+        &mut self,
+        state: S,
+        h: u64,
+        parent: Option<(StateId, ActionId)>,
+    ) -> (StateId, bool) {
         let hi = (h >> 32) as u32;
         let chunks = &self.chunks;
         let identity = &self.identity;

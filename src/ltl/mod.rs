@@ -357,6 +357,8 @@ impl<T: TransitionSystem> Checker<'_, T> {
         let canon = self.options.canonicalize.clone();
         let options = Options {
             max_states: self.options.max_states,
+            workers: self.options.workers,
+            parallel_level: self.options.parallel_level,
             canonicalize: canon.map(|c| {
                 std::sync::Arc::new(move |s: &LastAction<T::State>| LastAction {
                     state: c(&s.state),

@@ -1,0 +1,305 @@
+//! The four shared benchmark models (`../shared/bench/MODELS.md`), written as hand-made
+//! [`TransitionSystem`]s so that every peer explores exactly the same states, plus the
+//! counters model through the closure [`Model`] builder for comparison.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::ops::ControlFlow;
+
+use musil::{ActionId, Model, TransitionSystem, Verdict};
+
+/// Fixed-size byte states, so a state is one inline array (no allocation per successor).
+pub type Bytes<const N: usize> = [u8; N];
+
+/// `counters N K`: N counters, `inc_i` wraps K to 0; (K+1)^N states.
+pub struct Counters<const N: usize> {
+    pub k: u8,
+}
+
+impl<const N: usize> TransitionSystem for Counters<N> {
+    type State = Bytes<N>;
+    fn initial_states(&self) -> Vec<Self::State> {
+        vec![[0; N]]
+    }
+    fn successors<F>(&self, s: &Self::State, mut emit: F) -> ControlFlow<()>
+    where
+        F: FnMut(ActionId, Self::State) -> ControlFlow<()>,
+    {
+        for i in 0..N {
+            let mut t = *s;
+            t[i] = if t[i] == self.k { 0 } else { t[i] + 1 };
+            emit(ActionId::new(i as u32), t)?;
+        }
+        ControlFlow::Continue(())
+    }
+    fn action_name(&self, a: ActionId) -> String {
+        format!("inc_{}", a.index())
+    }
+    fn invariant_count(&self) -> usize {
+        1
+    }
+    fn invariant_name(&self, _: usize) -> String {
+        "in-range".into()
+    }
+    fn check_invariant(&self, _: usize, s: &Self::State) -> Verdict {
+        s.iter().all(|c| *c <= self.k).into()
+    }
+    fn is_terminal(&self, _: &Self::State) -> bool {
+        true
+    }
+}
+
+/// The counters model through the closure builder (boxed guards and effects).
+pub fn counters_model(n: usize, k: u8) -> Model<Vec<u8>> {
+    let mut m = Model::new(vec![0u8; n]);
+    for i in 0..n {
+        m = m.action(format!("inc_{i}"), |_| true, move |s: &Vec<u8>| {
+            let mut t = s.clone();
+            t[i] = if t[i] == k { 0 } else { t[i] + 1 };
+            t
+        });
+    }
+    m.invariant("in-range", move |s: &Vec<u8>| s.iter().all(|c| *c <= k)).terminal(|_| true)
+}
+
+/// `token-ring N`: byte 0 is the token, bytes 1..=N the phases (0 idle, 1 waiting, 2 critical).
+pub struct TokenRing<const L: usize>;
+
+impl<const L: usize> TransitionSystem for TokenRing<L> {
+    type State = Bytes<L>;
+    fn initial_states(&self) -> Vec<Self::State> {
+        vec![[0; L]]
+    }
+    fn successors<F>(&self, s: &Self::State, mut emit: F) -> ControlFlow<()>
+    where
+        F: FnMut(ActionId, Self::State) -> ControlFlow<()>,
+    {
+        let n = L - 1;
+        let tok = s[0] as usize;
+        for i in 0..n {
+            let p = s[1 + i];
+            let id = |k: u32| ActionId::new(4 * i as u32 + k);
+            if p == 0 {
+                let mut t = *s;
+                t[1 + i] = 1;
+                emit(id(0), t)?;
+            }
+            if p == 1 && tok == i {
+                let mut t = *s;
+                t[1 + i] = 2;
+                emit(id(1), t)?;
+            }
+            if p == 2 {
+                let mut t = *s;
+                t[1 + i] = 0;
+                emit(id(2), t)?;
+            }
+            if tok == i && p != 2 {
+                let mut t = *s;
+                t[0] = ((i + 1) % n) as u8;
+                emit(id(3), t)?;
+            }
+        }
+        ControlFlow::Continue(())
+    }
+    fn action_name(&self, a: ActionId) -> String {
+        format!("{}_{}", ["want", "enter", "exit", "pass"][a.index() % 4], a.index() / 4)
+    }
+    fn invariant_count(&self) -> usize {
+        1
+    }
+    fn invariant_name(&self, _: usize) -> String {
+        "mutual-exclusion".into()
+    }
+    fn check_invariant(&self, _: usize, s: &Self::State) -> Verdict {
+        (s[1..].iter().filter(|p| **p == 2).count() <= 1).into()
+    }
+    fn is_terminal(&self, _: &Self::State) -> bool {
+        true
+    }
+}
+
+const NONE: u8 = u8::MAX;
+
+/// `phils N`: the ordered dining philosophers; byte i is the owner of fork i (`NONE` free).
+pub struct Phils<const N: usize> {
+    pub ordered: bool,
+}
+
+impl<const N: usize> Phils<N> {
+    fn forks(&self, i: usize) -> (usize, usize) {
+        let (l, r) = (i, (i + 1) % N);
+        if self.ordered { (l.min(r), l.max(r)) } else { (l, r) }
+    }
+}
+
+impl<const N: usize> TransitionSystem for Phils<N> {
+    type State = Bytes<N>;
+    fn initial_states(&self) -> Vec<Self::State> {
+        vec![[NONE; N]]
+    }
+    fn successors<F>(&self, s: &Self::State, mut emit: F) -> ControlFlow<()>
+    where
+        F: FnMut(ActionId, Self::State) -> ControlFlow<()>,
+    {
+        for i in 0..N {
+            let (f, g) = self.forks(i);
+            let me = i as u8;
+            let id = |k: u32| ActionId::new(3 * i as u32 + k);
+            if s[f] == NONE && !s.contains(&me) {
+                let mut t = *s;
+                t[f] = me;
+                emit(id(0), t)?;
+            }
+            if s[f] == me && s[g] == NONE {
+                let mut t = *s;
+                t[g] = me;
+                emit(id(1), t)?;
+            }
+            if s[f] == me && s[g] == me {
+                let mut t = *s;
+                t[f] = NONE;
+                t[g] = NONE;
+                emit(id(2), t)?;
+            }
+        }
+        ControlFlow::Continue(())
+    }
+    fn action_name(&self, a: ActionId) -> String {
+        let (i, k) = (a.index() / 3, a.index() % 3);
+        let (f, g) = self.forks(i);
+        match k {
+            0 => format!("P{i}_take_f{f}"),
+            1 => format!("P{i}_take_f{g}"),
+            _ => format!("P{i}_eat_release"),
+        }
+    }
+    fn invariant_count(&self) -> usize {
+        1
+    }
+    fn invariant_name(&self, _: usize) -> String {
+        "fork-owner-adjacent".into()
+    }
+    fn check_invariant(&self, _: usize, s: &Self::State) -> Verdict {
+        s.iter().enumerate().all(|(j, o)| *o == NONE || *o as usize == j || (*o as usize + 1) % N == j).into()
+    }
+    fn is_terminal(&self, _: &Self::State) -> bool {
+        true
+    }
+}
+
+/// A resource manager's state in two-phase commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rm {
+    Working,
+    Prepared,
+    Committed,
+    Aborted,
+}
+
+/// The transaction manager's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tm {
+    Init,
+    Committed,
+    Aborted,
+}
+
+/// A message in the (set-valued) network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Msg {
+    Prepared(u8),
+    Commit,
+    Abort,
+}
+
+/// Two-phase commit state: vectors and a set, as in stateright's `examples/2pc.rs`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TwoPhaseState {
+    pub rm: Vec<Rm>,
+    pub tm: Tm,
+    pub tm_prepared: Vec<bool>,
+    pub msgs: BTreeSet<Msg>,
+}
+
+/// `2pc N`: Lamport's TwoPhase with N resource managers.
+pub struct TwoPhase {
+    pub n: usize,
+}
+
+impl TransitionSystem for TwoPhase {
+    type State = TwoPhaseState;
+    fn initial_states(&self) -> Vec<Self::State> {
+        vec![TwoPhaseState { rm: vec![Rm::Working; self.n], tm: Tm::Init, tm_prepared: vec![false; self.n], msgs: BTreeSet::new() }]
+    }
+    fn successors<F>(&self, s: &Self::State, mut emit: F) -> ControlFlow<()>
+    where
+        F: FnMut(ActionId, Self::State) -> ControlFlow<()>,
+    {
+        // Ids: 0 TmCommit, 1 TmAbort, then per rm 2+5*rm+k for TmRcvPrepared, RmPrepare,
+        // RmChooseToAbort, RmRcvCommitMsg, RmRcvAbortMsg.
+        if s.tm == Tm::Init && s.tm_prepared.iter().all(|p| *p) {
+            let mut t = s.clone();
+            t.tm = Tm::Committed;
+            t.msgs.insert(Msg::Commit);
+            emit(ActionId::new(0), t)?;
+        }
+        if s.tm == Tm::Init {
+            let mut t = s.clone();
+            t.tm = Tm::Aborted;
+            t.msgs.insert(Msg::Abort);
+            emit(ActionId::new(1), t)?;
+        }
+        for rm in 0..self.n {
+            let id = |k: usize| ActionId::new((2 + 5 * rm + k) as u32);
+            if s.tm == Tm::Init && s.msgs.contains(&Msg::Prepared(rm as u8)) {
+                let mut t = s.clone();
+                t.tm_prepared[rm] = true;
+                emit(id(0), t)?;
+            }
+            if s.rm[rm] == Rm::Working {
+                let mut t = s.clone();
+                t.rm[rm] = Rm::Prepared;
+                t.msgs.insert(Msg::Prepared(rm as u8));
+                emit(id(1), t)?;
+                let mut t = s.clone();
+                t.rm[rm] = Rm::Aborted;
+                emit(id(2), t)?;
+            }
+            if s.msgs.contains(&Msg::Commit) {
+                let mut t = s.clone();
+                t.rm[rm] = Rm::Committed;
+                emit(id(3), t)?;
+            }
+            if s.msgs.contains(&Msg::Abort) {
+                let mut t = s.clone();
+                t.rm[rm] = Rm::Aborted;
+                emit(id(4), t)?;
+            }
+        }
+        ControlFlow::Continue(())
+    }
+    fn action_name(&self, a: ActionId) -> String {
+        match a.index() {
+            0 => "TmCommit".into(),
+            1 => "TmAbort".into(),
+            i => {
+                let (rm, k) = ((i - 2) / 5, (i - 2) % 5);
+                format!("{}({rm})", ["TmRcvPrepared", "RmPrepare", "RmChooseToAbort", "RmRcvCommitMsg", "RmRcvAbortMsg"][k])
+            }
+        }
+    }
+    fn invariant_count(&self) -> usize {
+        1
+    }
+    fn invariant_name(&self, _: usize) -> String {
+        "consistent".into()
+    }
+    fn check_invariant(&self, _: usize, s: &Self::State) -> Verdict {
+        Verdict::from(!(s.rm.contains(&Rm::Aborted) && s.rm.contains(&Rm::Committed)))
+    }
+    fn is_terminal(&self, _: &Self::State) -> bool {
+        true
+    }
+}
