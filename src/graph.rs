@@ -181,6 +181,10 @@ impl<S> Policy<S> for RecordEdges {
     fn on_edge(&mut self, _from: StateId, action: ActionId, to: StateId) {
         self.edges.push((action, to));
     }
+
+    fn records_edges(&self) -> bool {
+        true
+    }
 }
 
 pub(crate) fn build_graph<T: TransitionSystem>(

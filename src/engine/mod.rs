@@ -73,6 +73,12 @@ pub(crate) trait Policy<S> {
     /// An edge was stored (its target is new or was seen before).
     fn on_edge(&mut self, _from: StateId, _action: ActionId, _to: StateId) {}
 
+    /// Whether [`Policy::on_edge`] must see edges to states already stored (only `explore`
+    /// needs them; the parallel driver then keeps them, else it only counts them).
+    fn records_edges(&self) -> bool {
+        false
+    }
+
     /// The state was expanded with `enabled` enabled actions (not called after a cap hit).
     /// `Break` ends the sweep.
     fn expanded(&mut self, _store: &Store<S>, _id: StateId, _state: &S, _enabled: usize) -> ControlFlow<()> {

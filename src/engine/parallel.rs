@@ -32,10 +32,31 @@ enum Succ<S> {
     New { action: ActionId, state: S, hash: u64 },
 }
 
-/// A state's successors, in action order, and the panic that cut them short, if any.
-struct Expansion<S> {
-    items: Vec<Succ<S>>,
+/// What the expansion of one state produced: its successors are `items[start..end]` of its
+/// chunk, `enabled` counts them all (also known ones not kept), `fault` is the panic that cut
+/// them short, if any.
+struct Expansion {
+    start: usize,
+    end: usize,
+    enabled: usize,
     fault: Option<Fault>,
+}
+
+/// The expansions of a run of consecutive states, with their successors in one buffer.
+struct Chunk<S> {
+    items: Vec<Succ<S>>,
+    states: Vec<Expansion>,
+}
+
+/// How much of a known successor the merge needs.
+#[derive(Clone, Copy)]
+enum Keep {
+    /// Only that it exists (for the deadlock test): check, check_all.
+    Count,
+    /// Its id (explore records every edge).
+    Id,
+    /// Its id and the state (edge invariants read it).
+    State,
 }
 
 fn expand<T: TransitionSystem>(
@@ -43,23 +64,28 @@ fn expand<T: TransitionSystem>(
     options: &Options<T::State>,
     store: &Store<T::State>,
     x: &T::State,
-    keep_known: bool,
-) -> Expansion<T::State> {
-    let mut items = Vec::new();
+    keep: Keep,
+    items: &mut Vec<Succ<T::State>>,
+) -> Expansion {
+    let start = items.len();
+    let mut enabled = 0usize;
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         fault::enter(Site::Successors);
         let _ = sys.successors(x, |action, y| {
+            enabled += 1;
             let y = canon(options, y);
             let hash = store.hash(&y);
-            match store.find_hashed(&y, hash) {
-                Some(id) => items.push(Succ::Known { action, id, state: keep_known.then_some(y) }),
-                None => items.push(Succ::New { action, state: y, hash }),
+            match (store.find_hashed(&y, hash), keep) {
+                (Some(_), Keep::Count) => {}
+                (Some(id), Keep::Id) => items.push(Succ::Known { action, id, state: None }),
+                (Some(id), Keep::State) => items.push(Succ::Known { action, id, state: Some(y) }),
+                (None, _) => items.push(Succ::New { action, state: y, hash }),
             }
             ControlFlow::Continue(())
         });
     }));
     let fault = outcome.err().map(|payload| fault_from(sys, &*payload));
-    Expansion { items, fault }
+    Expansion { start, end: items.len(), enabled, fault }
 }
 
 /// Expand the states `[start, end)` with `workers` threads; results in state order.
@@ -70,17 +96,22 @@ fn expand_level<T: TransitionSystem>(
     start: usize,
     end: usize,
     workers: usize,
-    keep_known: bool,
-) -> Vec<Expansion<T::State>> {
+    keep: Keep,
+) -> Vec<Chunk<T::State>> {
     let n = end - start;
-    let one = |i: usize| expand(sys, options, store, store.get(StateId::new(i as u32)), keep_known);
+    let run = |lo: usize, hi: usize| {
+        let mut items = Vec::new();
+        let states = (lo..hi)
+            .map(|i| expand(sys, options, store, store.get(StateId::new(i as u32)), keep, &mut items))
+            .collect();
+        Chunk { items, states }
+    };
     if n < options.parallel_level || workers <= 1 {
-        return (start..end).map(one).collect();
+        return vec![run(start, end)];
     }
     let chunks = n.div_ceil(CHUNK);
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Vec<Expansion<T::State>>>>> =
-        Mutex::new((0..chunks).map(|_| None).collect());
+    let results: Mutex<Vec<Option<Chunk<T::State>>>> = Mutex::new((0..chunks).map(|_| None).collect());
     let work = || {
         loop {
             let c = next.fetch_add(1, Ordering::Relaxed);
@@ -88,8 +119,7 @@ fn expand_level<T: TransitionSystem>(
                 break;
             }
             let lo = start + c * CHUNK;
-            let hi = (lo + CHUNK).min(end);
-            let done: Vec<Expansion<T::State>> = (lo..hi).map(one).collect();
+            let done = run(lo, (lo + CHUNK).min(end));
             results.lock().unwrap_or_else(|e| e.into_inner())[c] = Some(done);
         }
     };
@@ -103,7 +133,7 @@ fn expand_level<T: TransitionSystem>(
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
         .into_iter()
-        .flat_map(|c| c.expect("every chunk is expanded"))
+        .map(|c| c.expect("every chunk is expanded"))
         .collect()
 }
 
@@ -112,7 +142,8 @@ fn merge<T: TransitionSystem, P: Policy<T::State>>(
     store: &mut Store<T::State>,
     policy: &mut P,
     id: StateId,
-    expansion: Expansion<T::State>,
+    expansion: Expansion,
+    items: &mut std::vec::Drain<'_, Succ<T::State>>,
     max: usize,
     transitions: &mut u64,
 ) -> Option<End> {
@@ -122,9 +153,24 @@ fn merge<T: TransitionSystem, P: Policy<T::State>>(
     if policy.visit(store, id, x).is_break() {
         return Some(End::Stopped);
     }
-    let Expansion { items, fault } = expansion;
-    let enabled = items.len();
+    let Expansion { start, end, enabled, fault } = expansion;
+    let kept = end - start;
+    *transitions += (enabled - kept) as u64;
+    let insert =
+        |store: &mut Store<T::State>, policy: &mut P, transitions: &mut u64, item: Succ<T::State>| -> bool {
+            *transitions += 1;
+            let (action, to, new) = match item {
+                Succ::Known { action, id: to, .. } => (action, to, false),
+                Succ::New { action, state, hash } => {
+                    let (to, new) = store.insert_hashed(state, hash, Some((id, action)));
+                    (action, to, new)
+                }
+            };
+            policy.on_edge(id, action, to);
+            new && store.len() >= max
+        };
     if policy.buffered() {
+        let items: Vec<Succ<T::State>> = items.take(kept).collect();
         for item in &items {
             let (action, y) = match item {
                 Succ::Known { action, state: Some(y), .. } => (*action, y),
@@ -138,19 +184,16 @@ fn merge<T: TransitionSystem, P: Policy<T::State>>(
         if let Some(fault) = fault {
             return Some(End::Fault { at: Some(id), fault });
         }
-    }
-    for item in items {
-        *transitions += 1;
-        let (action, to, new) = match item {
-            Succ::Known { action, id: to, .. } => (action, to, false),
-            Succ::New { action, state, hash } => {
-                let (to, new) = store.insert_hashed(state, hash, Some((id, action)));
-                (action, to, new)
+        for item in items {
+            if insert(store, policy, transitions, item) {
+                return Some(End::Truncated);
             }
-        };
-        policy.on_edge(id, action, to);
-        if new && store.len() >= max {
-            return Some(End::Truncated);
+        }
+    } else {
+        for item in items.take(kept) {
+            if insert(store, policy, transitions, item) {
+                return Some(End::Truncated);
+            }
         }
     }
     if let Some(fault) = fault {
@@ -171,20 +214,31 @@ pub(super) fn levels<T: TransitionSystem, P: Policy<T::State>>(
     workers: usize,
     transitions: &mut u64,
 ) -> End {
-    let keep_known = policy.buffered();
+    let keep = if policy.buffered() {
+        Keep::State
+    } else if policy.records_edges() {
+        Keep::Id
+    } else {
+        Keep::Count
+    };
     let mut start = 0usize;
     while start < store.len() {
         let end = store.len();
-        let expansions = expand_level(sys, options, store, start, end, workers, keep_known);
-        for (k, expansion) in expansions.into_iter().enumerate() {
-            let id = StateId::new((start + k) as u32);
-            let step = catch_unwind(AssertUnwindSafe(|| {
-                merge::<T, P>(store, policy, id, expansion, options.max_states, transitions)
-            }));
-            match step {
-                Ok(None) => {}
-                Ok(Some(end)) => return end,
-                Err(payload) => return End::Fault { at: Some(id), fault: fault_from(sys, &*payload) },
+        let mut next_id = start;
+        for chunk in expand_level(sys, options, store, start, end, workers, keep) {
+            let Chunk { mut items, states } = chunk;
+            let mut drain = items.drain(..);
+            for expansion in states {
+                let id = StateId::new(next_id as u32);
+                next_id += 1;
+                let step = catch_unwind(AssertUnwindSafe(|| {
+                    merge::<T, P>(store, policy, id, expansion, &mut drain, options.max_states, transitions)
+                }));
+                match step {
+                    Ok(None) => {}
+                    Ok(Some(end)) => return end,
+                    Err(payload) => return End::Fault { at: Some(id), fault: fault_from(sys, &*payload) },
+                }
             }
         }
         start = end;

@@ -1,0 +1,136 @@
+//! Throughput and memory on the four shared benchmark models (`../shared/bench/MODELS.md`).
+//!
+//! ```text
+//! cargo bench --bench models                      # the standard table (a few minutes)
+//! cargo bench --bench models -- --quick           # smallest sizes only (what CI runs)
+//! cargo bench --bench models -- counters 7 9 --workers 2
+//! ```
+//! Each row runs in a child process so that its peak memory (VmHWM) is its own. Columns:
+//! states, transitions (initial states included, as the peers count them), wall seconds,
+//! states per second, peak RSS and bytes per state (peak RSS / states).
+
+#[path = "common/models.rs"]
+mod models;
+
+use std::process::Command;
+
+use models::{Counters, Phils, TokenRing, TwoPhase, counters_model};
+use musil::{Checker, Stats, TransitionSystem};
+
+fn run<T: TransitionSystem>(sys: &T, workers: usize) -> Stats {
+    let (result, stats) = Checker::new(sys).max_states(usize::MAX).workers(workers).check_with_stats();
+    assert!(result.ok, "the benchmark invariant holds: {result}");
+    stats
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+macro_rules! sized {
+    ($n:expr, $workers:expr, $make:ident, [$($size:literal),*]) => {
+        match $n {
+            $($size => run(&$make::<$size>(), $workers),)*
+            other => panic!("size {other} is not compiled in; add it to benches/models.rs"),
+        }
+    };
+}
+
+fn counters<const N: usize>() -> Counters<N> {
+    Counters { k: 9 }
+}
+fn counters1<const N: usize>() -> Counters<N> {
+    Counters { k: 1 }
+}
+fn ring<const L: usize>() -> TokenRing<L> {
+    TokenRing
+}
+fn phils<const N: usize>() -> Phils<N> {
+    Phils { ordered: true }
+}
+
+/// Run one model in this process and print its row.
+fn single(model: &str, n: usize, k: u8, workers: usize) {
+    let stats = match (model, k) {
+        ("counters", 1) => sized!(n, workers, counters1, [2, 3, 10, 16, 20]),
+        ("counters", _) => sized!(n, workers, counters, [2, 3, 4, 5, 6, 7]),
+        ("counters-closures", _) => run(&counters_model(n, k), workers),
+        ("token-ring", _) => sized!(n + 1, workers, ring, [4, 9, 12, 15, 17, 19]),
+        ("phils", _) => sized!(n, workers, phils, [3, 10, 11, 12, 13, 14, 15, 16, 17, 18]),
+        ("2pc", _) => run(&TwoPhase { n }, workers),
+        _ => panic!("unknown model {model}"),
+    };
+    let rss = peak_rss_kib();
+    let transitions = stats.transitions + 1;
+    println!(
+        "| {model} | {n}{} | {workers} | {} | {} | {:.3} | {:.0} | {:.1} | {:.0} |",
+        if model.starts_with("counters") { format!(" (K={k})") } else { String::new() },
+        stats.states,
+        transitions,
+        stats.seconds,
+        stats.states as f64 / stats.seconds,
+        rss as f64 / 1024.0,
+        rss as f64 * 1024.0 / stats.states as f64,
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    if args.first().map(String::as_str) == Some("--single") {
+        let workers = args.get(4).and_then(|w| w.parse().ok()).unwrap_or(1);
+        single(&args[1], args[2].parse().expect("size"), args[3].parse().expect("k"), workers);
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let workers: Vec<usize> = match args.iter().position(|a| a == "--workers") {
+        Some(i) => vec![args[i + 1].parse().expect("workers")],
+        None => vec![1, 2],
+    };
+    let rows: Vec<(String, usize, u8)> = if let Some(model) = args.first().filter(|a| !a.starts_with("--")) {
+        let n = args.get(1).and_then(|a| a.parse().ok()).expect("size");
+        let k = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(9);
+        vec![(model.clone(), n, k)]
+    } else if quick {
+        vec![
+            ("counters".into(), 3, 9),
+            ("token-ring".into(), 8, 9),
+            ("phils".into(), 3, 9),
+            ("2pc".into(), 3, 9),
+        ]
+    } else {
+        vec![
+            ("counters".into(), 6, 9),
+            ("counters".into(), 7, 9),
+            ("counters".into(), 20, 1),
+            ("counters-closures".into(), 6, 9),
+            ("token-ring".into(), 16, 9),
+            ("token-ring".into(), 18, 9),
+            ("phils".into(), 16, 9),
+            ("phils".into(), 18, 9),
+            ("2pc".into(), 8, 9),
+            ("2pc".into(), 9, 9),
+        ]
+    };
+    println!("| model | N | workers | states | transitions | secs | states/s | peak RSS MiB | B/state |");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    let exe = std::env::current_exe().expect("the bench binary");
+    for (model, n, k) in rows {
+        for &w in &workers {
+            let out = Command::new(&exe)
+                .args(["--single", &model, &n.to_string(), &k.to_string(), &w.to_string()])
+                .output()
+                .expect("run a row");
+            print!("{}", String::from_utf8_lossy(&out.stdout));
+            if !out.status.success() {
+                eprintln!("{model} {n}: {}", String::from_utf8_lossy(&out.stderr));
+            }
+        }
+    }
+}
