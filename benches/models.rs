@@ -7,7 +7,8 @@
 //! ```
 //! Each row runs in a child process so that its peak memory (VmHWM) is its own. Columns:
 //! states, transitions (initial states included, as the peers count them), wall seconds,
-//! states per second, peak RSS and bytes per state (peak RSS / states).
+//! states per second, peak RSS, peak RSS per state, and the store's own bytes per state (the
+//! states' inline parts, parent links and index; heap parts of states not included).
 
 #[path = "common/models.rs"]
 mod models;
@@ -70,7 +71,7 @@ fn single(model: &str, n: usize, k: u8, workers: usize) {
     let rss = peak_rss_kib();
     let transitions = stats.transitions + 1;
     println!(
-        "| {model} | {n}{} | {workers} | {} | {} | {:.3} | {:.0} | {:.1} | {:.0} |",
+        "| {model} | {n}{} | {workers} | {} | {} | {:.3} | {:.0} | {:.1} | {:.0} | {:.1} |",
         if model.starts_with("counters") { format!(" (K={k})") } else { String::new() },
         stats.states,
         transitions,
@@ -78,6 +79,7 @@ fn single(model: &str, n: usize, k: u8, workers: usize) {
         stats.states as f64 / stats.seconds,
         rss as f64 / 1024.0,
         rss as f64 * 1024.0 / stats.states as f64,
+        stats.store_bytes as f64 / stats.states as f64,
     );
 }
 
@@ -118,8 +120,10 @@ fn main() {
             ("2pc".into(), 9, 9),
         ]
     };
-    println!("| model | N | workers | states | transitions | secs | states/s | peak RSS MiB | B/state |");
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "| model | N | workers | states | transitions | secs | states/s | peak RSS MiB | RSS B/state | store B/state |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     let exe = std::env::current_exe().expect("the bench binary");
     for (model, n, k) in rows {
         for &w in &workers {

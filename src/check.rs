@@ -43,6 +43,8 @@ pub struct Stats {
     pub transitions: u64,
     /// Wall-clock seconds.
     pub seconds: f64,
+    /// Bytes the store held at the end: the states' inline parts, parent links and index.
+    pub store_bytes: usize,
 }
 
 /// How [`check_all`] tells violations apart.
@@ -165,19 +167,20 @@ impl<'a, T: TransitionSystem> Checker<'a, T> {
     /// [`Checker::check`] with what the search did: states, transitions and time.
     pub fn check_with_stats(&self) -> (CheckResult<T::State>, Stats) {
         let start = std::time::Instant::now();
-        let mut policy = FirstProblem::new(self.sys);
+        let mut policy = FirstProblem::new(self.sys, &self.options);
         let sweep = engine::sweep(self.sys, &self.options, &mut policy);
         let stats = Stats {
             states: sweep.store.len(),
             transitions: sweep.transitions,
             seconds: start.elapsed().as_secs_f64(),
+            store_bytes: sweep.store.heap_bytes(),
         };
         let n = sweep.store.len();
         let result = match sweep.end {
             End::Exhausted => CheckResult::pass(n, false),
             End::Truncated => CheckResult::pass(n, true),
             End::Stopped => policy.result.expect("the check policy stops only with a result"),
-            End::Fault { at, ref fault } => panic_result(self.sys, &sweep, at, fault.clone()),
+            End::Fault { at, ref fault } => panic_result(self.sys, &self.options, &sweep, at, fault.clone()),
         };
         (result, stats)
     }
@@ -192,12 +195,12 @@ impl<'a, T: TransitionSystem> Checker<'a, T> {
     /// trace length (ties in discovery order). Violating states are expanded too. Empty iff
     /// the model is correct (up to the cap: a capped sweep marks every entry truncated).
     pub fn check_all(&self, distinct_by: DistinctBy) -> Vec<CheckResult<T::State>> {
-        let mut policy = EveryProblem::new(self.sys, &distinct_by);
+        let mut policy = EveryProblem::new(self.sys, &self.options, &distinct_by);
         let sweep = engine::sweep(self.sys, &self.options, &mut policy);
         let truncated = matches!(sweep.end, End::Truncated);
         let mut found: Vec<CheckResult<T::State>> = policy.found.into_values().collect();
         if let End::Fault { at, ref fault } = sweep.end {
-            found.push(panic_result(self.sys, &sweep, at, fault.clone()));
+            found.push(panic_result(self.sys, &self.options, &sweep, at, fault.clone()));
         }
         found.sort_by_key(|r| r.trace.len());
         if truncated {
@@ -219,34 +222,47 @@ pub fn check_all<T: TransitionSystem>(sys: &T, distinct_by: DistinctBy) -> Vec<C
     Checker::new(sys).check_all(distinct_by)
 }
 
-/// The trace from a root to `id`, states cloned.
+/// The trace from a root to `id`, states cloned. The store keeps parents, not actions: each
+/// step's action is the first one of the parent whose (canonical) successor is the child, which
+/// is the action that discovered it.
 pub(crate) fn trace_to<T: TransitionSystem>(
     sys: &T,
+    options: &Options<T::State>,
     store: &Store<T::State>,
     id: StateId,
 ) -> Vec<Step<T::State>> {
-    let (root, steps) = store.path(id);
-    let mut names: Vec<Option<String>> = Vec::new();
-    let mut trace = Vec::with_capacity(steps.len() + 1);
-    trace.push(Step::new("<init>", store.get(root).clone()));
-    for (a, s) in steps {
-        let i = a.index();
-        if names.len() <= i {
-            names.resize(i + 1, None);
-        }
-        let name = names[i].get_or_insert_with(|| sys.action_name(a)).clone();
-        trace.push(Step::new(name, store.get(s).clone()));
+    let ids = store.path(id);
+    let mut trace = Vec::with_capacity(ids.len());
+    trace.push(Step::new("<init>", store.get(ids[0]).clone()));
+    for w in ids.windows(2) {
+        let (parent, child) = (store.get(w[0]), store.get(w[1]));
+        let mut found = None;
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            sys.successors(parent, |a, y| {
+                if store.same(&engine::canon(options, y), child) {
+                    found = Some(a);
+                    return std::ops::ControlFlow::Break(());
+                }
+                std::ops::ControlFlow::Continue(())
+            })
+        }));
+        let name = match found {
+            Some(a) => sys.action_name(a),
+            None => "<action not reproducible: the model's successors changed>".to_owned(),
+        };
+        trace.push(Step::new(name, child.clone()));
     }
     trace
 }
 
 pub(crate) fn panic_result<T: TransitionSystem>(
     sys: &T,
+    options: &Options<T::State>,
     sweep: &Sweep<T::State>,
     at: Option<StateId>,
     fault: fault::Fault,
 ) -> CheckResult<T::State> {
-    let trace = at.map(|id| trace_to(sys, &sweep.store, id)).unwrap_or_default();
+    let trace = at.map(|id| trace_to(sys, options, &sweep.store, id)).unwrap_or_default();
     let mut r = CheckResult::fail(Kind::Panic, sweep.store.len(), trace);
     r.invariant = fault.name.clone();
     r.reason = Some(fault.message.clone());
@@ -281,15 +297,17 @@ pub(crate) fn terminal<T: TransitionSystem>(sys: &T, state: &T::State) -> bool {
 /// `check`: stop at the first problem.
 struct FirstProblem<'a, T: TransitionSystem> {
     sys: &'a T,
+    options: &'a Options<T::State>,
     invariants: usize,
     edge_invariants: usize,
     result: Option<CheckResult<T::State>>,
 }
 
 impl<'a, T: TransitionSystem> FirstProblem<'a, T> {
-    fn new(sys: &'a T) -> Self {
+    fn new(sys: &'a T, options: &'a Options<T::State>) -> Self {
         FirstProblem {
             sys,
+            options,
             invariants: sys.invariant_count(),
             edge_invariants: sys.edge_invariant_count(),
             result: None,
@@ -301,7 +319,11 @@ impl<T: TransitionSystem> Policy<T::State> for FirstProblem<'_, T> {
     fn visit(&mut self, store: &Store<T::State>, id: StateId, state: &T::State) -> ControlFlow<()> {
         for i in 0..self.invariants {
             if let Verdict::Violated(reason) = invariant_verdict(self.sys, i, state) {
-                let mut r = CheckResult::fail(Kind::Invariant, store.len(), trace_to(self.sys, store, id));
+                let mut r = CheckResult::fail(
+                    Kind::Invariant,
+                    store.len(),
+                    trace_to(self.sys, self.options, store, id),
+                );
                 r.invariant = Some(self.sys.invariant_name(i));
                 r.reason = reason.filter(|r| !r.is_empty());
                 self.result = Some(r);
@@ -325,7 +347,7 @@ impl<T: TransitionSystem> Policy<T::State> for FirstProblem<'_, T> {
     ) -> ControlFlow<()> {
         for i in 0..self.edge_invariants {
             if let Verdict::Violated(reason) = edge_verdict(self.sys, i, state, action, next) {
-                let mut trace = trace_to(self.sys, store, from);
+                let mut trace = trace_to(self.sys, self.options, store, from);
                 trace.push(Step::new(self.sys.action_name(action), next.clone()));
                 let mut r = CheckResult::fail(Kind::EdgeInvariant, store.len(), trace);
                 r.invariant = Some(self.sys.edge_invariant_name(i));
@@ -345,7 +367,11 @@ impl<T: TransitionSystem> Policy<T::State> for FirstProblem<'_, T> {
         enabled: usize,
     ) -> ControlFlow<()> {
         if enabled == 0 && !terminal(self.sys, state) {
-            self.result = Some(CheckResult::fail(Kind::Deadlock, store.len(), trace_to(self.sys, store, id)));
+            self.result = Some(CheckResult::fail(
+                Kind::Deadlock,
+                store.len(),
+                trace_to(self.sys, self.options, store, id),
+            ));
             return ControlFlow::Break(());
         }
         ControlFlow::Continue(())
@@ -362,6 +388,7 @@ enum Bucket {
 /// `check_all`: record the first witness of every distinct problem.
 struct EveryProblem<'a, T: TransitionSystem> {
     sys: &'a T,
+    options: &'a Options<T::State>,
     distinct_by: &'a DistinctBy,
     invariants: usize,
     edge_invariants: usize,
@@ -369,9 +396,10 @@ struct EveryProblem<'a, T: TransitionSystem> {
 }
 
 impl<'a, T: TransitionSystem> EveryProblem<'a, T> {
-    fn new(sys: &'a T, distinct_by: &'a DistinctBy) -> Self {
+    fn new(sys: &'a T, options: &'a Options<T::State>, distinct_by: &'a DistinctBy) -> Self {
         EveryProblem {
             sys,
+            options,
             distinct_by,
             invariants: sys.invariant_count(),
             edge_invariants: sys.edge_invariant_count(),
@@ -387,8 +415,11 @@ impl<T: TransitionSystem> Policy<T::State> for EveryProblem<'_, T> {
                 let name = self.sys.invariant_name(i);
                 let key = Bucket::State(self.distinct_by.bucket(&name, reason.as_deref()));
                 if !self.found.contains_key(&key) {
-                    let mut r =
-                        CheckResult::fail(Kind::Invariant, store.len(), trace_to(self.sys, store, id));
+                    let mut r = CheckResult::fail(
+                        Kind::Invariant,
+                        store.len(),
+                        trace_to(self.sys, self.options, store, id),
+                    );
                     r.invariant = Some(name);
                     r.reason = reason.filter(|r| !r.is_empty());
                     self.found.insert(key, r);
@@ -415,7 +446,7 @@ impl<T: TransitionSystem> Policy<T::State> for EveryProblem<'_, T> {
                 let name = self.sys.edge_invariant_name(i);
                 let key = Bucket::Edge(self.distinct_by.bucket(&name, reason.as_deref()));
                 if !self.found.contains_key(&key) {
-                    let mut trace = trace_to(self.sys, store, from);
+                    let mut trace = trace_to(self.sys, self.options, store, from);
                     trace.push(Step::new(self.sys.action_name(action), next.clone()));
                     let mut r = CheckResult::fail(Kind::EdgeInvariant, store.len(), trace);
                     r.invariant = Some(name);
@@ -435,7 +466,8 @@ impl<T: TransitionSystem> Policy<T::State> for EveryProblem<'_, T> {
         enabled: usize,
     ) -> ControlFlow<()> {
         if enabled == 0 && !terminal(self.sys, state) && !self.found.contains_key(&Bucket::Deadlock) {
-            let r = CheckResult::fail(Kind::Deadlock, store.len(), trace_to(self.sys, store, id));
+            let r =
+                CheckResult::fail(Kind::Deadlock, store.len(), trace_to(self.sys, self.options, store, id));
             self.found.insert(Bucket::Deadlock, r);
         }
         ControlFlow::Continue(())

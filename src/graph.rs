@@ -200,7 +200,7 @@ pub(crate) fn build_graph<T: TransitionSystem>(
         End::Exhausted | End::Stopped => (false, None),
         End::Truncated => (true, None),
         End::Fault { at, fault } => {
-            let trace = at.map(|id| trace_to(sys, &sweep.store, id)).unwrap_or_default();
+            let trace = at.map(|id| trace_to(sys, options, &sweep.store, id)).unwrap_or_default();
             (true, Some(GraphFault { fault: fault.clone(), trace }))
         }
     };
@@ -215,17 +215,8 @@ pub(crate) fn build_graph<T: TransitionSystem>(
     }
     edge_start.resize(n + 1, edges.len());
     let max_action = edges.iter().map(|(a, _)| a.index() + 1).max().unwrap_or(0);
-    let max_action = max_action.max(sweep_max_action(&sweep));
     let action_names = (0..max_action).map(|i| sys.action_name(ActionId::new(i as u32))).collect();
     Graph { store: sweep.store, initial: sweep.initial, edge_start, edges, action_names, truncated, fault }
-}
-
-fn sweep_max_action<S: State>(sweep: &Sweep<S>) -> usize {
-    (0..sweep.store.len())
-        .filter_map(|i| sweep.store.parent(StateId::new(i as u32)))
-        .map(|(_, a)| a.index() + 1)
-        .max()
-        .unwrap_or(0)
 }
 
 impl<T: TransitionSystem> Checker<'_, T> {

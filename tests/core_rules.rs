@@ -160,7 +160,11 @@ fn rule_16_a_violating_state_is_not_expanded() {
         .invariant("below-2", |n| *n < 2);
     let r = check(&m);
     assert_eq!(r.witness(), Some(&2));
-    assert_eq!(*calls.lock().unwrap(), [0, 1]);
+    // The violating state 2 is never expanded. (Building the trace asks the menu of 0 and 1
+    // again to name the actions: the store keeps parents, not actions.)
+    let calls = calls.lock().unwrap();
+    assert!(!calls.contains(&2));
+    assert_eq!(calls[..2], [0, 1]);
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -203,7 +203,7 @@ where
                 }
                 for (a, y) in buf.drain(..) {
                     transitions += 1;
-                    let (to, new) = store.insert(y, Some((id, a)));
+                    let (to, new) = store.insert(y, Some(id));
                     policy.on_edge(id, a, to);
                     if new && store.len() >= max {
                         truncated = true;
@@ -215,7 +215,7 @@ where
                 let _ = sys.successors(x, |a, y| {
                     enabled += 1;
                     transitions += 1;
-                    let (to, new) = store.insert(canon(options, y), Some((id, a)));
+                    let (to, new) = store.insert(canon(options, y), Some(id));
                     policy.on_edge(id, a, to);
                     if new && store.len() >= max {
                         truncated = true;

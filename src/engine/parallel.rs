@@ -162,7 +162,7 @@ fn merge<T: TransitionSystem, P: Policy<T::State>>(
             let (action, to, new) = match item {
                 Succ::Known { action, id: to, .. } => (action, to, false),
                 Succ::New { action, state, hash } => {
-                    let (to, new) = store.insert_hashed(state, hash, Some((id, action)));
+                    let (to, new) = store.insert_hashed(state, hash, Some(id));
                     (action, to, new)
                 }
             };

@@ -1,17 +1,19 @@
 //! The state store: every discovered state once, in discovery order, with its parent link.
 //!
-//! States live in an arena of chunks whose buffers never move (chunk `k` holds `64 << k`
-//! states), so a state being expanded can be read while new states are appended. Beside each
-//! state: the index of the state that discovered it and the action that led there. A
-//! `hashbrown` table maps a state to its index; each slot keeps 32 bits of the state's hash
-//! beside the index, so most non-matching slots are rejected without touching the arena.
+//! Memory per state is the state itself plus about 4 bytes of parent link and 5 to 11 bytes
+//! of index table, with no growth spike:
+//! - states live in an arena of chunks that never move (sizes double from 64 up to 65,536,
+//!   then stay), so a state being expanded can be read while new ones are appended, and at most
+//!   one chunk is partly empty;
+//! - the parent of each state (the state that discovered it) sits in the same kind of chunked
+//!   array; the action that led there is not stored but found again when a trace is built;
+//! - the index is 64 `hashbrown` tables of `u32` state numbers, chosen by 6 bits of the hash,
+//!   so a table grows one shard at a time and the old and new shard coexist only briefly.
 
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use hashbrown::HashTable;
-
-use crate::system::ActionId;
 
 /// Index of a stored state: its position in discovery order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,7 +32,8 @@ impl StateId {
 }
 
 const NO_PARENT: u32 = u32::MAX;
-const FIRST_CHUNK_SHIFT: u32 = 6;
+const SHARD_BITS: u32 = 6;
+const SHARDS: usize = 1 << SHARD_BITS;
 
 /// How states are identified: by value (the default) or by a caller's key.
 pub(crate) struct Identity<S> {
@@ -74,7 +77,7 @@ impl<S: std::hash::Hash + Eq> Identity<S> {
     }
 
     #[inline]
-    fn hash(&self, s: &S) -> u64 {
+    pub(crate) fn hash(&self, s: &S) -> u64 {
         match &self.key {
             None => hash_of(s),
             Some(k) => {
@@ -85,7 +88,7 @@ impl<S: std::hash::Hash + Eq> Identity<S> {
     }
 
     #[inline]
-    fn same(&self, a: &S, b: &S) -> bool {
+    pub(crate) fn same(&self, a: &S, b: &S) -> bool {
         match &self.key {
             None => a == b,
             Some(k) => (k.eq)(a, b),
@@ -93,61 +96,114 @@ impl<S: std::hash::Hash + Eq> Identity<S> {
     }
 }
 
+const FIRST_CHUNK_SHIFT: u32 = 6;
+const LAST_CHUNK_SHIFT: u32 = 16;
+/// Elements in the doubling chunks (64 + 128 + ... + 32,768).
+const DOUBLING: usize = (1 << LAST_CHUNK_SHIFT) - (1 << FIRST_CHUNK_SHIFT);
+
+/// Chunk number and offset of element `index`.
 #[inline]
-fn table_hash(hi: u32) -> u64 {
-    ((hi as u64) << 32) | hi as u64
+fn locate(index: usize) -> (usize, usize) {
+    if index < DOUBLING {
+        let j = index + (1 << FIRST_CHUNK_SHIFT);
+        let k = (usize::BITS - 1 - j.leading_zeros()) - FIRST_CHUNK_SHIFT;
+        (k as usize, j - ((1usize << FIRST_CHUNK_SHIFT) << k))
+    } else {
+        let rest = index - DOUBLING;
+        (
+            (LAST_CHUNK_SHIFT - FIRST_CHUNK_SHIFT) as usize + (rest >> LAST_CHUNK_SHIFT),
+            rest & ((1 << LAST_CHUNK_SHIFT) - 1),
+        )
+    }
+}
+
+fn chunk_capacity(chunk: usize) -> usize {
+    1usize << (FIRST_CHUNK_SHIFT as usize + chunk).min(LAST_CHUNK_SHIFT as usize)
+}
+
+/// An append-only array of chunks that never move.
+struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+impl<T> Chunked<T> {
+    fn new() -> Self {
+        Chunked { chunks: Vec::new(), len: 0 }
+    }
+
+    #[inline]
+    fn get(&self, index: usize) -> &T {
+        let (c, o) = locate(index);
+        &self.chunks[c][o]
+    }
+
+    #[inline]
+    fn push(&mut self, value: T) {
+        let (c, _) = locate(self.len);
+        if c == self.chunks.len() {
+            self.chunks.push(Vec::with_capacity(chunk_capacity(c)));
+        }
+        // A chunk is created with its final capacity and never grows, so references to
+        // earlier elements stay valid.
+        debug_assert!(self.chunks[c].len() < self.chunks[c].capacity());
+        self.chunks[c].push(value);
+        self.len += 1;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flat_map(|c| c.iter())
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.chunks.iter().map(|c| c.capacity() * std::mem::size_of::<T>()).sum::<usize>()
+            + self.chunks.capacity() * std::mem::size_of::<Vec<T>>()
+    }
 }
 
 /// Every discovered state, in discovery order, with parent links and an index.
 pub struct Store<S> {
-    chunks: Vec<Vec<S>>,
-    len: usize,
-    parent: Vec<u32>,
-    action: Vec<ActionId>,
-    table: HashTable<u64>,
+    states: Chunked<S>,
+    parent: Chunked<u32>,
+    shards: Vec<HashTable<u32>>,
     identity: Identity<S>,
 }
 
 impl<S: std::fmt::Debug> std::fmt::Debug for Store<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("len", &self.len).finish_non_exhaustive()
+        f.debug_struct("Store").field("len", &self.states.len).finish_non_exhaustive()
     }
 }
 
 #[inline]
-fn locate(index: usize) -> (usize, usize) {
-    let j = index + (1 << FIRST_CHUNK_SHIFT);
-    let k = (usize::BITS - 1 - j.leading_zeros()) - FIRST_CHUNK_SHIFT;
-    (k as usize, j - ((1usize << FIRST_CHUNK_SHIFT) << k))
+fn shard_of(h: u64) -> usize {
+    ((h >> 32) as usize) & (SHARDS - 1)
 }
 
 impl<S: std::hash::Hash + Eq> Store<S> {
     pub(crate) fn new(identity: Identity<S>) -> Self {
         Store {
-            chunks: Vec::new(),
-            len: 0,
-            parent: Vec::new(),
-            action: Vec::new(),
-            table: HashTable::new(),
+            states: Chunked::new(),
+            parent: Chunked::new(),
+            shards: (0..SHARDS).map(|_| HashTable::new()).collect(),
             identity,
         }
     }
 
     /// Number of stored states.
     pub fn len(&self) -> usize {
-        self.len
+        self.states.len
     }
 
     /// True when nothing is stored.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.states.len == 0
     }
 
     /// The state with this id.
     #[inline]
     pub fn get(&self, id: StateId) -> &S {
-        let (c, o) = locate(id.index());
-        &self.chunks[c][o]
+        self.states.get(id.index())
     }
 
     /// A pointer to a stored state that stays valid while states are appended.
@@ -156,10 +212,15 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         self.get(id) as *const S
     }
 
-    /// The parent link of a state: `None` for an initial state.
-    pub fn parent(&self, id: StateId) -> Option<(StateId, ActionId)> {
-        let p = self.parent[id.index()];
-        (p != NO_PARENT).then(|| (StateId(p), self.action[id.index()]))
+    /// The state that discovered this one (`None` for an initial state).
+    pub fn parent(&self, id: StateId) -> Option<StateId> {
+        let p = *self.parent.get(id.index());
+        (p != NO_PARENT).then_some(StateId(p))
+    }
+
+    /// Whether two states have the same identity (equal, or equal keys).
+    pub(crate) fn same(&self, a: &S, b: &S) -> bool {
+        self.identity.same(a, b)
     }
 
     /// The identity hash of a state (what [`Store::find_hashed`] and
@@ -177,105 +238,60 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     /// [`Store::find`] with the hash already computed.
     #[inline]
     pub(crate) fn find_hashed(&self, state: &S, h: u64) -> Option<StateId> {
-        let hi = (h >> 32) as u32;
-        let chunks = &self.chunks;
+        let states = &self.states;
         let identity = &self.identity;
-        self.table
-            .find(table_hash(hi), |&e| {
-                (e >> 32) as u32 == hi && {
-                    let (c, o) = locate((e as u32) as usize);
-                    identity.same(&chunks[c][o], state)
-                }
-            })
-            .map(|&e| StateId(e as u32))
+        self.shards[shard_of(h)]
+            .find(h, |&i| identity.same(states.get(i as usize), state))
+            .map(|&i| StateId(i))
     }
 
     /// Store `state` unless an equal one is stored. Returns its id and whether it is new.
     #[inline]
-    pub(crate) fn insert(&mut self, state: S, parent: Option<(StateId, ActionId)>) -> (StateId, bool) {
+    pub(crate) fn insert(&mut self, state: S, parent: Option<StateId>) -> (StateId, bool) {
         let h = self.identity.hash(&state);
         self.insert_hashed(state, h, parent)
     }
 
     /// [`Store::insert`] with the hash already computed.
     #[inline]
-    pub(crate) fn insert_hashed(
-        &mut self,
-        state: S,
-        h: u64,
-        parent: Option<(StateId, ActionId)>,
-    ) -> (StateId, bool) {
-        let hi = (h >> 32) as u32;
-        let chunks = &self.chunks;
-        let identity = &self.identity;
-        let found = self.table.find(table_hash(hi), |&e| {
-            (e >> 32) as u32 == hi && {
-                let (c, o) = locate((e as u32) as usize);
-                identity.same(&chunks[c][o], &state)
-            }
-        });
-        if let Some(&e) = found {
-            return (StateId(e as u32), false);
+    pub(crate) fn insert_hashed(&mut self, state: S, h: u64, parent: Option<StateId>) -> (StateId, bool) {
+        let Store { states, parent: parents, shards, identity } = self;
+        let shard = &mut shards[shard_of(h)];
+        if let Some(&i) = shard.find(h, |&i| identity.same(states.get(i as usize), &state)) {
+            return (StateId(i), false);
         }
-        let index = self.len;
+        let index = states.len;
         assert!(index < NO_PARENT as usize, "musil: more than 4,294,967,294 states in one store");
-        let (c, _) = locate(index);
-        if c == self.chunks.len() {
-            self.chunks.push(Vec::with_capacity((1usize << FIRST_CHUNK_SHIFT) << c));
-        }
-        // A chunk is created with its final capacity and never grows, so pointers into earlier
-        // states stay valid.
-        debug_assert!(self.chunks[c].len() < self.chunks[c].capacity());
-        self.chunks[c].push(state);
-        self.len += 1;
-        match parent {
-            Some((p, a)) => {
-                self.parent.push(p.0);
-                self.action.push(a);
-            }
-            None => {
-                self.parent.push(NO_PARENT);
-                self.action.push(ActionId::new(0));
-            }
-        }
-        self.table.insert_unique(table_hash(hi), ((hi as u64) << 32) | index as u64, |&e| {
-            table_hash((e >> 32) as u32)
-        });
+        states.push(state);
+        parents.push(parent.map_or(NO_PARENT, |p| p.0));
+        let states = &*states;
+        let identity = &*identity;
+        shard.insert_unique(h, index as u32, |&i| identity.hash(states.get(i as usize)));
         (StateId(index as u32), true)
     }
 
-    /// The path from an initial state to `id`: the root first, then `(action, state)` steps.
-    pub fn path(&self, id: StateId) -> (StateId, Vec<(ActionId, StateId)>) {
-        let mut steps = Vec::new();
+    /// The ids from an initial state to `id`, root first.
+    pub fn path(&self, id: StateId) -> Vec<StateId> {
+        let mut ids = vec![id];
         let mut cur = id;
-        while let Some((p, a)) = self.parent(cur) {
-            steps.push((a, cur));
+        while let Some(p) = self.parent(cur) {
+            ids.push(p);
             cur = p;
         }
-        steps.reverse();
-        (cur, steps)
-    }
-
-    /// Depth of a state (number of steps from its root).
-    pub fn depth(&self, id: StateId) -> usize {
-        let mut d = 0;
-        let mut cur = id;
-        while let Some((p, _)) = self.parent(cur) {
-            d += 1;
-            cur = p;
-        }
-        d
+        ids.reverse();
+        ids
     }
 
     /// Iterate over the stored states in discovery order.
     pub fn iter(&self) -> impl Iterator<Item = &S> {
-        self.chunks.iter().flat_map(|c| c.iter())
+        self.states.iter()
     }
 
-    /// Approximate heap bytes used per stored state by the bookkeeping (parent, action, index
-    /// table), not counting the states themselves.
-    pub fn overhead_bytes(&self) -> usize {
-        self.parent.capacity() * 4 + self.action.capacity() * 4 + self.table.capacity() * 9
+    /// Heap bytes held: states (their inline part), parent links and index tables.
+    pub fn heap_bytes(&self) -> usize {
+        self.states.heap_bytes()
+            + self.parent.heap_bytes()
+            + self.shards.iter().map(|t| t.capacity() * (std::mem::size_of::<u32>() + 1)).sum::<usize>()
     }
 }
 
@@ -284,30 +300,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn locate_walks_chunks_of_doubling_size() {
+    fn locate_walks_doubling_then_fixed_chunks() {
         assert_eq!(locate(0), (0, 0));
         assert_eq!(locate(63), (0, 63));
         assert_eq!(locate(64), (1, 0));
         assert_eq!(locate(191), (1, 127));
         assert_eq!(locate(192), (2, 0));
+        assert_eq!(locate(DOUBLING - 1), (9, (1 << 15) - 1));
+        assert_eq!(locate(DOUBLING), (10, 0));
+        assert_eq!(locate(DOUBLING + (1 << 16)), (11, 0));
+        assert_eq!(chunk_capacity(9), 1 << 15);
+        assert_eq!(chunk_capacity(10), 1 << 16);
+        assert_eq!(chunk_capacity(30), 1 << 16);
     }
 
     #[test]
     fn insert_dedups_and_keeps_discovery_order() {
         let mut st: Store<u32> = Store::new(Identity::by_value());
-        for i in 0..1000u32 {
-            let (id, new) = st.insert(i, None);
+        for i in 0..200_000u32 {
+            let (id, new) = st.insert(i, i.checked_sub(1).map(StateId::new));
             assert!(new);
             assert_eq!(id.index(), i as usize);
         }
-        for i in 0..1000u32 {
+        for i in (0..200_000u32).step_by(7) {
             let (id, new) = st.insert(i, None);
             assert!(!new);
             assert_eq!(*st.get(id), i);
             assert_eq!(st.find(&i), Some(id));
         }
-        assert_eq!(st.iter().copied().collect::<Vec<_>>(), (0..1000).collect::<Vec<_>>());
-        assert_eq!(st.find(&5000), None);
+        assert!(st.iter().copied().eq(0..200_000));
+        assert_eq!(st.find(&5_000_000), None);
+        assert_eq!(st.path(StateId::new(3)), [0, 1, 2, 3].map(StateId::new));
+        // About 4 bytes of state, 4 of parent and 5 to 11 of index per state.
+        assert!(st.heap_bytes() < 200_000 * (4 + 4 + 12) + (1 << 20), "{}", st.heap_bytes());
     }
 
     #[test]
