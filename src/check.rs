@@ -25,7 +25,7 @@ use indexmap::IndexMap;
 use crate::engine::{self, End, Identity, Options, Policy, StateId, Store, Sweep};
 use crate::fault::{self, Site};
 use crate::model::Verdict;
-use crate::result::{CheckResult, Kind, Step};
+use crate::result::{CheckResult, Kind, Limit, Step};
 use crate::system::{ActionId, TransitionSystem};
 
 /// The default cap on distinct states, as in the original.
@@ -111,6 +111,8 @@ impl<'a, T: TransitionSystem> Checker<'a, T> {
                 max_states: DEFAULT_MAX_STATES,
                 workers: 1,
                 parallel_level: crate::engine::PARALLEL_LEVEL,
+                memory_budget: None,
+                progress: true,
                 canonicalize: None,
                 identity: Identity::by_value(),
             },
@@ -139,6 +141,20 @@ impl<'a, T: TransitionSystem> Checker<'a, T> {
     #[doc(hidden)]
     pub fn parallel_level(mut self, states: usize) -> Self {
         self.options.parallel_level = states.max(1);
+        self
+    }
+
+    /// Stop once the store holds more than this many bytes (its states' inline parts, parent
+    /// links and index): the result is then truncated, and says it stopped at the memory budget.
+    pub fn memory_budget(mut self, bytes: usize) -> Self {
+        self.options.memory_budget = Some(bytes);
+        self
+    }
+
+    /// Show a progress line (states, states/s, depth, queue, memory) on stderr during long
+    /// searches. On by default; it only ever appears on a terminal, after a second.
+    pub fn progress(mut self, show: bool) -> Self {
+        self.options.progress = show;
         self
     }
 
@@ -179,6 +195,11 @@ impl<'a, T: TransitionSystem> Checker<'a, T> {
         let result = match sweep.end {
             End::Exhausted => CheckResult::pass(n, false),
             End::Truncated => CheckResult::pass(n, true),
+            End::OverBudget => {
+                let mut r = CheckResult::pass(n, true);
+                r.limit = Some(Limit::MemoryBudget);
+                r
+            }
             End::Stopped => policy.result.expect("the check policy stops only with a result"),
             End::Fault { at, ref fault } => panic_result(self.sys, &self.options, &sweep, at, fault.clone()),
         };
@@ -197,7 +218,7 @@ impl<'a, T: TransitionSystem> Checker<'a, T> {
     pub fn check_all(&self, distinct_by: DistinctBy) -> Vec<CheckResult<T::State>> {
         let mut policy = EveryProblem::new(self.sys, &self.options, &distinct_by);
         let sweep = engine::sweep(self.sys, &self.options, &mut policy);
-        let truncated = matches!(sweep.end, End::Truncated);
+        let truncated = matches!(sweep.end, End::Truncated | End::OverBudget);
         let mut found: Vec<CheckResult<T::State>> = policy.found.into_values().collect();
         if let End::Fault { at, ref fault } = sweep.end {
             found.push(panic_result(self.sys, &self.options, &sweep, at, fault.clone()));

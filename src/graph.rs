@@ -198,7 +198,7 @@ pub(crate) fn build_graph<T: TransitionSystem>(
     let RecordEdges { mut edge_start, edges } = policy;
     let (truncated, fault) = match &sweep.end {
         End::Exhausted | End::Stopped => (false, None),
-        End::Truncated => (true, None),
+        End::Truncated | End::OverBudget => (true, None),
         End::Fault { at, fault } => {
             let trace = at.map(|id| trace_to(sys, options, &sweep.store, id)).unwrap_or_default();
             (true, Some(GraphFault { fault: fault.clone(), trace }))

@@ -83,7 +83,9 @@ pub use model::{
     Action, ActionSchema, Binding, EdgeInvariant, Invariant, Model, Value, Verdict, enumerate_actions,
     footprint_sound, invariant_from_violations, never, never_when,
 };
-pub use result::{CheckResult, Kind, Outcome, Step, format_trace, format_trace_diff, format_trace_with};
+pub use result::{
+    CheckResult, Kind, Limit, Outcome, Step, format_trace, format_trace_diff, format_trace_with,
+};
 pub use system::{ActionId, Fairness, Predicate, State, TransitionSystem};
 
 #[doc = include_str!("../README.md")]

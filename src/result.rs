@@ -69,6 +69,15 @@ impl Display for Kind {
     }
 }
 
+/// Which limit stopped a search early.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Limit {
+    /// `max_states` distinct states were found.
+    MaxStates,
+    /// The store outgrew the memory budget.
+    MemoryBudget,
+}
+
 /// Anything with a verdict and a printed form: the original's `Verdict` protocol, which
 /// [`assert_ok!`](crate::assert_ok) and [`assert_violates!`](crate::assert_violates) accept.
 pub trait Outcome: Display {
@@ -120,6 +129,8 @@ pub struct CheckResult<S> {
     pub loop_index: Option<usize>,
     /// For [`Kind::Panic`]: what panicked and its message.
     pub fault: Option<Fault>,
+    /// For a truncated result: which limit stopped it (`None` means `max_states`).
+    pub limit: Option<Limit>,
 }
 
 impl<S> CheckResult<S> {
@@ -134,6 +145,7 @@ impl<S> CheckResult<S> {
             truncated,
             loop_index: None,
             fault: None,
+            limit: truncated.then_some(Limit::MaxStates),
         }
     }
 
@@ -148,6 +160,7 @@ impl<S> CheckResult<S> {
             truncated: false,
             loop_index: None,
             fault: None,
+            limit: None,
         }
     }
 
@@ -167,7 +180,10 @@ impl<S: Debug> Display for CheckResult<S> {
         if self.ok {
             write!(f, "OK — {} states, no violations", self.states_explored)?;
             if self.truncated {
-                write!(f, " (TRUNCATED at cap)")?;
+                match self.limit {
+                    Some(Limit::MemoryBudget) => write!(f, " (TRUNCATED at memory budget)")?,
+                    _ => write!(f, " (TRUNCATED at cap)")?,
+                }
             }
             return Ok(());
         }

@@ -8,6 +8,7 @@
 //! panics in user code live here once, for all of them.
 
 mod parallel;
+mod progress;
 pub mod store;
 
 use std::ops::ControlFlow;
@@ -31,6 +32,10 @@ pub(crate) struct Options<S> {
     pub workers: usize,
     /// Levels smaller than this are expanded by the merging thread alone.
     pub parallel_level: usize,
+    /// Stop (truncated) once the store holds more bytes than this.
+    pub memory_budget: Option<usize>,
+    /// Show a progress line on long runs (on a terminal only).
+    pub progress: bool,
     pub canonicalize: Option<Canon<S>>,
     pub identity: Identity<S>,
 }
@@ -41,6 +46,8 @@ impl<S> Clone for Options<S> {
             max_states: self.max_states,
             workers: self.workers,
             parallel_level: self.parallel_level,
+            memory_budget: self.memory_budget,
+            progress: self.progress,
             canonicalize: self.canonicalize.clone(),
             identity: self.identity.clone(),
         }
@@ -93,6 +100,8 @@ pub(crate) enum End {
     Exhausted,
     /// The cap was hit.
     Truncated,
+    /// The store outgrew the memory budget.
+    OverBudget,
     /// The policy stopped it.
     Stopped,
     /// User code panicked while the state `at` was being processed (`None`: before any).
@@ -177,7 +186,20 @@ where
     let max = options.max_states;
     let mut buf: Vec<(ActionId, T::State)> = Vec::new();
     let mut cursor = 0usize;
+    let mut progress = progress::Progress::new(options.progress);
+    let (mut depth, mut level_end) = (0usize, store.len());
     while cursor < store.len() {
+        if cursor == level_end {
+            depth += 1;
+            level_end = store.len();
+        }
+        if cursor % progress::EVERY == 0 && cursor > 0 {
+            let bytes = store.heap_bytes();
+            progress.update(store.len(), depth, store.len() - cursor, bytes);
+            if options.memory_budget.is_some_and(|b| bytes > b) {
+                return Sweep { store, initial, end: End::OverBudget, transitions };
+            }
+        }
         let id = StateId::new(cursor as u32);
         cursor += 1;
         let step = catch_unwind(AssertUnwindSafe(|| -> Option<End> {

@@ -222,8 +222,16 @@ pub(super) fn levels<T: TransitionSystem, P: Policy<T::State>>(
         Keep::Count
     };
     let mut start = 0usize;
+    let mut progress = super::progress::Progress::new(options.progress);
+    let mut depth = 0usize;
     while start < store.len() {
         let end = store.len();
+        let bytes = store.heap_bytes();
+        progress.update(store.len(), depth, end - start, bytes);
+        if options.memory_budget.is_some_and(|b| bytes > b) {
+            return End::OverBudget;
+        }
+        depth += 1;
         let mut next_id = start;
         for chunk in expand_level(sys, options, store, start, end, workers, keep) {
             let Chunk { mut items, states } = chunk;

@@ -359,6 +359,8 @@ impl<T: TransitionSystem> Checker<'_, T> {
             max_states: self.options.max_states,
             workers: self.options.workers,
             parallel_level: self.options.parallel_level,
+            memory_budget: self.options.memory_budget,
+            progress: self.options.progress,
             canonicalize: canon.map(|c| {
                 std::sync::Arc::new(move |s: &LastAction<T::State>| LastAction {
                     state: c(&s.state),

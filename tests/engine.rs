@@ -1,0 +1,123 @@
+//! The engine: the shared benchmark models' exact counts, identical results for 1, 2 and 4
+//! workers on every example model, and the memory budget.
+
+#[path = "../benches/common/models.rs"]
+mod models;
+
+#[allow(dead_code)]
+#[path = "../examples/dining_philosophers.rs"]
+mod dining_philosophers;
+#[allow(dead_code)]
+#[path = "../examples/leader_election.rs"]
+mod leader_election;
+#[allow(dead_code)]
+#[path = "../examples/lost_update.rs"]
+mod lost_update;
+#[allow(dead_code)]
+#[path = "../examples/mutex.rs"]
+mod mutex;
+#[allow(dead_code)]
+#[path = "../examples/open_system_composed.rs"]
+mod open_system_composed;
+#[allow(dead_code)]
+#[path = "../examples/producer_consumer.rs"]
+mod producer_consumer;
+#[allow(dead_code)]
+#[path = "../examples/traffic_light.rs"]
+mod traffic_light;
+
+use models::{Counters, Phils, TokenRing, TwoPhase};
+use musil::{Checker, DistinctBy, Limit, Liveness, TransitionSystem};
+
+fn counts<T: TransitionSystem>(sys: &T, workers: usize) -> (usize, u64) {
+    let (r, stats) = Checker::new(sys).workers(workers).parallel_level(16).check_with_stats();
+    assert!(r.ok && !r.truncated, "{r}");
+    (stats.states, stats.transitions + 1)
+}
+
+#[test]
+fn benchmark_models_have_the_shared_counts() {
+    for w in [1, 2] {
+        assert_eq!(counts(&Counters::<3> { k: 9 }, w), (1_000, 3_001));
+        assert_eq!(counts(&Counters::<4> { k: 9 }, w), (10_000, 40_001));
+        assert_eq!(counts(&TokenRing::<9>, w), (3_072, 15_873));
+        assert_eq!(counts(&TokenRing::<12>, w), (33_792, 225_281));
+        assert_eq!(counts(&Phils::<3> { ordered: true }, w), (12, 23));
+        assert_eq!(counts(&Phils::<10> { ordered: true }, w), (5_741, 36_519));
+        assert_eq!(counts(&TwoPhase { n: 3 }, w), (288, 1_146));
+        assert_eq!(counts(&TwoPhase { n: 4 }, w), (1_568, 8_258));
+        assert_eq!(counts(&TwoPhase { n: 5 }, w), (8_832, 58_146));
+    }
+    // The naive philosophers deadlock; their graph has the shared counts.
+    for (n, states, transitions) in [(3usize, 14usize, 28usize), (4, 34, 89), (6, 198, 769)] {
+        let g = match n {
+            3 => musil::explore(&Phils::<3> { ordered: false }).edge_count(),
+            4 => musil::explore(&Phils::<4> { ordered: false }).edge_count(),
+            _ => musil::explore(&Phils::<6> { ordered: false }).edge_count(),
+        };
+        assert_eq!(g + 1, transitions);
+        let size = match n {
+            3 => musil::explore(&Phils::<3> { ordered: false }).len(),
+            4 => musil::explore(&Phils::<4> { ordered: false }).len(),
+            _ => musil::explore(&Phils::<6> { ordered: false }).len(),
+        };
+        assert_eq!(size, states);
+    }
+    let closures = models::counters_model(3, 9);
+    assert_eq!(counts(&closures, 1), (1_000, 3_001));
+}
+
+/// Every analysis gives the same answer with 1, 2 and 4 workers.
+fn same_for_any_workers<T: TransitionSystem>(sys: &T) {
+    let with = |w: usize| Checker::new(sys).workers(w).parallel_level(1);
+    let check = with(1).check();
+    let all = with(1).check_all(DistinctBy::Reason);
+    let graph = with(1).explore();
+    let edges: Vec<_> = graph.ids().map(|i| graph.edges(i).to_vec()).collect();
+    for w in [2, 4] {
+        assert_eq!(with(w).check(), check, "{w} workers");
+        assert_eq!(with(w).check_all(DistinctBy::Reason), all, "{w} workers");
+        let g = with(w).explore();
+        assert!(g.states().eq(graph.states()));
+        assert_eq!(g.ids().map(|i| g.edges(i).to_vec()).collect::<Vec<_>>(), edges);
+        for cap in [1, 5, 50] {
+            assert_eq!(with(w).max_states(cap).check(), with(1).max_states(cap).check(), "cap {cap}");
+        }
+    }
+}
+
+#[test]
+fn examples_are_identical_with_any_number_of_workers() {
+    same_for_any_workers(&lost_update::model());
+    same_for_any_workers(&mutex::model());
+    same_for_any_workers(&dining_philosophers::model(3, false));
+    same_for_any_workers(&dining_philosophers::model(4, true));
+    same_for_any_workers(&traffic_light::model());
+    same_for_any_workers(&producer_consumer::naive());
+    same_for_any_workers(&producer_consumer::atomic());
+    same_for_any_workers(&leader_election::build(1));
+    same_for_any_workers(&leader_election::build(2));
+    same_for_any_workers(&musil::open::compose(
+        &open_system_composed::service(),
+        &open_system_composed::environments(),
+    ));
+    same_for_any_workers(&TwoPhase { n: 3 });
+    let m = leader_election::build(2);
+    let spec = Liveness::eventually(|c: &leader_election::Cluster| format!("{c:?}").contains("Leader"));
+    let serial = Checker::new(&m).check_liveness(&spec).unwrap();
+    assert_eq!(Checker::new(&m).workers(2).parallel_level(1).check_liveness(&spec).unwrap(), serial);
+}
+
+#[test]
+fn a_memory_budget_truncates_and_says_so() {
+    let unbounded = musil::Model::new(0u64).action("inc", |_| true, |n| n + 1);
+    for w in [1, 2] {
+        let r = Checker::new(&unbounded).workers(w).memory_budget(1 << 20).check();
+        assert!(r.ok && r.truncated);
+        assert_eq!(r.limit, Some(Limit::MemoryBudget));
+        assert!(r.to_string().ends_with("no violations (TRUNCATED at memory budget)"), "{r}");
+        assert!(r.states_explored > 10_000);
+    }
+    let capped = Checker::new(&unbounded).max_states(10).check();
+    assert_eq!(capped.limit, Some(Limit::MaxStates));
+}
