@@ -54,11 +54,15 @@ impl<const N: usize> TransitionSystem for Counters<N> {
 pub fn counters_model(n: usize, k: u8) -> Model<Vec<u8>> {
     let mut m = Model::new(vec![0u8; n]);
     for i in 0..n {
-        m = m.action(format!("inc_{i}"), |_| true, move |s: &Vec<u8>| {
-            let mut t = s.clone();
-            t[i] = if t[i] == k { 0 } else { t[i] + 1 };
-            t
-        });
+        m = m.action(
+            format!("inc_{i}"),
+            |_| true,
+            move |s: &Vec<u8>| {
+                let mut t = s.clone();
+                t[i] = if t[i] == k { 0 } else { t[i] + 1 };
+                t
+            },
+        );
     }
     m.invariant("in-range", move |s: &Vec<u8>| s.iter().all(|c| *c <= k)).terminal(|_| true)
 }
@@ -231,7 +235,12 @@ pub struct TwoPhase {
 impl TransitionSystem for TwoPhase {
     type State = TwoPhaseState;
     fn initial_states(&self) -> Vec<Self::State> {
-        vec![TwoPhaseState { rm: vec![Rm::Working; self.n], tm: Tm::Init, tm_prepared: vec![false; self.n], msgs: BTreeSet::new() }]
+        vec![TwoPhaseState {
+            rm: vec![Rm::Working; self.n],
+            tm: Tm::Init,
+            tm_prepared: vec![false; self.n],
+            msgs: BTreeSet::new(),
+        }]
     }
     fn successors<F>(&self, s: &Self::State, mut emit: F) -> ControlFlow<()>
     where
@@ -286,7 +295,10 @@ impl TransitionSystem for TwoPhase {
             1 => "TmAbort".into(),
             i => {
                 let (rm, k) = ((i - 2) / 5, (i - 2) % 5);
-                format!("{}({rm})", ["TmRcvPrepared", "RmPrepare", "RmChooseToAbort", "RmRcvCommitMsg", "RmRcvAbortMsg"][k])
+                format!(
+                    "{}({rm})",
+                    ["TmRcvPrepared", "RmPrepare", "RmChooseToAbort", "RmRcvCommitMsg", "RmRcvAbortMsg"][k]
+                )
             }
         }
     }
