@@ -4,6 +4,7 @@
 //! cargo bench --bench models                      # the standard table (a few minutes)
 //! cargo bench --bench models -- --quick           # smallest sizes only (what CI runs)
 //! cargo bench --bench models -- counters 7 9 --workers 2
+//! MUSIL_BENCH_FINGERPRINT=1 cargo bench --bench models -- 2pc 8   # fingerprint mode
 //! ```
 //! Each row runs in a child process so that its peak memory (VmHWM) is its own. Columns:
 //! states, transitions (initial states included, as the peers count them), wall seconds,
@@ -19,7 +20,9 @@ use models::{Counters, Phils, TokenRing, TwoPhase, counters_model};
 use musil::{Checker, Stats, TransitionSystem};
 
 fn run<T: TransitionSystem>(sys: &T, workers: usize) -> Stats {
-    let (result, stats) = Checker::new(sys).max_states(usize::MAX).workers(workers).check_with_stats();
+    let fingerprint = std::env::var_os("MUSIL_BENCH_FINGERPRINT").is_some();
+    let (result, stats) =
+        Checker::new(sys).max_states(usize::MAX).workers(workers).fingerprint(fingerprint).check_with_stats();
     assert!(result.ok, "the benchmark invariant holds: {result}");
     stats
 }

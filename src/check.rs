@@ -45,6 +45,9 @@ pub struct Stats {
     pub seconds: f64,
     /// Bytes the store held at the end: the states' inline parts, parent links and index.
     pub store_bytes: usize,
+    /// In fingerprint mode: an upper bound on the probability that two distinct states shared
+    /// a fingerprint (n(n-1)/2 pairs, each colliding with probability 2^-64).
+    pub collision_probability: Option<f64>,
 }
 
 /// How [`check_all`] tells violations apart.
@@ -113,6 +116,7 @@ impl<'a, T: TransitionSystem> Checker<'a, T> {
                 parallel_level: crate::engine::PARALLEL_LEVEL,
                 memory_budget: None,
                 progress: true,
+                fingerprint: false,
                 canonicalize: None,
                 identity: Identity::by_value(),
             },
@@ -148,6 +152,17 @@ impl<'a, T: TransitionSystem> Checker<'a, T> {
     /// links and index): the result is then truncated, and says it stopped at the memory budget.
     pub fn memory_budget(mut self, bytes: usize) -> Self {
         self.options.memory_budget = Some(bytes);
+        self
+    }
+
+    /// Fingerprint mode for spaces that do not fit: states are identified by 64-bit hashes and
+    /// forgotten once expanded, so memory per state (about 17 bytes) no longer depends on the
+    /// state's size; traces are rebuilt by running the model again from the initial state.
+    /// Two states with one fingerprint count as one, and what only the second reaches is
+    /// missed: [`Stats::collision_probability`] bounds that chance (about n²/2^65 for n
+    /// states). Used by `check` and `check_all`; graphs (`explore`, liveness, LTL) stay exact.
+    pub fn fingerprint(mut self, on: bool) -> Self {
+        self.options.fingerprint = on;
         self
     }
 
@@ -190,6 +205,10 @@ impl<'a, T: TransitionSystem> Checker<'a, T> {
             transitions: sweep.transitions,
             seconds: start.elapsed().as_secs_f64(),
             store_bytes: sweep.store.heap_bytes(),
+            collision_probability: sweep.store.is_fingerprinted().then(|| {
+                let n = sweep.store.len() as f64;
+                (n * (n - 1.0) / 2.0 / 2f64.powi(64)).min(1.0)
+            }),
         };
         let n = sweep.store.len();
         let result = match sweep.end {
@@ -253,6 +272,9 @@ pub(crate) fn trace_to<T: TransitionSystem>(
     id: StateId,
 ) -> Vec<Step<T::State>> {
     let ids = store.path(id);
+    if store.is_fingerprinted() {
+        return trace_by_fingerprints(sys, options, store, &ids);
+    }
     let mut trace = Vec::with_capacity(ids.len());
     trace.push(Step::new("<init>", store.get(ids[0]).clone()));
     for w in ids.windows(2) {
@@ -274,6 +296,46 @@ pub(crate) fn trace_to<T: TransitionSystem>(
         trace.push(Step::new(name, child.clone()));
     }
     trace
+}
+
+/// Fingerprint mode: the expanded states are gone, so the path is found again from the
+/// initial states, each step the first successor with the recorded fingerprint.
+fn trace_by_fingerprints<T: TransitionSystem>(
+    sys: &T,
+    options: &Options<T::State>,
+    store: &Store<T::State>,
+    ids: &[StateId],
+) -> Vec<Step<T::State>> {
+    let lost = "<not reproducible: the model's successors changed>";
+    let fp = |i: StateId| store.fingerprint(i).expect("a fingerprint store");
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let root = sys
+            .initial_states()
+            .into_iter()
+            .map(|s| engine::canon(options, s))
+            .find(|s| store.hash(s) == fp(ids[0]))?;
+        let mut trace = vec![Step::new("<init>", root)];
+        for &next in &ids[1..] {
+            let cur = &trace.last().expect("the root is there").state;
+            let mut found = None;
+            let _ = sys.successors(cur, |a, y| {
+                let y = engine::canon(options, y);
+                if store.hash(&y) == fp(next) {
+                    found = Some((a, y));
+                    return std::ops::ControlFlow::Break(());
+                }
+                std::ops::ControlFlow::Continue(())
+            });
+            let (a, y) = found?;
+            trace.push(Step::new(sys.action_name(a), y));
+        }
+        Some(trace)
+    }));
+    match run {
+        Ok(Some(trace)) => trace,
+        // The model changed under us: the last state is still known only by its number.
+        _ => vec![Step::new(lost, store.get(*ids.last().expect("a path")).clone())],
+    }
 }
 
 pub(crate) fn panic_result<T: TransitionSystem>(

@@ -193,6 +193,14 @@ pub(crate) fn build_graph<T: TransitionSystem>(
     options: &Options<T::State>,
 ) -> Graph<T::State> {
     let mut policy = RecordEdges::default();
+    // A graph keeps every state: fingerprints are for check and check_all only.
+    let exact;
+    let options = if options.fingerprint {
+        exact = Options { fingerprint: false, ..options.clone() };
+        &exact
+    } else {
+        options
+    };
     let sweep: Sweep<T::State> = engine::sweep_from(sys, starts, options, &mut policy);
     let n = sweep.store.len();
     let RecordEdges { mut edge_start, edges } = policy;

@@ -36,6 +36,8 @@ pub(crate) struct Options<S> {
     pub memory_budget: Option<usize>,
     /// Show a progress line on long runs (on a terminal only).
     pub progress: bool,
+    /// Identify states by 64-bit fingerprints and forget expanded ones (check, check_all).
+    pub fingerprint: bool,
     pub canonicalize: Option<Canon<S>>,
     pub identity: Identity<S>,
 }
@@ -48,6 +50,7 @@ impl<S> Clone for Options<S> {
             parallel_level: self.parallel_level,
             memory_budget: self.memory_budget,
             progress: self.progress,
+            fingerprint: self.fingerprint,
             canonicalize: self.canonicalize.clone(),
             identity: self.identity.clone(),
         }
@@ -160,7 +163,11 @@ where
     T: TransitionSystem,
     P: Policy<T::State>,
 {
-    let mut store = Store::new(options.identity.clone());
+    let mut store = if options.fingerprint {
+        Store::fingerprinted(options.identity.clone())
+    } else {
+        Store::new(options.identity.clone())
+    };
     let mut initial = Vec::new();
     sys.begin_sweep();
 
@@ -194,6 +201,7 @@ where
             level_end = store.len();
         }
         if cursor % progress::EVERY == 0 && cursor > 0 {
+            store.release_before(cursor);
             let bytes = store.heap_bytes();
             progress.update(store.len(), depth, store.len() - cursor, bytes);
             if options.memory_budget.is_some_and(|b| bytes > b) {

@@ -226,6 +226,7 @@ pub(super) fn levels<T: TransitionSystem, P: Policy<T::State>>(
     let mut depth = 0usize;
     while start < store.len() {
         let end = store.len();
+        store.release_before(start);
         let bytes = store.heap_bytes();
         progress.update(store.len(), depth, end - start, bytes);
         if options.memory_budget.is_some_and(|b| bytes > b) {

@@ -155,6 +155,26 @@ impl<T> Chunked<T> {
         self.chunks.iter().flat_map(|c| c.iter())
     }
 
+    /// Free the chunks whose elements all lie below `index` (they must never be read again).
+    fn release_before(&mut self, index: usize) -> usize {
+        let mut freed = 0;
+        for (c, chunk) in self.chunks.iter_mut().enumerate() {
+            let end = if c < (LAST_CHUNK_SHIFT - FIRST_CHUNK_SHIFT) as usize {
+                ((1usize << FIRST_CHUNK_SHIFT) << (c + 1)) - (1 << FIRST_CHUNK_SHIFT)
+            } else {
+                DOUBLING + ((c - (LAST_CHUNK_SHIFT - FIRST_CHUNK_SHIFT) as usize + 1) << LAST_CHUNK_SHIFT)
+            };
+            if end > index {
+                break;
+            }
+            if chunk.capacity() > 0 {
+                freed += chunk.len();
+                *chunk = Vec::new();
+            }
+        }
+        freed
+    }
+
     fn heap_bytes(&self) -> usize {
         self.chunks.iter().map(|c| c.capacity() * std::mem::size_of::<T>()).sum::<usize>()
             + self.chunks.capacity() * std::mem::size_of::<Vec<T>>()
@@ -162,9 +182,15 @@ impl<T> Chunked<T> {
 }
 
 /// Every discovered state, in discovery order, with parent links and an index.
+///
+/// In fingerprint mode the index compares 64-bit hashes instead of states, and the states of
+/// expanded levels are dropped: memory per state no longer depends on the state's size, at the
+/// price of a (reported) chance that two states share a fingerprint and one is never explored.
 pub struct Store<S> {
     states: Chunked<S>,
     parent: Chunked<u32>,
+    /// The fingerprint of every state, in fingerprint mode.
+    fingerprints: Option<Chunked<u64>>,
     shards: Vec<HashTable<u32>>,
     identity: Identity<S>,
 }
@@ -185,9 +211,34 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         Store {
             states: Chunked::new(),
             parent: Chunked::new(),
+            fingerprints: None,
             shards: (0..SHARDS).map(|_| HashTable::new()).collect(),
             identity,
         }
+    }
+
+    /// A store that identifies states by 64-bit fingerprints and forgets expanded states.
+    pub(crate) fn fingerprinted(identity: Identity<S>) -> Self {
+        Store { fingerprints: Some(Chunked::new()), ..Self::new(identity) }
+    }
+
+    /// Whether this store identifies states by fingerprint.
+    pub fn is_fingerprinted(&self) -> bool {
+        self.fingerprints.is_some()
+    }
+
+    /// The fingerprint of a stored state (fingerprint mode only).
+    pub(crate) fn fingerprint(&self, id: StateId) -> Option<u64> {
+        self.fingerprints.as_ref().map(|f| *f.get(id.index()))
+    }
+
+    /// In fingerprint mode, forget the states below `index` (already expanded). Returns how
+    /// many were freed.
+    pub(crate) fn release_before(&mut self, index: usize) -> usize {
+        if self.fingerprints.is_none() {
+            return 0;
+        }
+        self.states.release_before(index)
     }
 
     /// Number of stored states.
@@ -238,11 +289,15 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     /// [`Store::find`] with the hash already computed.
     #[inline]
     pub(crate) fn find_hashed(&self, state: &S, h: u64) -> Option<StateId> {
-        let states = &self.states;
-        let identity = &self.identity;
-        self.shards[shard_of(h)]
-            .find(h, |&i| identity.same(states.get(i as usize), state))
-            .map(|&i| StateId(i))
+        let shard = &self.shards[shard_of(h)];
+        let found = match &self.fingerprints {
+            Some(fps) => shard.find(h, |&i| *fps.get(i as usize) == h),
+            None => {
+                let (states, identity) = (&self.states, &self.identity);
+                shard.find(h, |&i| identity.same(states.get(i as usize), state))
+            }
+        };
+        found.map(|&i| StateId(i))
     }
 
     /// Store `state` unless an equal one is stored. Returns its id and whether it is new.
@@ -255,13 +310,24 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     /// [`Store::insert`] with the hash already computed.
     #[inline]
     pub(crate) fn insert_hashed(&mut self, state: S, h: u64, parent: Option<StateId>) -> (StateId, bool) {
-        let Store { states, parent: parents, shards, identity } = self;
+        let Store { states, parent: parents, fingerprints, shards, identity } = self;
         let shard = &mut shards[shard_of(h)];
+        let index = states.len;
+        assert!(index < NO_PARENT as usize, "musil: more than 4,294,967,294 states in one store");
+        if let Some(fps) = fingerprints {
+            if let Some(&i) = shard.find(h, |&i| *fps.get(i as usize) == h) {
+                return (StateId(i), false);
+            }
+            states.push(state);
+            parents.push(parent.map_or(NO_PARENT, |p| p.0));
+            fps.push(h);
+            let fps = &*fps;
+            shard.insert_unique(h, index as u32, |&i| *fps.get(i as usize));
+            return (StateId(index as u32), true);
+        }
         if let Some(&i) = shard.find(h, |&i| identity.same(states.get(i as usize), &state)) {
             return (StateId(i), false);
         }
-        let index = states.len;
-        assert!(index < NO_PARENT as usize, "musil: more than 4,294,967,294 states in one store");
         states.push(state);
         parents.push(parent.map_or(NO_PARENT, |p| p.0));
         let states = &*states;
@@ -291,6 +357,7 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     pub fn heap_bytes(&self) -> usize {
         self.states.heap_bytes()
             + self.parent.heap_bytes()
+            + self.fingerprints.as_ref().map_or(0, |f| f.heap_bytes())
             + self.shards.iter().map(|t| t.capacity() * (std::mem::size_of::<u32>() + 1)).sum::<usize>()
     }
 }
@@ -333,6 +400,24 @@ mod tests {
         assert_eq!(st.path(StateId::new(3)), [0, 1, 2, 3].map(StateId::new));
         // About 4 bytes of state, 4 of parent and 5 to 11 of index per state.
         assert!(st.heap_bytes() < 200_000 * (4 + 4 + 12) + (1 << 20), "{}", st.heap_bytes());
+    }
+
+    #[test]
+    fn fingerprints_dedup_and_forget_expanded_states() {
+        let mut st: Store<[u8; 64]> = Store::fingerprinted(Identity::by_value());
+        for i in 0..100_000u32 {
+            let mut s = [0u8; 64];
+            s[..4].copy_from_slice(&i.to_le_bytes());
+            assert!(st.insert(s, None).1);
+        }
+        let mut s = [0u8; 64];
+        s[..4].copy_from_slice(&77u32.to_le_bytes());
+        assert_eq!(st.find(&s), Some(StateId::new(77)));
+        let before = st.heap_bytes();
+        let freed = st.release_before(90_000);
+        assert_eq!(freed, DOUBLING);
+        assert!(st.heap_bytes() <= before - freed * 64);
+        assert_eq!(st.get(StateId::new(99_999))[..4], 99_999u32.to_le_bytes());
     }
 
     #[test]

@@ -361,6 +361,7 @@ impl<T: TransitionSystem> Checker<'_, T> {
             parallel_level: self.options.parallel_level,
             memory_budget: self.options.memory_budget,
             progress: self.options.progress,
+            fingerprint: false,
             canonicalize: canon.map(|c| {
                 std::sync::Arc::new(move |s: &LastAction<T::State>| LastAction {
                     state: c(&s.state),
