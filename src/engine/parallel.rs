@@ -1,19 +1,27 @@
 //! The parallel driver: level-synchronous, with the same result as the serial loop.
 //!
 //! A breadth-first level (the states numbered `[start, end)` when the level begins) is expanded
-//! by worker threads: each computes a state's successors, canonicalises and hashes them, and
-//! looks each up in the store, which nobody writes during this phase. Then one thread merges the
-//! expansions in state order, exactly as the serial loop would: invariants first, then each
-//! successor in action order (edge invariants, insertion with the first discoverer as parent,
-//! the cap), then the deadlock test. New states are therefore numbered in serial discovery
-//! order, and the verdict, the count and the trace do not depend on the number of workers.
-//! User code that panics during expansion is recorded with the state and reported only when the
-//! merge reaches that point, as the serial loop would report it.
+//! by worker threads. Each computes a state's successors, canonicalises and hashes them, and
+//! looks each up in the store, which nobody writes during this phase. A successor the store does
+//! not know goes into the level's *pending* table (64 locked shards): the first worker to meet
+//! a state puts it there, and every discoverer records its order, (position of the parent in
+//! the level, position of the successor among the parent's), keeping the smallest. That
+//! smallest order is exactly where the serial loop would meet the state first.
+//!
+//! Then one thread merges the expansions in state order, as the serial loop does: invariants
+//! first, then each successor in action order (edge invariants, insertion when this is the
+//! state's first discoverer, the cap), then the deadlock test. New states are therefore
+//! numbered in serial discovery order, and the verdict, the count and the trace do not depend on
+//! the number of workers; the merge only appends states it knows to be new. User code that
+//! panics during expansion is recorded with the state and reported only when the merge reaches
+//! that point, as the serial loop would report it.
 
 use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use hashbrown::HashTable;
 
 use super::{End, Options, Policy, StateId, Store, canon, fault_from};
 use crate::fault::{self, Fault, Site};
@@ -23,13 +31,36 @@ use crate::system::{ActionId, TransitionSystem};
 pub(crate) const PARALLEL_LEVEL: usize = 256;
 /// States a worker takes at a time.
 const CHUNK: usize = 128;
+const PENDING_SHARDS: usize = 64;
+const NOT_STORED: u32 = u32::MAX;
+
+/// A state met in this level that the store did not know when the level began.
+struct PendingSlot<S> {
+    state: Option<S>,
+    hash: u64,
+    /// The smallest (parent position << 32 | successor position) that met it.
+    order: u64,
+    /// Its id once the merge has stored it.
+    id: u32,
+}
+
+struct PendingShard<S> {
+    index: HashTable<u32>,
+    slots: Vec<PendingSlot<S>>,
+}
+
+#[inline]
+fn pending_shard(h: u64) -> usize {
+    (h >> 40) as usize % PENDING_SHARDS
+}
 
 /// One successor as the expansion phase saw it.
 enum Succ<S> {
     /// Already stored when the level began (the state is kept only for edge invariants).
     Known { action: ActionId, id: StateId, state: Option<S> },
-    /// Not stored when the level began.
-    New { action: ActionId, state: S, hash: u64 },
+    /// New this level: its pending slot, and this discoverer's order (the state itself only
+    /// for edge invariants).
+    New { action: ActionId, shard: u32, slot: u32, order: u64, state: Option<S> },
 }
 
 /// What the expansion of one state produced: its successors are `items[start..end]` of its
@@ -49,7 +80,7 @@ struct Chunk<S> {
 }
 
 /// How much of a known successor the merge needs.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Keep {
     /// Only that it exists (for the deadlock test): check, check_all.
     Count,
@@ -59,36 +90,81 @@ enum Keep {
     State,
 }
 
-fn expand<T: TransitionSystem>(
-    sys: &T,
-    options: &Options<T::State>,
-    store: &Store<T::State>,
-    x: &T::State,
+struct Level<'a, T: TransitionSystem> {
+    sys: &'a T,
+    options: &'a Options<T::State>,
+    store: &'a Store<T::State>,
+    pending: Vec<Mutex<PendingShard<T::State>>>,
+    start: usize,
     keep: Keep,
-    items: &mut Vec<Succ<T::State>>,
-) -> Expansion {
-    let start = items.len();
-    let mut enabled = 0usize;
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
-        fault::enter(Site::Successors);
-        let _ = sys.successors(x, |action, y| {
-            enabled += 1;
-            let y = canon(options, y);
-            let hash = store.hash(&y);
-            match (store.find_hashed(&y, hash), keep) {
-                (Some(_), Keep::Count) => {}
-                (Some(id), Keep::Id) => items.push(Succ::Known { action, id, state: None }),
-                (Some(id), Keep::State) => items.push(Succ::Known { action, id, state: Some(y) }),
-                (None, _) => items.push(Succ::New { action, state: y, hash }),
-            }
-            ControlFlow::Continue(())
-        });
-    }));
-    let fault = outcome.err().map(|payload| fault_from(sys, &*payload));
-    Expansion { start, end: items.len(), enabled, fault }
 }
 
-/// Expand the states `[start, end)` with `workers` threads; results in state order.
+impl<T: TransitionSystem> Level<'_, T> {
+    /// Put a successor the store does not know into the pending table; its slot.
+    fn pend(&self, y: T::State, hash: u64, order: u64, keep_copy: bool) -> (u32, u32, Option<T::State>) {
+        let sh = pending_shard(hash);
+        let mut shard = self.pending[sh].lock().unwrap_or_else(|e| e.into_inner());
+        let PendingShard { index, slots } = &mut *shard;
+        let found = index.find(hash, |&i| {
+            let slot = &slots[i as usize];
+            slot.state.as_ref().is_some_and(|s| self.store.same_hashed(s, slot.hash, &y, hash))
+        });
+        if let Some(&i) = found {
+            let slot = &mut slots[i as usize];
+            slot.order = slot.order.min(order);
+            return (sh as u32, i, keep_copy.then_some(y));
+        }
+        let i = slots.len() as u32;
+        let copy = keep_copy.then(|| y.clone());
+        slots.push(PendingSlot { state: Some(y), hash, order, id: NOT_STORED });
+        index.insert_unique(hash, i, |&j| slots[j as usize].hash);
+        (sh as u32, i, copy)
+    }
+
+    fn expand(&self, position: usize, x: &T::State, items: &mut Vec<Succ<T::State>>) -> Expansion {
+        let start = items.len();
+        let mut enabled = 0usize;
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            fault::enter(Site::Successors);
+            let _ = self.sys.successors(x, |action, y| {
+                let order = ((position as u64) << 32) | enabled as u64;
+                enabled += 1;
+                let y = canon(self.options, y);
+                let hash = self.store.hash(&y);
+                match (self.store.find_hashed(&y, hash), self.keep) {
+                    (Some(_), Keep::Count) => {}
+                    (Some(id), Keep::Id) => items.push(Succ::Known { action, id, state: None }),
+                    (Some(id), Keep::State) => items.push(Succ::Known { action, id, state: Some(y) }),
+                    (None, Keep::Count) => {
+                        self.pend(y, hash, order, false);
+                    }
+                    (None, keep) => {
+                        let (shard, slot, state) = self.pend(y, hash, order, keep == Keep::State);
+                        items.push(Succ::New { action, shard, slot, order, state });
+                    }
+                }
+                ControlFlow::Continue(())
+            });
+        }));
+        let fault = outcome.err().map(|payload| fault_from(self.sys, &*payload));
+        Expansion { start, end: items.len(), enabled, fault }
+    }
+
+    /// Expand the states `[lo, hi)` of the level.
+    fn run(&self, lo: usize, hi: usize) -> Chunk<T::State> {
+        let mut items = Vec::new();
+        let states = (lo..hi)
+            .map(|i| self.expand(i - self.start, self.store.get(StateId::new(i as u32)), &mut items))
+            .collect();
+        Chunk { items, states }
+    }
+}
+
+/// A level's expansions (chunks in state order) and its pending table.
+type ExpandedLevel<S> = (Vec<Chunk<S>>, Vec<PendingShard<S>>);
+
+/// Expand the states `[start, end)` with `workers` threads: chunks in state order, and the
+/// level's pending table.
 fn expand_level<T: TransitionSystem>(
     sys: &T,
     options: &Options<T::State>,
@@ -97,50 +173,59 @@ fn expand_level<T: TransitionSystem>(
     end: usize,
     workers: usize,
     keep: Keep,
-) -> Vec<Chunk<T::State>> {
+) -> ExpandedLevel<T::State> {
+    let level = Level {
+        sys,
+        options,
+        store,
+        pending: (0..PENDING_SHARDS)
+            .map(|_| Mutex::new(PendingShard { index: HashTable::new(), slots: Vec::new() }))
+            .collect(),
+        start,
+        keep,
+    };
     let n = end - start;
-    let run = |lo: usize, hi: usize| {
-        let mut items = Vec::new();
-        let states = (lo..hi)
-            .map(|i| expand(sys, options, store, store.get(StateId::new(i as u32)), keep, &mut items))
-            .collect();
-        Chunk { items, states }
-    };
-    if n < options.parallel_level || workers <= 1 {
-        return vec![run(start, end)];
-    }
-    let chunks = n.div_ceil(CHUNK);
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Chunk<T::State>>>> = Mutex::new((0..chunks).map(|_| None).collect());
-    let work = || {
-        loop {
-            let c = next.fetch_add(1, Ordering::Relaxed);
-            if c >= chunks {
-                break;
+    let chunks = if n < options.parallel_level || workers <= 1 {
+        vec![level.run(start, end)]
+    } else {
+        let count = n.div_ceil(CHUNK);
+        let next = AtomicUsize::new(0);
+        let results: Mutex<Vec<Option<Chunk<T::State>>>> = Mutex::new((0..count).map(|_| None).collect());
+        let work = || {
+            loop {
+                let c = next.fetch_add(1, Ordering::Relaxed);
+                if c >= count {
+                    break;
+                }
+                let lo = start + c * CHUNK;
+                let done = level.run(lo, (lo + CHUNK).min(end));
+                results.lock().unwrap_or_else(|e| e.into_inner())[c] = Some(done);
             }
-            let lo = start + c * CHUNK;
-            let done = run(lo, (lo + CHUNK).min(end));
-            results.lock().unwrap_or_else(|e| e.into_inner())[c] = Some(done);
-        }
+        };
+        std::thread::scope(|scope| {
+            for _ in 1..workers {
+                scope.spawn(work);
+            }
+            work();
+        });
+        results
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .map(|c| c.expect("every chunk is expanded"))
+            .collect()
     };
-    std::thread::scope(|scope| {
-        for _ in 1..workers {
-            scope.spawn(work);
-        }
-        work();
-    });
-    results
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .map(|c| c.expect("every chunk is expanded"))
-        .collect()
+    let pending =
+        level.pending.into_iter().map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())).collect();
+    (chunks, pending)
 }
 
 /// Merge one expanded state, as the serial loop processes it. `Some(end)` stops the sweep.
+#[allow(clippy::too_many_arguments)]
 fn merge<T: TransitionSystem, P: Policy<T::State>>(
     store: &mut Store<T::State>,
     policy: &mut P,
+    pending: &mut [PendingShard<T::State>],
     id: StateId,
     expansion: Expansion,
     items: &mut std::vec::Drain<'_, Succ<T::State>>,
@@ -156,26 +241,37 @@ fn merge<T: TransitionSystem, P: Policy<T::State>>(
     let Expansion { start, end, enabled, fault } = expansion;
     let kept = end - start;
     *transitions += (enabled - kept) as u64;
-    let insert =
-        |store: &mut Store<T::State>, policy: &mut P, transitions: &mut u64, item: Succ<T::State>| -> bool {
-            *transitions += 1;
-            let (action, to, new) = match item {
-                Succ::Known { action, id: to, .. } => (action, to, false),
-                Succ::New { action, state, hash } => {
-                    let (to, new) = store.insert_hashed(state, hash, Some(id));
-                    (action, to, new)
+    // Store a successor (if this is its first discoverer) and record the edge; true at the cap.
+    let insert = |store: &mut Store<T::State>,
+                  policy: &mut P,
+                  pending: &mut [PendingShard<T::State>],
+                  item: Succ<T::State>| {
+        let (action, to, new) = match item {
+            Succ::Known { action, id: to, .. } => (action, to, false),
+            Succ::New { action, shard, slot, order, .. } => {
+                let slot = &mut pending[shard as usize].slots[slot as usize];
+                if slot.order == order {
+                    let state = slot.state.take().expect("the first discoverer stores the state");
+                    let to = store.insert_new(state, slot.hash, Some(id));
+                    slot.id = to.index() as u32;
+                    (action, to, true)
+                } else {
+                    debug_assert_ne!(slot.id, NOT_STORED, "an earlier discoverer stored it");
+                    (action, StateId::new(slot.id), false)
                 }
-            };
-            policy.on_edge(id, action, to);
-            new && store.len() >= max
+            }
         };
+        policy.on_edge(id, action, to);
+        new && store.len() >= max
+    };
     if policy.buffered() {
         let items: Vec<Succ<T::State>> = items.take(kept).collect();
         for item in &items {
             let (action, y) = match item {
-                Succ::Known { action, state: Some(y), .. } => (*action, y),
-                Succ::New { action, state, .. } => (*action, state),
-                Succ::Known { state: None, .. } => unreachable!("edge invariants keep known successors"),
+                Succ::Known { action, state: Some(y), .. } | Succ::New { action, state: Some(y), .. } => {
+                    (*action, y)
+                }
+                _ => unreachable!("edge invariants keep every successor"),
             };
             if policy.check_edge(store, id, x, action, y).is_break() {
                 return Some(End::Stopped);
@@ -185,13 +281,15 @@ fn merge<T: TransitionSystem, P: Policy<T::State>>(
             return Some(End::Fault { at: Some(id), fault });
         }
         for item in items {
-            if insert(store, policy, transitions, item) {
+            *transitions += 1;
+            if insert(store, policy, pending, item) {
                 return Some(End::Truncated);
             }
         }
     } else {
         for item in items.take(kept) {
-            if insert(store, policy, transitions, item) {
+            *transitions += 1;
+            if insert(store, policy, pending, item) {
                 return Some(End::Truncated);
             }
         }
@@ -205,7 +303,57 @@ fn merge<T: TransitionSystem, P: Policy<T::State>>(
     None
 }
 
-/// Expand every level from `cursor` on with `workers` threads; the end of the sweep.
+/// The merge when the policy needs no edges (check, check_all without edge invariants): per
+/// state in order, its invariants, then the new states it discovered first, in the order it
+/// discovered them (the pending slots sorted by smallest order), then the deadlock test.
+#[allow(clippy::too_many_arguments)]
+fn merge_firsts<T: TransitionSystem, P: Policy<T::State>>(
+    store: &mut Store<T::State>,
+    policy: &mut P,
+    start: usize,
+    states: Vec<Expansion>,
+    firsts: &mut std::iter::Peekable<std::vec::IntoIter<(u64, u64, T::State)>>,
+    max: usize,
+    transitions: &mut u64,
+    sys: &T,
+) -> Option<End> {
+    for (position, expansion) in states.into_iter().enumerate() {
+        let id = StateId::new((start + position) as u32);
+        let step = catch_unwind(AssertUnwindSafe(|| -> Option<End> {
+            // SAFETY: as in `merge`.
+            let x: &T::State = unsafe { &*store.stable_ptr(id) };
+            if policy.visit(store, id, x).is_break() {
+                return Some(End::Stopped);
+            }
+            *transitions += expansion.enabled as u64;
+            while let Some((order, _, _)) = firsts.peek() {
+                if (order >> 32) as usize != position {
+                    break;
+                }
+                let (_, hash, state) = firsts.next().expect("peeked");
+                store.insert_new(state, hash, Some(id));
+                if store.len() >= max {
+                    return Some(End::Truncated);
+                }
+            }
+            if let Some(fault) = expansion.fault {
+                return Some(End::Fault { at: Some(id), fault });
+            }
+            if policy.expanded(store, id, x, expansion.enabled).is_break() {
+                return Some(End::Stopped);
+            }
+            None
+        }));
+        match step {
+            Ok(None) => {}
+            Ok(Some(end)) => return Some(end),
+            Err(payload) => return Some(End::Fault { at: Some(id), fault: fault_from(sys, &*payload) }),
+        }
+    }
+    None
+}
+
+/// Expand every level from the first on with `workers` threads; the end of the sweep.
 pub(super) fn levels<T: TransitionSystem, P: Policy<T::State>>(
     sys: &T,
     options: &Options<T::State>,
@@ -233,15 +381,42 @@ pub(super) fn levels<T: TransitionSystem, P: Policy<T::State>>(
             return End::OverBudget;
         }
         depth += 1;
+        let (chunks, mut pending) = expand_level(sys, options, store, start, end, workers, keep);
+        if keep == Keep::Count {
+            let mut firsts: Vec<(u64, u64, T::State)> = pending
+                .into_iter()
+                .flat_map(|shard| shard.slots.into_iter())
+                .map(|slot| (slot.order, slot.hash, slot.state.expect("pending states are all present")))
+                .collect();
+            firsts.sort_unstable_by_key(|f| f.0);
+            let mut firsts = firsts.into_iter().peekable();
+            let states: Vec<Expansion> = chunks.into_iter().flat_map(|c| c.states).collect();
+            if let Some(end) =
+                merge_firsts(store, policy, start, states, &mut firsts, options.max_states, transitions, sys)
+            {
+                return end;
+            }
+            start = end;
+            continue;
+        }
         let mut next_id = start;
-        for chunk in expand_level(sys, options, store, start, end, workers, keep) {
+        for chunk in chunks {
             let Chunk { mut items, states } = chunk;
             let mut drain = items.drain(..);
             for expansion in states {
                 let id = StateId::new(next_id as u32);
                 next_id += 1;
                 let step = catch_unwind(AssertUnwindSafe(|| {
-                    merge::<T, P>(store, policy, id, expansion, &mut drain, options.max_states, transitions)
+                    merge::<T, P>(
+                        store,
+                        policy,
+                        &mut pending,
+                        id,
+                        expansion,
+                        &mut drain,
+                        options.max_states,
+                        transitions,
+                    )
                 }));
                 match step {
                     Ok(None) => {}

@@ -274,6 +274,36 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         self.identity.same(a, b)
     }
 
+    /// Whether two states with these identity hashes are the same for this store (in
+    /// fingerprint mode, the hash decides).
+    #[inline]
+    pub(crate) fn same_hashed(&self, a: &S, ha: u64, b: &S, hb: u64) -> bool {
+        if self.fingerprints.is_some() { ha == hb } else { ha == hb && self.identity.same(a, b) }
+    }
+
+    /// Store a state known to be absent (the caller deduplicated it). Returns its id.
+    #[inline]
+    pub(crate) fn insert_new(&mut self, state: S, h: u64, parent: Option<StateId>) -> StateId {
+        let Store { states, parent: parents, fingerprints, shards, identity } = self;
+        let shard = &mut shards[shard_of(h)];
+        let index = states.len;
+        assert!(index < NO_PARENT as usize, "musil: more than 4,294,967,294 states in one store");
+        states.push(state);
+        parents.push(parent.map_or(NO_PARENT, |p| p.0));
+        match fingerprints {
+            Some(fps) => {
+                fps.push(h);
+                let fps = &*fps;
+                shard.insert_unique(h, index as u32, |&i| *fps.get(i as usize));
+            }
+            None => {
+                let (states, identity) = (&*states, &*identity);
+                shard.insert_unique(h, index as u32, |&i| identity.hash(states.get(i as usize)));
+            }
+        }
+        StateId(index as u32)
+    }
+
     /// The identity hash of a state (what [`Store::find_hashed`] and
     /// [`Store::insert_hashed`] take).
     #[inline]
