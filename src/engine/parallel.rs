@@ -165,12 +165,14 @@ type ExpandedLevel<S> = (Vec<Chunk<S>>, Vec<PendingShard<S>>);
 
 /// Expand the states `[start, end)` with `workers` threads: chunks in state order, and the
 /// level's pending table.
+#[allow(clippy::too_many_arguments)]
 fn expand_level<T: TransitionSystem>(
     sys: &T,
     options: &Options<T::State>,
     store: &Store<T::State>,
     start: usize,
     end: usize,
+    pool: Option<&rayon::ThreadPool>,
     workers: usize,
     keep: Keep,
 ) -> ExpandedLevel<T::State> {
@@ -185,9 +187,10 @@ fn expand_level<T: TransitionSystem>(
         keep,
     };
     let n = end - start;
-    let chunks = if n < options.parallel_level || workers <= 1 {
+    let chunks = if n < options.parallel_level || pool.is_none() {
         vec![level.run(start, end)]
     } else {
+        let pool = pool.expect("checked above");
         let count = n.div_ceil(CHUNK);
         let next = AtomicUsize::new(0);
         let results: Mutex<Vec<Option<Chunk<T::State>>>> = Mutex::new((0..count).map(|_| None).collect());
@@ -202,11 +205,11 @@ fn expand_level<T: TransitionSystem>(
                 results.lock().unwrap_or_else(|e| e.into_inner())[c] = Some(done);
             }
         };
-        std::thread::scope(|scope| {
-            for _ in 1..workers {
-                scope.spawn(work);
+        // The scope runs on the pool: `workers` tasks on `workers` threads (the caller waits).
+        pool.scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|_| work());
             }
-            work();
         });
         results
             .into_inner()
@@ -369,6 +372,9 @@ pub(super) fn levels<T: TransitionSystem, P: Policy<T::State>>(
     } else {
         Keep::Count
     };
+    // One pool per sweep: a level costs a scope, not a thread start (deep searches have many
+    // small levels).
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(workers).build().ok();
     let mut start = 0usize;
     let mut progress = super::progress::Progress::new(options.progress);
     let mut depth = 0usize;
@@ -381,7 +387,7 @@ pub(super) fn levels<T: TransitionSystem, P: Policy<T::State>>(
             return End::OverBudget;
         }
         depth += 1;
-        let (chunks, mut pending) = expand_level(sys, options, store, start, end, workers, keep);
+        let (chunks, mut pending) = expand_level(sys, options, store, start, end, pool.as_ref(), workers, keep);
         if keep == Keep::Count {
             let mut firsts: Vec<(u64, u64, T::State)> = pending
                 .into_iter()
