@@ -93,8 +93,8 @@ fi
 if have python; then
   PY="${PYTHON:-}"
   if [ -z "$PY" ]; then
-    for c in python3.13 python3.12 ~/.pyenv/versions/3.13*/bin/python ~/.pyenv/versions/3.12*/bin/python; do
-      if command -v "$c" >/dev/null 2>&1; then PY="$c"; break; fi
+    for c in ~/.pyenv/versions/3.13*/bin/python ~/.pyenv/versions/3.12*/bin/python python3.13 python3.12 python3; do
+      if "$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then PY="$c"; break; fi
     done
   fi
   if [ -n "$PY" ]; then
