@@ -21,8 +21,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use hashbrown::HashTable;
-
+use super::store::Probe;
 use super::{End, Options, Policy, StateId, Store, canon, fault_from};
 use crate::fault::{self, Fault, Site};
 use crate::system::{ActionId, TransitionSystem};
@@ -31,29 +30,6 @@ use crate::system::{ActionId, TransitionSystem};
 pub(crate) const PARALLEL_LEVEL: usize = 256;
 /// States a worker takes at a time.
 const CHUNK: usize = 128;
-const PENDING_SHARDS: usize = 64;
-const NOT_STORED: u32 = u32::MAX;
-
-/// A state met in this level that the store did not know when the level began.
-struct PendingSlot<S> {
-    state: Option<S>,
-    hash: u64,
-    /// The smallest (parent position << 32 | successor position) that met it.
-    order: u64,
-    /// Its id once the merge has stored it.
-    id: u32,
-}
-
-struct PendingShard<S> {
-    index: HashTable<u32>,
-    slots: Vec<PendingSlot<S>>,
-}
-
-#[inline]
-fn pending_shard(h: u64) -> usize {
-    (h >> 40) as usize % PENDING_SHARDS
-}
-
 /// One successor as the expansion phase saw it.
 enum Succ<S> {
     /// Already stored when the level began (the state is kept only for edge invariants).
@@ -94,33 +70,11 @@ struct Level<'a, T: TransitionSystem> {
     sys: &'a T,
     options: &'a Options<T::State>,
     store: &'a Store<T::State>,
-    pending: Vec<Mutex<PendingShard<T::State>>>,
     start: usize,
     keep: Keep,
 }
 
 impl<T: TransitionSystem> Level<'_, T> {
-    /// Put a successor the store does not know into the pending table; its slot.
-    fn pend(&self, y: T::State, hash: u64, order: u64, keep_copy: bool) -> (u32, u32, Option<T::State>) {
-        let sh = pending_shard(hash);
-        let mut shard = self.pending[sh].lock().unwrap_or_else(|e| e.into_inner());
-        let PendingShard { index, slots } = &mut *shard;
-        let found = index.find(hash, |&i| {
-            let slot = &slots[i as usize];
-            slot.state.as_ref().is_some_and(|s| self.store.same_hashed(s, slot.hash, &y, hash))
-        });
-        if let Some(&i) = found {
-            let slot = &mut slots[i as usize];
-            slot.order = slot.order.min(order);
-            return (sh as u32, i, keep_copy.then_some(y));
-        }
-        let i = slots.len() as u32;
-        let copy = keep_copy.then(|| y.clone());
-        slots.push(PendingSlot { state: Some(y), hash, order, id: NOT_STORED });
-        index.insert_unique(hash, i, |&j| slots[j as usize].hash);
-        (sh as u32, i, copy)
-    }
-
     fn expand(&self, position: usize, x: &T::State, items: &mut Vec<Succ<T::State>>) -> Expansion {
         let start = items.len();
         let mut enabled = 0usize;
@@ -131,16 +85,11 @@ impl<T: TransitionSystem> Level<'_, T> {
                 enabled += 1;
                 let y = canon(self.options, y);
                 let hash = self.store.hash(&y);
-                match (self.store.find_hashed(&y, hash), self.keep) {
-                    (Some(_), Keep::Count) => {}
-                    (Some(id), Keep::Id) => items.push(Succ::Known { action, id, state: None }),
-                    (Some(id), Keep::State) => items.push(Succ::Known { action, id, state: Some(y) }),
-                    (None, Keep::Count) => {
-                        self.pend(y, hash, order, false);
-                    }
-                    (None, keep) => {
-                        let (shard, slot, state) = self.pend(y, hash, order, keep == Keep::State);
-                        items.push(Succ::New { action, shard, slot, order, state });
+                match (self.store.probe_or_pend(y, hash, order, self.keep == Keep::State), self.keep) {
+                    (_, Keep::Count) => {}
+                    (Probe::Known(id, state), _) => items.push(Succ::Known { action, id, state }),
+                    (Probe::Pending { shard, slot, copy }, _) => {
+                        items.push(Succ::New { action, shard, slot, order, state: copy })
                     }
                 }
                 ControlFlow::Continue(())
@@ -160,9 +109,6 @@ impl<T: TransitionSystem> Level<'_, T> {
     }
 }
 
-/// A level's expansions (chunks in state order) and its pending table.
-type ExpandedLevel<S> = (Vec<Chunk<S>>, Vec<PendingShard<S>>);
-
 /// Expand the states `[start, end)` with `workers` threads: chunks in state order, and the
 /// level's pending table.
 #[allow(clippy::too_many_arguments)]
@@ -175,17 +121,8 @@ fn expand_level<T: TransitionSystem>(
     pool: Option<&rayon::ThreadPool>,
     workers: usize,
     keep: Keep,
-) -> ExpandedLevel<T::State> {
-    let level = Level {
-        sys,
-        options,
-        store,
-        pending: (0..PENDING_SHARDS)
-            .map(|_| Mutex::new(PendingShard { index: HashTable::new(), slots: Vec::new() }))
-            .collect(),
-        start,
-        keep,
-    };
+) -> Vec<Chunk<T::State>> {
+    let level = Level { sys, options, store, start, keep };
     let n = end - start;
     let chunks = if n < options.parallel_level || pool.is_none() {
         vec![level.run(start, end)]
@@ -218,9 +155,7 @@ fn expand_level<T: TransitionSystem>(
             .map(|c| c.expect("every chunk is expanded"))
             .collect()
     };
-    let pending =
-        level.pending.into_iter().map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())).collect();
-    (chunks, pending)
+    chunks
 }
 
 /// Merge one expanded state, as the serial loop processes it. `Some(end)` stops the sweep.
@@ -228,7 +163,6 @@ fn expand_level<T: TransitionSystem>(
 fn merge<T: TransitionSystem, P: Policy<T::State>>(
     store: &mut Store<T::State>,
     policy: &mut P,
-    pending: &mut [PendingShard<T::State>],
     id: StateId,
     expansion: Expansion,
     items: &mut std::vec::Drain<'_, Succ<T::State>>,
@@ -245,24 +179,14 @@ fn merge<T: TransitionSystem, P: Policy<T::State>>(
     let kept = end - start;
     *transitions += (enabled - kept) as u64;
     // Store a successor (if this is its first discoverer) and record the edge; true at the cap.
-    let insert = |store: &mut Store<T::State>,
-                  policy: &mut P,
-                  pending: &mut [PendingShard<T::State>],
-                  item: Succ<T::State>| {
+    let insert = |store: &mut Store<T::State>, policy: &mut P, item: Succ<T::State>| {
         let (action, to, new) = match item {
             Succ::Known { action, id: to, .. } => (action, to, false),
-            Succ::New { action, shard, slot, order, .. } => {
-                let slot = &mut pending[shard as usize].slots[slot as usize];
-                if slot.order == order {
-                    let state = slot.state.take().expect("the first discoverer stores the state");
-                    let to = store.insert_new(state, slot.hash, Some(id));
-                    slot.id = to.index() as u32;
-                    (action, to, true)
-                } else {
-                    debug_assert_ne!(slot.id, NOT_STORED, "an earlier discoverer stored it");
-                    (action, StateId::new(slot.id), false)
-                }
-            }
+            Succ::New { action, shard, slot, order, .. } => match store.pending_status(shard, slot) {
+                (first, None) if first == order => (action, store.settle(shard, slot, id), true),
+                (_, Some(to)) => (action, to, false),
+                (_, None) => unreachable!("the first discoverer of a state is merged before the others"),
+            },
         };
         policy.on_edge(id, action, to);
         new && store.len() >= max
@@ -285,14 +209,14 @@ fn merge<T: TransitionSystem, P: Policy<T::State>>(
         }
         for item in items {
             *transitions += 1;
-            if insert(store, policy, pending, item) {
+            if insert(store, policy, item) {
                 return Some(End::Truncated);
             }
         }
     } else {
         for item in items.take(kept) {
             *transitions += 1;
-            if insert(store, policy, pending, item) {
+            if insert(store, policy, item) {
                 return Some(End::Truncated);
             }
         }
@@ -315,7 +239,7 @@ fn merge_firsts<T: TransitionSystem, P: Policy<T::State>>(
     policy: &mut P,
     start: usize,
     states: Vec<Expansion>,
-    firsts: &mut std::iter::Peekable<std::vec::IntoIter<(u64, u64, T::State)>>,
+    firsts: &mut std::iter::Peekable<std::vec::IntoIter<(u64, u32, u32)>>,
     max: usize,
     transitions: &mut u64,
     sys: &T,
@@ -333,8 +257,8 @@ fn merge_firsts<T: TransitionSystem, P: Policy<T::State>>(
                 if (order >> 32) as usize != position {
                     break;
                 }
-                let (_, hash, state) = firsts.next().expect("peeked");
-                store.insert_new(state, hash, Some(id));
+                let (_, shard, slot) = firsts.next().expect("peeked");
+                store.settle(shard, slot, id);
                 if store.len() >= max {
                     return Some(End::Truncated);
                 }
@@ -387,19 +311,16 @@ pub(super) fn levels<T: TransitionSystem, P: Policy<T::State>>(
             return End::OverBudget;
         }
         depth += 1;
-        let (chunks, mut pending) = expand_level(sys, options, store, start, end, pool.as_ref(), workers, keep);
+        let chunks = expand_level(sys, options, store, start, end, pool.as_ref(), workers, keep);
         if keep == Keep::Count {
-            let mut firsts: Vec<(u64, u64, T::State)> = pending
-                .into_iter()
-                .flat_map(|shard| shard.slots.into_iter())
-                .map(|slot| (slot.order, slot.hash, slot.state.expect("pending states are all present")))
-                .collect();
+            let mut firsts = store.pending_slots();
             firsts.sort_unstable_by_key(|f| f.0);
             let mut firsts = firsts.into_iter().peekable();
             let states: Vec<Expansion> = chunks.into_iter().flat_map(|c| c.states).collect();
-            if let Some(end) =
-                merge_firsts(store, policy, start, states, &mut firsts, options.max_states, transitions, sys)
-            {
+            let stop =
+                merge_firsts(store, policy, start, states, &mut firsts, options.max_states, transitions, sys);
+            store.end_level();
+            if let Some(end) = stop {
                 return end;
             }
             start = end;
@@ -413,24 +334,21 @@ pub(super) fn levels<T: TransitionSystem, P: Policy<T::State>>(
                 let id = StateId::new(next_id as u32);
                 next_id += 1;
                 let step = catch_unwind(AssertUnwindSafe(|| {
-                    merge::<T, P>(
-                        store,
-                        policy,
-                        &mut pending,
-                        id,
-                        expansion,
-                        &mut drain,
-                        options.max_states,
-                        transitions,
-                    )
+                    merge::<T, P>(store, policy, id, expansion, &mut drain, options.max_states, transitions)
                 }));
-                match step {
-                    Ok(None) => {}
-                    Ok(Some(end)) => return end,
-                    Err(payload) => return End::Fault { at: Some(id), fault: fault_from(sys, &*payload) },
+                let stop = match step {
+                    Ok(None) => None,
+                    Ok(Some(end)) => Some(end),
+                    Err(payload) => Some(End::Fault { at: Some(id), fault: fault_from(sys, &*payload) }),
+                };
+                if let Some(end) = stop {
+                    drop(drain);
+                    store.end_level();
+                    return end;
                 }
             }
         }
+        store.end_level();
         start = end;
     }
     End::Exhausted

@@ -11,7 +11,7 @@
 //!   so a table grows one shard at a time and the old and new shard coexist only briefly.
 
 use std::hash::BuildHasher;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use hashbrown::HashTable;
 
@@ -32,6 +32,9 @@ impl StateId {
 }
 
 const NO_PARENT: u32 = u32::MAX;
+/// Index entries with this bit are provisional: a state met during a parallel level, numbered
+/// in its shard's pending list until the merge stores it.
+const PROVISIONAL: u32 = 1 << 31;
 const SHARD_BITS: u32 = 6;
 const SHARDS: usize = 1 << SHARD_BITS;
 
@@ -181,6 +184,30 @@ impl<T> Chunked<T> {
     }
 }
 
+/// A state met during a parallel level that the store did not know.
+pub(crate) struct Pending<S> {
+    state: Option<S>,
+    hash: u64,
+    /// The smallest (parent position << 32 | successor position) that met it.
+    order: u64,
+    /// Its id once stored.
+    id: Option<StateId>,
+}
+
+/// One of the 64 parts of the index, with the states its level has met but not stored.
+struct Shard<S> {
+    table: HashTable<u32>,
+    pending: Vec<Pending<S>>,
+}
+
+/// What a parallel lookup found.
+pub(crate) enum Probe<S> {
+    /// Stored already (the state is handed back when asked for).
+    Known(StateId, Option<S>),
+    /// Met in this level: its shard and pending slot (a copy of the state when asked for).
+    Pending { shard: u32, slot: u32, copy: Option<S> },
+}
+
 /// Every discovered state, in discovery order, with parent links and an index.
 ///
 /// In fingerprint mode the index compares 64-bit hashes instead of states, and the states of
@@ -191,8 +218,34 @@ pub struct Store<S> {
     parent: Chunked<u32>,
     /// The fingerprint of every state, in fingerprint mode.
     fingerprints: Option<Chunked<u64>>,
-    shards: Vec<HashTable<u32>>,
+    shards: Vec<Mutex<Shard<S>>>,
     identity: Identity<S>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn owned<T>(m: &mut Mutex<T>) -> &mut T {
+    m.get_mut().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The hash of an index entry, for growing a shard.
+#[inline]
+fn entry_hash<S: std::hash::Hash + Eq>(
+    e: u32,
+    pending: &[Pending<S>],
+    states: &Chunked<S>,
+    fingerprints: Option<&Chunked<u64>>,
+    identity: &Identity<S>,
+) -> u64 {
+    if e & PROVISIONAL != 0 {
+        pending[(e & !PROVISIONAL) as usize].hash
+    } else if let Some(fps) = fingerprints {
+        *fps.get(e as usize)
+    } else {
+        identity.hash(states.get(e as usize))
+    }
 }
 
 impl<S: std::fmt::Debug> std::fmt::Debug for Store<S> {
@@ -212,7 +265,9 @@ impl<S: std::hash::Hash + Eq> Store<S> {
             states: Chunked::new(),
             parent: Chunked::new(),
             fingerprints: None,
-            shards: (0..SHARDS).map(|_| HashTable::new()).collect(),
+            shards: (0..SHARDS)
+                .map(|_| Mutex::new(Shard { table: HashTable::new(), pending: Vec::new() }))
+                .collect(),
             identity,
         }
     }
@@ -274,34 +329,115 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         self.identity.same(a, b)
     }
 
-    /// Whether two states with these identity hashes are the same for this store (in
-    /// fingerprint mode, the hash decides).
-    #[inline]
-    pub(crate) fn same_hashed(&self, a: &S, ha: u64, b: &S, hb: u64) -> bool {
-        if self.fingerprints.is_some() { ha == hb } else { ha == hb && self.identity.same(a, b) }
-    }
-
     /// Store a state known to be absent (the caller deduplicated it). Returns its id.
     #[inline]
     pub(crate) fn insert_new(&mut self, state: S, h: u64, parent: Option<StateId>) -> StateId {
-        let Store { states, parent: parents, fingerprints, shards, identity } = self;
-        let shard = &mut shards[shard_of(h)];
-        let index = states.len;
-        assert!(index < NO_PARENT as usize, "musil: more than 4,294,967,294 states in one store");
-        states.push(state);
-        parents.push(parent.map_or(NO_PARENT, |p| p.0));
-        match fingerprints {
-            Some(fps) => {
-                fps.push(h);
-                let fps = &*fps;
-                shard.insert_unique(h, index as u32, |&i| *fps.get(i as usize));
-            }
-            None => {
-                let (states, identity) = (&*states, &*identity);
-                shard.insert_unique(h, index as u32, |&i| identity.hash(states.get(i as usize)));
-            }
+        let index = self.push(state, h, parent);
+        let Store { states, fingerprints, shards, identity, .. } = self;
+        let Shard { table, pending } = owned(&mut shards[shard_of(h)]);
+        let (states, fps) = (&*states, fingerprints.as_ref());
+        table.insert_unique(h, index.0, |&e| entry_hash(e, pending, states, fps, identity));
+        index
+    }
+
+    /// Append a state (not indexed yet).
+    fn push(&mut self, state: S, h: u64, parent: Option<StateId>) -> StateId {
+        let index = self.states.len;
+        assert!(index < PROVISIONAL as usize, "musil: more than 2,147,483,647 states in one store");
+        self.states.push(state);
+        self.parent.push(parent.map_or(NO_PARENT, |p| p.0));
+        if let Some(fps) = &mut self.fingerprints {
+            fps.push(h);
         }
         StateId(index as u32)
+    }
+
+    /// Parallel phase: look `state` up; when the store does not know it, note it as met in
+    /// this level with `order` (keeping the smallest order of all who met it).
+    pub(crate) fn probe_or_pend(&self, state: S, h: u64, order: u64, keep: bool) -> Probe<S>
+    where
+        S: Clone,
+    {
+        let sh = shard_of(h);
+        let mut guard = lock(&self.shards[sh]);
+        let Shard { table, pending } = &mut *guard;
+        let (states, fps, identity) = (&self.states, self.fingerprints.as_ref(), &self.identity);
+        let found = table.find(h, |&e| {
+            if e & PROVISIONAL != 0 {
+                let p = &pending[(e & !PROVISIONAL) as usize];
+                p.hash == h && p.state.as_ref().is_some_and(|s| fps.is_some() || identity.same(s, &state))
+            } else if let Some(fps) = fps {
+                *fps.get(e as usize) == h
+            } else {
+                identity.same(states.get(e as usize), &state)
+            }
+        });
+        match found {
+            Some(&e) if e & PROVISIONAL == 0 => Probe::Known(StateId(e), keep.then_some(state)),
+            Some(&e) => {
+                let slot = e & !PROVISIONAL;
+                let p = &mut pending[slot as usize];
+                p.order = p.order.min(order);
+                Probe::Pending { shard: sh as u32, slot, copy: keep.then_some(state) }
+            }
+            None => {
+                let slot = pending.len() as u32;
+                let copy = keep.then(|| state.clone());
+                pending.push(Pending { state: Some(state), hash: h, order, id: None });
+                table
+                    .insert_unique(h, PROVISIONAL | slot, |&e| entry_hash(e, pending, states, fps, identity));
+                Probe::Pending { shard: sh as u32, slot, copy }
+            }
+        }
+    }
+
+    /// Merge: the smallest order that met a pending state, and its id if stored already.
+    pub(crate) fn pending_status(&mut self, shard: u32, slot: u32) -> (u64, Option<StateId>) {
+        let p = &owned(&mut self.shards[shard as usize]).pending[slot as usize];
+        (p.order, p.id)
+    }
+
+    /// Merge: every pending state of this level as (order, shard, slot), in no given order.
+    pub(crate) fn pending_slots(&mut self) -> Vec<(u64, u32, u32)> {
+        let mut out = Vec::new();
+        for (sh, shard) in self.shards.iter_mut().enumerate() {
+            for (slot, p) in owned(shard).pending.iter().enumerate() {
+                out.push((p.order, sh as u32, slot as u32));
+            }
+        }
+        out
+    }
+
+    /// Merge: store a pending state, discovered first by `parent`; its provisional index entry
+    /// becomes its id.
+    pub(crate) fn settle(&mut self, shard: u32, slot: u32, parent: StateId) -> StateId {
+        let (state, h) = {
+            let p = &mut owned(&mut self.shards[shard as usize]).pending[slot as usize];
+            (p.state.take().expect("a pending state is settled once"), p.hash)
+        };
+        let id = self.push(state, h, Some(parent));
+        let Shard { table, pending } = owned(&mut self.shards[shard as usize]);
+        if let Some(e) = table.find_mut(h, |&e| e == PROVISIONAL | slot) {
+            *e = id.0;
+        }
+        pending[slot as usize].id = Some(id);
+        id
+    }
+
+    /// After a parallel level: forget its pending states (a merge that stopped early leaves some
+    /// unsettled; their provisional entries go too).
+    pub(crate) fn end_level(&mut self) {
+        for shard in &mut self.shards {
+            let Shard { table, pending } = owned(shard);
+            for (slot, p) in pending.iter().enumerate() {
+                if p.id.is_none() {
+                    if let Ok(entry) = table.find_entry(p.hash, |&e| e == PROVISIONAL | slot as u32) {
+                        entry.remove();
+                    }
+                }
+            }
+            pending.clear();
+        }
     }
 
     /// The identity hash of a state (what [`Store::find_hashed`] and
@@ -319,12 +455,12 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     /// [`Store::find`] with the hash already computed.
     #[inline]
     pub(crate) fn find_hashed(&self, state: &S, h: u64) -> Option<StateId> {
-        let shard = &self.shards[shard_of(h)];
+        let guard = lock(&self.shards[shard_of(h)]);
         let found = match &self.fingerprints {
-            Some(fps) => shard.find(h, |&i| *fps.get(i as usize) == h),
+            Some(fps) => guard.table.find(h, |&i| i & PROVISIONAL == 0 && *fps.get(i as usize) == h),
             None => {
                 let (states, identity) = (&self.states, &self.identity);
-                shard.find(h, |&i| identity.same(states.get(i as usize), state))
+                guard.table.find(h, |&i| i & PROVISIONAL == 0 && identity.same(states.get(i as usize), state))
             }
         };
         found.map(|&i| StateId(i))
@@ -340,30 +476,18 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     /// [`Store::insert`] with the hash already computed.
     #[inline]
     pub(crate) fn insert_hashed(&mut self, state: S, h: u64, parent: Option<StateId>) -> (StateId, bool) {
-        let Store { states, parent: parents, fingerprints, shards, identity } = self;
-        let shard = &mut shards[shard_of(h)];
-        let index = states.len;
-        assert!(index < NO_PARENT as usize, "musil: more than 4,294,967,294 states in one store");
-        if let Some(fps) = fingerprints {
-            if let Some(&i) = shard.find(h, |&i| *fps.get(i as usize) == h) {
+        {
+            let Store { states, fingerprints, shards, identity, .. } = &mut *self;
+            let table = &owned(&mut shards[shard_of(h)]).table;
+            let found = match fingerprints {
+                Some(fps) => table.find(h, |&i| *fps.get(i as usize) == h),
+                None => table.find(h, |&i| identity.same(states.get(i as usize), &state)),
+            };
+            if let Some(&i) = found {
                 return (StateId(i), false);
             }
-            states.push(state);
-            parents.push(parent.map_or(NO_PARENT, |p| p.0));
-            fps.push(h);
-            let fps = &*fps;
-            shard.insert_unique(h, index as u32, |&i| *fps.get(i as usize));
-            return (StateId(index as u32), true);
         }
-        if let Some(&i) = shard.find(h, |&i| identity.same(states.get(i as usize), &state)) {
-            return (StateId(i), false);
-        }
-        states.push(state);
-        parents.push(parent.map_or(NO_PARENT, |p| p.0));
-        let states = &*states;
-        let identity = &*identity;
-        shard.insert_unique(h, index as u32, |&i| identity.hash(states.get(i as usize)));
-        (StateId(index as u32), true)
+        (self.insert_new(state, h, parent), true)
     }
 
     /// The ids from an initial state to `id`, root first.
@@ -388,7 +512,11 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         self.states.heap_bytes()
             + self.parent.heap_bytes()
             + self.fingerprints.as_ref().map_or(0, |f| f.heap_bytes())
-            + self.shards.iter().map(|t| t.capacity() * (std::mem::size_of::<u32>() + 1)).sum::<usize>()
+            + self
+                .shards
+                .iter()
+                .map(|t| lock(t).table.capacity() * (std::mem::size_of::<u32>() + 1))
+                .sum::<usize>()
     }
 }
 
