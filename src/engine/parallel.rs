@@ -124,10 +124,10 @@ fn expand_level<T: TransitionSystem>(
 ) -> Vec<Chunk<T::State>> {
     let level = Level { sys, options, store, start, keep };
     let n = end - start;
-    let chunks = if n < options.parallel_level || pool.is_none() {
-        vec![level.run(start, end)]
-    } else {
-        let pool = pool.expect("checked above");
+    let Some(pool) = pool.filter(|_| n >= options.parallel_level) else {
+        return vec![level.run(start, end)];
+    };
+    {
         let count = n.div_ceil(CHUNK);
         let next = AtomicUsize::new(0);
         let results: Mutex<Vec<Option<Chunk<T::State>>>> = Mutex::new((0..count).map(|_| None).collect());
@@ -154,8 +154,7 @@ fn expand_level<T: TransitionSystem>(
             .into_iter()
             .map(|c| c.expect("every chunk is expanded"))
             .collect()
-    };
-    chunks
+    }
 }
 
 /// Merge one expanded state, as the serial loop processes it. `Some(end)` stops the sweep.
