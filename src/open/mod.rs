@@ -300,20 +300,27 @@ pub fn residual_assumptions<S>(envs: &[EnvironmentSpec<S>]) -> Vec<Assumption<S>
     envs.iter().flat_map(|e| e.assumptions.values().filter(|a| a.is_residual()).cloned()).collect()
 }
 
-/// The result of an open-system check: the verdict and the obligations it rests on.
+/// The verdict of an open-system check and the obligations it rests on: [`OpenResult`] for
+/// safety, [`OpenLivenessResult`] for liveness.
 #[derive(Clone, Debug)]
 #[must_use = "an open result says whether the system survives its environments: assert on it or print it"]
-pub struct OpenResult<S> {
-    /// The safety verdict over every interleaving of system steps and environment faults.
-    pub result: CheckResult<S>,
+pub struct Open<R, S> {
+    /// The verdict over every interleaving of system steps and environment behaviours.
+    pub result: R,
     /// The residual proof obligations: every assumption not marked verified, in order.
     pub unverified_assumptions: Vec<Assumption<S>>,
 }
 
-impl<S> OpenResult<S> {
-    /// True when no violation was found.
+/// The result of [`check_open`].
+pub type OpenResult<S> = Open<CheckResult<S>, S>;
+
+/// The result of [`check_liveness_open`].
+pub type OpenLivenessResult<S> = Open<LivenessResult<S>, S>;
+
+impl<R: Outcome<State = S>, S> Open<R, S> {
+    /// True when the property holds.
     pub fn ok(&self) -> bool {
-        self.result.ok
+        self.result.is_ok()
     }
 }
 
@@ -331,7 +338,7 @@ pub(crate) fn fmt_residuals<S>(f: &mut fmt::Formatter<'_>, residuals: &[Assumpti
     Ok(())
 }
 
-impl<S: fmt::Debug> fmt::Display for OpenResult<S> {
+impl<R: Outcome<State = S>, S> fmt::Display for Open<R, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.result)?;
         fmt_residuals(f, &self.unverified_assumptions)
@@ -340,25 +347,25 @@ impl<S: fmt::Debug> fmt::Display for OpenResult<S> {
 
 /// Unlike the original (whose `assert_ok` could not see an open result's truncation and whose
 /// `assert_violates` could not see its kind), an open result answers both from its verdict.
-impl<S: fmt::Debug> Outcome for OpenResult<S> {
+impl<R: Outcome<State = S>, S> Outcome for Open<R, S> {
     type State = S;
     fn is_ok(&self) -> bool {
-        self.result.ok
+        self.result.is_ok()
     }
     fn is_truncated(&self) -> bool {
-        self.result.truncated
+        self.result.is_truncated()
     }
     fn kind_name(&self) -> Option<&'static str> {
         self.result.kind_name()
     }
     fn broken_invariant(&self) -> Option<&str> {
-        self.result.invariant.as_deref()
+        self.result.broken_invariant()
     }
     fn counterexample_actions(&self) -> Vec<&str> {
-        self.result.action_names()
+        self.result.counterexample_actions()
     }
     fn witness_state(&self) -> Option<&S> {
-        self.result.witness()
+        self.result.witness_state()
     }
 }
 
@@ -376,49 +383,6 @@ pub fn check_open_capped<S: State>(
     let composed = compose(system, envs);
     let result = Checker::new(&composed).max_states(max_states).check();
     OpenResult { result, unverified_assumptions: residual_assumptions(envs) }
-}
-
-/// The result of an open-system liveness check: the verdict and the obligations it rests on.
-#[derive(Clone, Debug)]
-#[must_use = "an open liveness result says whether the goal survives the environments: assert on it or print it"]
-pub struct OpenLivenessResult<S> {
-    /// The liveness verdict over the composed system.
-    pub result: LivenessResult<S>,
-    /// The residual proof obligations, as for [`check_open`].
-    pub unverified_assumptions: Vec<Assumption<S>>,
-}
-
-impl<S> OpenLivenessResult<S> {
-    /// True when every fair run reaches the goal.
-    pub fn ok(&self) -> bool {
-        self.result.ok
-    }
-}
-
-impl<S: fmt::Debug> fmt::Display for OpenLivenessResult<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.result)?;
-        fmt_residuals(f, &self.unverified_assumptions)
-    }
-}
-
-impl<S: fmt::Debug> Outcome for OpenLivenessResult<S> {
-    type State = S;
-    fn is_ok(&self) -> bool {
-        self.result.ok
-    }
-    fn is_truncated(&self) -> bool {
-        self.result.truncated
-    }
-    fn kind_name(&self) -> Option<&'static str> {
-        self.result.kind_name()
-    }
-    fn counterexample_actions(&self) -> Vec<&str> {
-        self.result.action_names()
-    }
-    fn witness_state(&self) -> Option<&S> {
-        self.result.witness()
-    }
 }
 
 /// Check a liveness property of `system` against its environments' behaviours (default cap).
