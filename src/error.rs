@@ -14,6 +14,17 @@ pub enum ErrorKind {
     Formula,
     /// Any other refused input (an empty builder, an inconsistent option).
     InvalidInput,
+    /// An exact probabilistic answer needs the whole graph, but the exploration stopped early
+    /// (at `max_states`, or on a panic in user code): any number would be inconclusive.
+    Truncated,
+    /// A probabilistic analysis would go past a cap on its own work (`max_policies`).
+    Limit,
+    /// An expected cost is infinite: the target is not reached almost surely.
+    Infinite,
+    /// A probabilistic LTL formula outside the fragment that reduces to reachability.
+    Unsupported,
+    /// A probability or expectation missed its bound (`probabilistic::Expect::check`).
+    Assertion,
 }
 
 /// Refused input, with a message naming what was wrong.

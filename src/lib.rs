@@ -63,6 +63,7 @@ pub mod ltl;
 pub mod model;
 pub mod open;
 pub mod patterns;
+pub mod probabilistic;
 pub mod result;
 mod scc;
 pub mod system;
