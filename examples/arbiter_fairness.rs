@@ -1,11 +1,13 @@
 //! "Every request by A is eventually served": a property about actions, expressible once the
 //! last action is part of the state. It fails with no fairness (the arbiter may stall or serve
-//! B forever) and holds when serving A is weakly or strongly fair.
+//! B forever) and holds when serving A is weakly or strongly fair; under a uniformly random
+//! arbiter, A is served infinitely often with probability exactly 1.
 //!
 //! Run: `cargo run --example arbiter_fairness`
 
 use musil::history::{LastAction, WithLastAction, action_taken, with_last_action};
 use musil::ltl::{Ltl, LtlOptions, LtlResult};
+use musil::probabilistic::{Prob, Ratio};
 use musil::{Checker, Model};
 
 /// Whether each client waits.
@@ -45,14 +47,25 @@ pub fn run() -> [LtlResult<LastAction<Arb>>; 3] {
     ]
 }
 
+/// P(G F serve_A) when the arbiter picks uniformly among its enabled actions.
+pub fn probability_served_infinitely_often() -> Ratio {
+    let m = arbiter();
+    let aug = with_last_action(&m);
+    let gf_serve = Ltl::always(Ltl::eventually(Ltl::atom("serve_A", action_taken("serve_A"))));
+    Prob::new(&aug).probability_ltl(&gf_serve).expect("G F of a state formula is in the fragment")
+}
+
 fn main() {
     let [unfair, weak, strong] = run();
     let verdict = |r: &LtlResult<LastAction<Arb>>| if r.ok() { "OK" } else { "BAD" };
     println!("G(req_A -> F serve_A), no fairness    : {}", verdict(&unfair));
     println!("G(req_A -> F serve_A), weak-fair serve : {}", verdict(&weak));
     println!("G(req_A -> F serve_A), strong-fair     : {}", verdict(&strong));
+    println!("P(GF serve_A), uniform-random arbiter  : {}", probability_served_infinitely_often());
     println!();
     println!("{unfair}");
     println!();
-    println!("Fairness is what turns 'can be served' into 'must be served'.");
+    println!(
+        "Fairness is what turns 'can be served' into 'must be served'; a random arbiter gets there a.s."
+    );
 }

@@ -83,4 +83,5 @@ fn arbiter_fairness_three_ltl_lines() {
     assert_eq!(unfair.stem[0].action, "<init>");
     assert!(weak.ok() && weak.states_explored() == 13);
     assert!(strong.ok() && strong.states_explored() == 13);
+    assert_eq!(arbiter_fairness::probability_served_infinitely_often().to_string(), "1");
 }
