@@ -284,6 +284,26 @@ mod tests {
         }
     }
 
+    fn from_words(words: &[u64]) -> BigUint {
+        from_limbs(words)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn lehmer_gcd_agrees_on_random_numbers(
+            a in proptest::collection::vec(proptest::prelude::any::<u64>(), 0..12),
+            b in proptest::collection::vec(proptest::prelude::any::<u64>(), 0..12),
+            g in proptest::collection::vec(proptest::prelude::any::<u64>(), 0..6),
+        ) {
+            let (a, b, g) = (from_words(&a), from_words(&b), from_words(&g) + 1u32);
+            proptest::prop_assert_eq!(gcd(&a, &b), a.gcd(&b));
+            let (ag, bg) = (&a * &g, &b * &g);
+            proptest::prop_assert_eq!(gcd(&ag, &bg), ag.gcd(&bg));
+        }
+    }
+
     #[test]
     fn operations_match_num_rational() {
         let xs = [
