@@ -331,7 +331,7 @@ pub fn states_where<S: State>(graph: &Graph<S>, predicate: impl Fn(&S) -> bool) 
 
 /// The safety check over an already explored graph: the system supplies only invariants, edge
 /// invariants and terminal states. `states_explored` is the whole graph's size. On a complete
-/// graph the verdict, kind, invariant and trace equal [`check`](crate::check)'s.
+/// graph the verdict, kind, invariant and trace equal [`check`](fn@crate::check)'s.
 pub fn check_of<T: TransitionSystem>(graph: &Graph<T::State>, sys: &T) -> CheckResult<T::State> {
     let n = graph.len();
     if let Some(f) = graph.fault() {

@@ -31,10 +31,16 @@
 //! - [`system`]: the one [`TransitionSystem`] trait every analysis explores; implement it by
 //!   hand for static dispatch.
 //! - [`engine`]: the one breadth-first loop and the state [`Store`].
-//! - [`check`](mod@check): [`check`], [`check_all`] and the [`Checker`] builder
+//! - [`check`](mod@check): [`check()`], [`check_all`] and the [`Checker`] builder
 //!   (`max_states`, `canonicalize`, `key`).
 //! - [`graph`]: [`explore`] into a [`Graph`] and the queries over it ([`reaches`],
 //!   [`path_to`], [`witness`], [`states_where`], [`check_of`], [`fixed_points`]).
+//! - [`liveness`]: [`check_liveness`] under weak and strong fairness; [`ltl`]: [`Ltl`]
+//!   formulas and [`check_ltl`]; [`history`]: the last action as state; [`patterns`].
+//! - [`probabilistic`]: exact probabilities and expectations, the model read as a Markov
+//!   chain or decision process.
+//! - [`open`]: checking against adversarial environments ([`open::check_open`]) and the
+//!   pre-built environments, with the assumptions each verdict rests on.
 //! - [`result`]: [`CheckResult`], traces and their printed forms; [`dot`]: Graphviz output;
 //!   [`testing`]: [`assert_ok!`] and [`assert_violates!`].
 //!

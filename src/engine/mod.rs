@@ -1,9 +1,9 @@
 //! The one exploration loop: breadth-first search over a [`TransitionSystem`].
 //!
-//! [`sweep`] seeds the store with the initial states (canonicalised, deduplicated, never
+//! `sweep` seeds the store with the initial states (canonicalised, deduplicated, never
 //! capped), then expands states in discovery order, which is FIFO order because the store
 //! numbers states as it finds them. What a sweep does at each state is decided by a
-//! [`Policy`]: `check` stops at the first problem, `check_all` records every distinct one,
+//! `Policy`: `check` stops at the first problem, `check_all` records every distinct one,
 //! `explore` records the edges. The cap, canonicalisation, identity by key and the catching of
 //! panics in user code live here once, for all of them.
 

@@ -13,7 +13,7 @@
 //! to the general engine: the explored graph, with a `<stutter>` self-loop on every dead end
 //! (runs are infinite), is multiplied with the generalised Büchi automaton of the negated
 //! formula (GPVW tableau); an accepting lasso is the counterexample. Fairness on that path is
-//! the premise `fairness -> formula`, checked over [`with_last_action`](crate::history::with_last_action)
+//! the premise `fairness -> formula`, checked over [`crate::history::with_last_action`]
 //! where "taken" and "enabled" are state atoms.
 //!
 //! ```

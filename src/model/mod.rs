@@ -244,7 +244,7 @@ impl<S: State> Model<S> {
         self
     }
 
-    /// Add an edge invariant made by a helper such as [`never`].
+    /// Add an edge invariant made by a helper such as [`never()`].
     #[must_use]
     pub fn edge_invariant_from(
         self,
@@ -273,7 +273,7 @@ impl<S: State> Model<S> {
     /// Memoise the per-state menu by a footprint of the state: states with equal footprints
     /// reuse the first one's menu within one sweep. No effect without [`Model::actions_fn`].
     /// Soundness (equal footprints ⇒ equal menus) is the caller's duty; see
-    /// [`footprint_sound`](crate::footprint_sound).
+    /// [`crate::footprint_sound`].
     #[must_use]
     pub fn footprint<K: Hash + Eq + Send + Sync + 'static>(
         mut self,

@@ -183,7 +183,7 @@ pub fn never<S: 'static>(action: impl Into<String>) -> impl Fn(&S, &str, &S) -> 
     move |_before: &S, name: &str, _after: &S| name != action
 }
 
-/// Like [`never`], but only a transition whose source state satisfies `when` breaks it.
+/// Like [`never()`], but only a transition whose source state satisfies `when` breaks it.
 pub fn never_when<S: 'static>(
     action: impl Into<String>,
     when: impl Fn(&S) -> bool + Send + Sync + 'static,

@@ -17,7 +17,7 @@
 //! | P(run satisfies `F`, `G`, `G F`, `F G`, `X`, `U`, `R`, `W` of state formulas) | [`probability_ltl`](Prob::probability_ltl) | [`probability_ltl`](Prob::probability_ltl) |
 //!
 //! The free functions of the same names run with the defaults (uniform weights, unit costs,
-//! a cap of [`DEFAULT_MAX_STATES`](crate::DEFAULT_MAX_STATES) states).
+//! a cap of [`crate::DEFAULT_MAX_STATES`] states).
 //!
 //! ```
 //! use musil::Model;
