@@ -10,13 +10,17 @@
 //! states, transitions (initial states included, as the peers count them), wall seconds,
 //! states per second, peak RSS, peak RSS per state, and the store's own bytes per state (the
 //! states' inline parts, parent links and index; heap parts of states not included).
+//!
+//! `2pc` is two-phase commit with each state packed in a `u64`; `2pc-heap` is the same graph
+//! with stateright's own state type (a `Vec` per field and a `BTreeSet` of messages), which
+//! allocates on every successor.
 
 #[path = "common/models.rs"]
 mod models;
 
 use std::process::Command;
 
-use models::{Counters, Phils, TokenRing, TwoPhase, counters_model};
+use models::{Counters, PackedTwoPhase, Phils, TokenRing, TwoPhase, counters_model};
 use musil::{Checker, Stats, TransitionSystem};
 
 fn run<T: TransitionSystem>(sys: &T, workers: usize) -> Stats {
@@ -68,7 +72,8 @@ fn single(model: &str, n: usize, k: u8, workers: usize) {
         ("counters-closures", _) => run(&counters_model(n, k), workers),
         ("token-ring", _) => sized!(n + 1, workers, ring, [4, 9, 12, 15, 17, 19]),
         ("phils", _) => sized!(n, workers, phils, [3, 10, 11, 12, 13, 14, 15, 16, 17, 18]),
-        ("2pc", _) => run(&TwoPhase { n }, workers),
+        ("2pc", _) => run(&PackedTwoPhase { n }, workers),
+        ("2pc-heap", _) => run(&TwoPhase { n }, workers),
         _ => panic!("unknown model {model}"),
     };
     let rss = peak_rss_kib();
@@ -108,6 +113,7 @@ fn main() {
             ("token-ring".into(), 8, 9),
             ("phils".into(), 3, 9),
             ("2pc".into(), 3, 9),
+            ("2pc-heap".into(), 3, 9),
         ]
     } else {
         vec![
@@ -121,6 +127,8 @@ fn main() {
             ("phils".into(), 18, 9),
             ("2pc".into(), 8, 9),
             ("2pc".into(), 9, 9),
+            ("2pc-heap".into(), 8, 9),
+            ("2pc-heap".into(), 9, 9),
         ]
     };
     println!(

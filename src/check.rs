@@ -404,7 +404,7 @@ impl<T: TransitionSystem> Policy<T::State> for FirstProblem<'_, T> {
             if let Verdict::Violated(reason) = invariant_verdict(self.sys, i, state) {
                 let mut r = CheckResult::fail(
                     Kind::Invariant,
-                    store.len(),
+                    store.explored(),
                     trace_to(self.sys, self.options, store, id),
                 );
                 r.invariant = Some(self.sys.invariant_name(i));
@@ -432,7 +432,7 @@ impl<T: TransitionSystem> Policy<T::State> for FirstProblem<'_, T> {
             if let Verdict::Violated(reason) = edge_verdict(self.sys, i, state, action, next) {
                 let mut trace = trace_to(self.sys, self.options, store, from);
                 trace.push(Step::new(self.sys.action_name(action), next.clone()));
-                let mut r = CheckResult::fail(Kind::EdgeInvariant, store.len(), trace);
+                let mut r = CheckResult::fail(Kind::EdgeInvariant, store.explored(), trace);
                 r.invariant = Some(self.sys.edge_invariant_name(i));
                 r.reason = reason.filter(|r| !r.is_empty());
                 self.result = Some(r);
@@ -452,7 +452,7 @@ impl<T: TransitionSystem> Policy<T::State> for FirstProblem<'_, T> {
         if enabled == 0 && !terminal(self.sys, state) {
             self.result = Some(CheckResult::fail(
                 Kind::Deadlock,
-                store.len(),
+                store.explored(),
                 trace_to(self.sys, self.options, store, id),
             ));
             return ControlFlow::Break(());
@@ -500,7 +500,7 @@ impl<T: TransitionSystem> Policy<T::State> for EveryProblem<'_, T> {
                 if !self.found.contains_key(&key) {
                     let mut r = CheckResult::fail(
                         Kind::Invariant,
-                        store.len(),
+                        store.explored(),
                         trace_to(self.sys, self.options, store, id),
                     );
                     r.invariant = Some(name);
@@ -531,7 +531,7 @@ impl<T: TransitionSystem> Policy<T::State> for EveryProblem<'_, T> {
                 if !self.found.contains_key(&key) {
                     let mut trace = trace_to(self.sys, self.options, store, from);
                     trace.push(Step::new(self.sys.action_name(action), next.clone()));
-                    let mut r = CheckResult::fail(Kind::EdgeInvariant, store.len(), trace);
+                    let mut r = CheckResult::fail(Kind::EdgeInvariant, store.explored(), trace);
                     r.invariant = Some(name);
                     r.reason = reason.filter(|r| !r.is_empty());
                     self.found.insert(key, r);
@@ -549,8 +549,11 @@ impl<T: TransitionSystem> Policy<T::State> for EveryProblem<'_, T> {
         enabled: usize,
     ) -> ControlFlow<()> {
         if enabled == 0 && !terminal(self.sys, state) && !self.found.contains_key(&Bucket::Deadlock) {
-            let r =
-                CheckResult::fail(Kind::Deadlock, store.len(), trace_to(self.sys, self.options, store, id));
+            let r = CheckResult::fail(
+                Kind::Deadlock,
+                store.explored(),
+                trace_to(self.sys, self.options, store, id),
+            );
             self.found.insert(Bucket::Deadlock, r);
         }
         ControlFlow::Continue(())

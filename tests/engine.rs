@@ -26,7 +26,7 @@ mod producer_consumer;
 #[path = "../examples/traffic_light.rs"]
 mod traffic_light;
 
-use models::{Counters, Phils, TokenRing, TwoPhase};
+use models::{Counters, PackedTwoPhase, Phils, TokenRing, TwoPhase};
 use musil::{Checker, DistinctBy, Limit, Liveness, TransitionSystem};
 
 fn counts<T: TransitionSystem>(sys: &T, workers: usize) -> (usize, u64) {
@@ -47,6 +47,9 @@ fn benchmark_models_have_the_shared_counts() {
         assert_eq!(counts(&TwoPhase { n: 3 }, w), (288, 1_146));
         assert_eq!(counts(&TwoPhase { n: 4 }, w), (1_568, 8_258));
         assert_eq!(counts(&TwoPhase { n: 5 }, w), (8_832, 58_146));
+        assert_eq!(counts(&PackedTwoPhase { n: 3 }, w), (288, 1_146));
+        assert_eq!(counts(&PackedTwoPhase { n: 5 }, w), (8_832, 58_146));
+        assert_eq!(counts(&PackedTwoPhase { n: 6 }, w), (50_816, 402_306));
     }
     // The naive philosophers deadlock; their graph has the shared counts.
     for (n, states, transitions) in [(3usize, 14usize, 28usize), (4, 34, 89), (6, 198, 769)] {
@@ -65,6 +68,21 @@ fn benchmark_models_have_the_shared_counts() {
     }
     let closures = models::counters_model(3, 9);
     assert_eq!(counts(&closures, 1), (1_000, 3_001));
+}
+
+/// The packed two-phase commit is the same graph as the one with vectors and a set: the same
+/// states in the same discovery order, with the same labelled edges.
+#[test]
+fn packed_two_phase_commit_is_the_same_graph() {
+    for n in [3, 4, 5] {
+        let packed = musil::explore(&PackedTwoPhase { n });
+        let plain = musil::explore(&TwoPhase { n });
+        assert_eq!(packed.len(), plain.len());
+        for (id, state) in plain.ids().zip(plain.states()) {
+            assert_eq!(&packed.state(id).unpack(n), state, "state {id:?} of 2pc {n}");
+            assert_eq!(packed.edges(id), plain.edges(id), "edges of {state:?}");
+        }
+    }
 }
 
 /// Every analysis gives the same answer with 1, 2 and 4 workers.

@@ -315,3 +315,130 @@ impl TransitionSystem for TwoPhase {
         true
     }
 }
+
+/// Two-phase commit in one `u64`: 2 bits of state per resource manager (bits `2i..2i+2`),
+/// the transaction manager's state (bits 32..34), `tm_prepared` (bits 34..46) and the message
+/// set (bits 46..64: `Prepared(i)` at 46 + i, `Commit` at 62, `Abort` at 63). The same
+/// states and transitions as [`TwoPhase`], for up to 12 resource managers; what a Rust user
+/// writes when states must be small and cheap to copy.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PackedTwoPhaseState(pub u64);
+
+const TM_SHIFT: u32 = 32;
+const PREPARED_SHIFT: u32 = 34;
+const MSG_PREPARED_SHIFT: u32 = 46;
+const MSG_COMMIT: u64 = 1 << 62;
+const MSG_ABORT: u64 = 1 << 63;
+
+impl PackedTwoPhaseState {
+    fn rm(self, i: usize) -> Rm {
+        [Rm::Working, Rm::Prepared, Rm::Committed, Rm::Aborted][((self.0 >> (2 * i)) & 3) as usize]
+    }
+    fn with_rm(self, i: usize, rm: Rm) -> Self {
+        PackedTwoPhaseState((self.0 & !(3 << (2 * i))) | ((rm as u64) << (2 * i)))
+    }
+    fn tm(self) -> Tm {
+        [Tm::Init, Tm::Committed, Tm::Aborted][((self.0 >> TM_SHIFT) & 3) as usize]
+    }
+    fn with_tm(self, tm: Tm) -> Self {
+        PackedTwoPhaseState((self.0 & !(3 << TM_SHIFT)) | ((tm as u64) << TM_SHIFT))
+    }
+
+    /// The same state as [`TwoPhase`] writes it.
+    pub fn unpack(self, n: usize) -> TwoPhaseState {
+        let mut msgs = BTreeSet::new();
+        for i in 0..n {
+            if self.0 & (1 << (MSG_PREPARED_SHIFT + i as u32)) != 0 {
+                msgs.insert(Msg::Prepared(i as u8));
+            }
+        }
+        if self.0 & MSG_COMMIT != 0 {
+            msgs.insert(Msg::Commit);
+        }
+        if self.0 & MSG_ABORT != 0 {
+            msgs.insert(Msg::Abort);
+        }
+        TwoPhaseState {
+            rm: (0..n).map(|i| self.rm(i)).collect(),
+            tm: self.tm(),
+            tm_prepared: (0..n).map(|i| self.0 & (1 << (PREPARED_SHIFT + i as u32)) != 0).collect(),
+            msgs,
+        }
+    }
+}
+
+impl std::fmt::Debug for PackedTwoPhaseState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rms: Vec<Rm> = (0..12).map(|i| self.rm(i)).collect();
+        f.debug_struct("PackedTwoPhaseState")
+            .field("rm", &rms)
+            .field("tm", &self.tm())
+            .field("bits", &format_args!("{:#018x}", self.0))
+            .finish()
+    }
+}
+
+/// `2pc N` with [`PackedTwoPhaseState`] states (N at most 12).
+pub struct PackedTwoPhase {
+    pub n: usize,
+}
+
+impl TransitionSystem for PackedTwoPhase {
+    type State = PackedTwoPhaseState;
+    fn initial_states(&self) -> Vec<Self::State> {
+        assert!(self.n <= 12, "PackedTwoPhase holds at most 12 resource managers");
+        vec![PackedTwoPhaseState(0)]
+    }
+    fn successors<F>(&self, s: &Self::State, mut emit: F) -> ControlFlow<()>
+    where
+        F: FnMut(ActionId, Self::State) -> ControlFlow<()>,
+    {
+        // The action ids and their order are those of [`TwoPhase`].
+        let all = (1u64 << self.n) - 1;
+        let init = s.tm() == Tm::Init;
+        if init && (s.0 >> PREPARED_SHIFT) & all == all {
+            emit(ActionId::new(0), PackedTwoPhaseState(s.with_tm(Tm::Committed).0 | MSG_COMMIT))?;
+        }
+        if init {
+            emit(ActionId::new(1), PackedTwoPhaseState(s.with_tm(Tm::Aborted).0 | MSG_ABORT))?;
+        }
+        for rm in 0..self.n {
+            let id = |k: usize| ActionId::new((2 + 5 * rm + k) as u32);
+            if init && s.0 & (1 << (MSG_PREPARED_SHIFT + rm as u32)) != 0 {
+                emit(id(0), PackedTwoPhaseState(s.0 | 1 << (PREPARED_SHIFT + rm as u32)))?;
+            }
+            if s.rm(rm) == Rm::Working {
+                let prepared = s.with_rm(rm, Rm::Prepared).0 | 1 << (MSG_PREPARED_SHIFT + rm as u32);
+                emit(id(1), PackedTwoPhaseState(prepared))?;
+                emit(id(2), s.with_rm(rm, Rm::Aborted))?;
+            }
+            if s.0 & MSG_COMMIT != 0 {
+                emit(id(3), s.with_rm(rm, Rm::Committed))?;
+            }
+            if s.0 & MSG_ABORT != 0 {
+                emit(id(4), s.with_rm(rm, Rm::Aborted))?;
+            }
+        }
+        ControlFlow::Continue(())
+    }
+    fn action_name(&self, a: ActionId) -> String {
+        TwoPhase { n: self.n }.action_name(a)
+    }
+    fn invariant_count(&self) -> usize {
+        1
+    }
+    fn invariant_name(&self, _: usize) -> String {
+        "consistent".into()
+    }
+    fn check_invariant(&self, _: usize, s: &Self::State) -> Verdict {
+        let (mut aborted, mut committed) = (false, false);
+        for i in 0..self.n {
+            aborted |= s.rm(i) == Rm::Aborted;
+            committed |= s.rm(i) == Rm::Committed;
+        }
+        Verdict::from(!(aborted && committed))
+    }
+    fn is_terminal(&self, _: &Self::State) -> bool {
+        true
+    }
+}

@@ -7,6 +7,7 @@
 //! `explore` records the edges. The cap, canonicalisation, identity by key and the catching of
 //! panics in user code live here once, for all of them.
 
+mod index;
 mod parallel;
 mod progress;
 pub mod store;
@@ -192,6 +193,9 @@ where
     }
     let max = options.max_states;
     let mut buf: Vec<(ActionId, T::State)> = Vec::new();
+    let mut batch: Vec<(ActionId, T::State, u64)> = Vec::new();
+    let mut ahead: Vec<(ActionId, T::State, u64)> = Vec::new();
+    let mut ahead_of: Option<(StateId, Option<Fault>)> = None;
     let mut cursor = 0usize;
     let mut progress = progress::Progress::new(options.progress);
     let (mut depth, mut level_end) = (0usize, store.len());
@@ -241,18 +245,40 @@ where
                     }
                 }
             } else {
-                fault::enter(Site::Successors);
-                let _ = sys.successors(x, |a, y| {
+                // The successors of a state are produced (each hashed, its index slot
+                // prefetched) one state ahead of their lookups: the loads of many lookups
+                // overlap instead of each lookup waiting for memory in turn. (Prefetching the
+                // stored states the lookups compare against as well was measured slower: it
+                // costs a second probe per successor.) What the serial
+                // order decides is unchanged: states are stored in emission order, the cap
+                // stops at the same successor, and a panic in user code is reported only when
+                // the sweep reaches it (a state's invariants, then the successors before it).
+                let fault = match ahead_of.take() {
+                    Some((next, fault)) if next == id => {
+                        std::mem::swap(&mut batch, &mut ahead);
+                        fault
+                    }
+                    _ => generate(sys, options, &mut store, x, &mut batch),
+                };
+                if cursor < store.len() {
+                    // SAFETY: as for `x`.
+                    let next: &T::State = unsafe { &*store.stable_ptr(StateId::new(cursor as u32)) };
+                    let fault = generate(sys, options, &mut store, next, &mut ahead);
+                    ahead_of = Some((StateId::new(cursor as u32), fault));
+                }
+                for (a, y, h) in batch.drain(..) {
                     enabled += 1;
                     transitions += 1;
-                    let (to, new) = store.insert(canon(options, y), Some(id));
+                    let (to, new) = store.insert_hashed(y, h, Some(id));
                     policy.on_edge(id, a, to);
                     if new && store.len() >= max {
                         truncated = true;
-                        return ControlFlow::Break(());
+                        break;
                     }
-                    ControlFlow::Continue(())
-                });
+                }
+                if let (Some(fault), false) = (fault, truncated) {
+                    return Some(End::Fault { at: Some(id), fault });
+                }
             }
             if truncated {
                 return Some(End::Truncated);
@@ -272,4 +298,27 @@ where
         }
     }
     Sweep { store, initial, end: End::Exhausted, transitions }
+}
+
+/// Produce the successors of `x` into `out` (cleared first), each canonicalised and hashed, its
+/// index slot prefetched; the panic that cut them short, if any.
+fn generate<T: TransitionSystem>(
+    sys: &T,
+    options: &Options<T::State>,
+    store: &mut Store<T::State>,
+    x: &T::State,
+    out: &mut Vec<(ActionId, T::State, u64)>,
+) -> Option<Fault> {
+    out.clear();
+    let generated = catch_unwind(AssertUnwindSafe(|| {
+        fault::enter(Site::Successors);
+        let _ = sys.successors(x, |a, y| {
+            let y = canon(options, y);
+            let h = store.hash(&y);
+            store.prefetch_slot(h);
+            out.push((a, y, h));
+            ControlFlow::Continue(())
+        });
+    }));
+    generated.err().map(|payload| fault_from(sys, &*payload))
 }

@@ -279,6 +279,277 @@ fn merge_firsts<T: TransitionSystem, P: Policy<T::State>>(
     None
 }
 
+/// The merge of a level expanded by [`expand_level`] when the policy needs no edges: the
+/// pending states sorted by the order that met them first, stored in that order.
+fn serial_firsts<T: TransitionSystem, P: Policy<T::State>>(
+    sys: &T,
+    options: &Options<T::State>,
+    store: &mut Store<T::State>,
+    policy: &mut P,
+    start: usize,
+    chunks: Vec<Chunk<T::State>>,
+    transitions: &mut u64,
+) -> Option<End> {
+    let mut firsts = store.pending_slots();
+    firsts.sort_unstable_by_key(|f| f.0);
+    let mut firsts = firsts.into_iter().peekable();
+    let states: Vec<Expansion> = chunks.into_iter().flat_map(|c| c.states).collect();
+    merge_firsts(store, policy, start, states, &mut firsts, options.max_states, transitions, sys)
+}
+
+/// What the count-mode expansion of a run of states left for the merge.
+struct Counted {
+    /// Successors produced, per state.
+    enabled: Vec<u32>,
+    /// The panics that cut expansions short, by position in the level.
+    faults: Vec<(usize, Fault)>,
+}
+
+/// Expand the level `[start, end)` when the policy needs no edges (check, check_all without
+/// edge invariants), on every worker, merging in parallel too:
+/// 1. workers expand chunks of states; each batches its successors by index shard and looks
+///    them up under one lock per shard and chunk, leaving the unknown ones pending with the
+///    smallest order that met them (the serial loop's first discoverer);
+/// 2. each pending state marks its successor position in its first discoverer's bit mask, so
+///    a discoverer's new states and their rank among its successors are known;
+/// 3. one thread walks the level's states in order with the policy (invariants, the cap,
+///    faults, deadlocks), telling [`Store::explored`] how many states the serial loop would
+///    hold at each point, and finds where the level ends;
+/// 4. workers store the kept pending states at the ids the serial loop would give them
+///    (level end + new states of earlier discoverers + rank), shard by shard.
+///
+/// A level where some state has more than 64 successors uses the sorted merge instead.
+#[allow(clippy::too_many_arguments)]
+fn count_level<T: TransitionSystem, P: Policy<T::State>>(
+    sys: &T,
+    options: &Options<T::State>,
+    store: &mut Store<T::State>,
+    policy: &mut P,
+    start: usize,
+    end: usize,
+    pool: &rayon::ThreadPool,
+    workers: usize,
+    transitions: &mut u64,
+) -> Option<End> {
+    use super::store::{SHARDS, shard_of};
+    use std::sync::atomic::{AtomicBool, AtomicU64};
+
+    let n = end - start;
+    let count = n.div_ceil(CHUNK);
+    let overflow = AtomicBool::new(false);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Counted>>> = Mutex::new((0..count).map(|_| None).collect());
+    {
+        let store: &Store<T::State> = store;
+        let work = || {
+            let mut entries: Vec<(u64, u64, Option<T::State>)> = Vec::new();
+            let mut which: Vec<u32> = Vec::new();
+            loop {
+                let c = next.fetch_add(1, Ordering::Relaxed);
+                if c >= count {
+                    break;
+                }
+                let lo = start + c * CHUNK;
+                let hi = (lo + CHUNK).min(end);
+                entries.clear();
+                let mut counted = Counted { enabled: Vec::with_capacity(hi - lo), faults: Vec::new() };
+                for i in lo..hi {
+                    let position = i - start;
+                    let x = store.get(StateId::new(i as u32));
+                    let mut k = 0u64;
+                    let outcome = catch_unwind(AssertUnwindSafe(|| {
+                        fault::enter(Site::Successors);
+                        let _ = sys.successors(x, |_, y| {
+                            let order = ((position as u64) << 32) | k;
+                            k += 1;
+                            let y = canon(options, y);
+                            let h = store.hash(&y);
+                            entries.push((h, order, Some(y)));
+                            ControlFlow::Continue(())
+                        });
+                    }));
+                    if k > 64 {
+                        overflow.store(true, Ordering::Relaxed);
+                    }
+                    counted.enabled.push(k as u32);
+                    if let Err(payload) = outcome {
+                        counted.faults.push((position, fault_from(sys, &*payload)));
+                    }
+                }
+                // Group by shard (a counting sort of positions), then one lock per shard.
+                let mut offsets = [0u32; SHARDS + 1];
+                for e in &entries {
+                    offsets[shard_of(e.0) + 1] += 1;
+                }
+                for sh in 0..SHARDS {
+                    offsets[sh + 1] += offsets[sh];
+                }
+                which.clear();
+                which.resize(entries.len(), 0);
+                let mut fill = offsets;
+                for (j, e) in entries.iter().enumerate() {
+                    let sh = shard_of(e.0);
+                    which[fill[sh] as usize] = j as u32;
+                    fill[sh] += 1;
+                }
+                for sh in 0..SHARDS {
+                    let (a, b) = (offsets[sh] as usize, offsets[sh + 1] as usize);
+                    if a < b {
+                        store.probe_batch(sh, &mut entries, &which[a..b]);
+                    }
+                }
+                results.lock().unwrap_or_else(|e| e.into_inner())[c] = Some(counted);
+            }
+        };
+        pool.scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|_| work());
+            }
+        });
+    }
+    let counted: Vec<Counted> = results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|c| c.expect("every chunk is expanded"))
+        .collect();
+
+    let enabled: Vec<u32> = counted.iter().flat_map(|c| c.enabled.iter().copied()).collect();
+    let mut faults = counted.into_iter().flat_map(|c| c.faults).peekable();
+
+    if overflow.load(Ordering::Relaxed) {
+        // Ranks by bit mask need at most 64 successors a state: sort the pending states.
+        let states: Vec<Expansion> = enabled
+            .iter()
+            .enumerate()
+            .map(|(position, &enabled)| Expansion {
+                start: 0,
+                end: 0,
+                enabled: enabled as usize,
+                fault: faults.next_if(|f| f.0 == position).map(|f| f.1),
+            })
+            .collect();
+        let mut firsts = store.pending_slots();
+        firsts.sort_unstable_by_key(|f| f.0);
+        let mut firsts = firsts.into_iter().peekable();
+        return merge_firsts(store, policy, start, states, &mut firsts, options.max_states, transitions, sys);
+    }
+
+    // 2. Each pending state's bit in its first discoverer's mask.
+    let masks: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
+    let next_shard = AtomicUsize::new(0);
+    {
+        let store: &Store<T::State> = store;
+        pool.scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|_| {
+                    loop {
+                        let sh = next_shard.fetch_add(1, Ordering::Relaxed);
+                        if sh >= SHARDS {
+                            break;
+                        }
+                        store.pending_orders(sh, |order| {
+                            masks[(order >> 32) as usize]
+                                .fetch_or(1 << (order & 0xffff_ffff), Ordering::Relaxed);
+                        });
+                    }
+                });
+            }
+        });
+    }
+    let masks: Vec<u64> = masks.into_iter().map(AtomicU64::into_inner).collect();
+
+    // 3. The policy over the level's states, in order.
+    let max = options.max_states;
+    let mut bases: Vec<u32> = Vec::with_capacity(n);
+    let mut kept = 0usize;
+    let mut bound = (n as u64) << 32;
+    let mut stop = None;
+    for position in 0..n {
+        let id = StateId::new((start + position) as u32);
+        bases.push(kept as u32);
+        store.set_explored(Some(end + kept));
+        let mask = masks[position];
+        let fault = faults.next_if(|f| f.0 == position).map(|f| f.1);
+        let mut visited = false;
+        let step = catch_unwind(AssertUnwindSafe(|| -> Option<End> {
+            // SAFETY: as in `merge`.
+            let x: &T::State = unsafe { &*store.stable_ptr(id) };
+            if policy.visit(store, id, x).is_break() {
+                return Some(End::Stopped);
+            }
+            visited = true;
+            *transitions += enabled[position] as u64;
+            let new = mask.count_ones() as usize;
+            let room = max.saturating_sub(end + kept).max(1);
+            if new >= room {
+                // The cap is reached at this state's `room`-th new successor.
+                let mut m = mask;
+                for _ in 1..room {
+                    m &= m - 1;
+                }
+                kept += room;
+                bound = ((position as u64) << 32) | (m.trailing_zeros() as u64 + 1);
+                return Some(End::Truncated);
+            }
+            kept += new;
+            store.set_explored(Some(end + kept));
+            if let Some(fault) = fault {
+                return Some(End::Fault { at: Some(id), fault });
+            }
+            if policy.expanded(store, id, x, enabled[position] as usize).is_break() {
+                return Some(End::Stopped);
+            }
+            None
+        }));
+        let step = step
+            .unwrap_or_else(|payload| Some(End::Fault { at: Some(id), fault: fault_from(sys, &*payload) }));
+        if let Some(e) = step {
+            if !matches!(e, End::Truncated) {
+                // Stopped at (or panicked in) the invariants: none of this state's successors
+                // are stored; after them: all of them.
+                bound = ((position as u64 + u64::from(visited)) << 32).min(bound);
+            }
+            stop = Some(e);
+            break;
+        }
+    }
+    store.set_explored(None);
+
+    // 4. Store the kept pending states at their ids.
+    let settling = store.begin_settle(kept);
+    {
+        let store: &Store<T::State> = store;
+        let next_shard = AtomicUsize::new(0);
+        let place = |order: u64| {
+            if order >= bound {
+                return None;
+            }
+            let position = (order >> 32) as usize;
+            let k = order & 0xffff_ffff;
+            let rank = (masks[position] & ((1u64 << k) - 1)).count_ones() as usize;
+            Some((bases[position] as usize + rank, StateId::new((start + position) as u32)))
+        };
+        pool.scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|_| {
+                    loop {
+                        let sh = next_shard.fetch_add(1, Ordering::Relaxed);
+                        if sh >= SHARDS {
+                            break;
+                        }
+                        store.settle_shard(sh, &settling, place);
+                    }
+                });
+            }
+        });
+    }
+    // SAFETY: every kept pending state (order below `bound`) was written at its own offset, and
+    // they are `kept` in number with offsets `0..kept` (bases count them in order).
+    unsafe { store.finish_settle(kept) };
+    stop
+}
+
 /// Expand every level from the first on with `workers` threads; the end of the sweep.
 pub(super) fn levels<T: TransitionSystem, P: Policy<T::State>>(
     sys: &T,
@@ -310,14 +581,17 @@ pub(super) fn levels<T: TransitionSystem, P: Policy<T::State>>(
             return End::OverBudget;
         }
         depth += 1;
-        let chunks = expand_level(sys, options, store, start, end, pool.as_ref(), workers, keep);
         if keep == Keep::Count {
-            let mut firsts = store.pending_slots();
-            firsts.sort_unstable_by_key(|f| f.0);
-            let mut firsts = firsts.into_iter().peekable();
-            let states: Vec<Expansion> = chunks.into_iter().flat_map(|c| c.states).collect();
-            let stop =
-                merge_firsts(store, policy, start, states, &mut firsts, options.max_states, transitions, sys);
+            let pool = pool.as_ref().filter(|_| end - start >= options.parallel_level);
+            let stop = match pool {
+                Some(pool) => {
+                    count_level(sys, options, store, policy, start, end, pool, workers, transitions)
+                }
+                None => {
+                    let chunks = expand_level(sys, options, store, start, end, None, workers, keep);
+                    serial_firsts(sys, options, store, policy, start, chunks, transitions)
+                }
+            };
             store.end_level();
             if let Some(end) = stop {
                 return end;
@@ -325,6 +599,7 @@ pub(super) fn levels<T: TransitionSystem, P: Policy<T::State>>(
             start = end;
             continue;
         }
+        let chunks = expand_level(sys, options, store, start, end, pool.as_ref(), workers, keep);
         let mut next_id = start;
         for chunk in chunks {
             let Chunk { mut items, states } = chunk;

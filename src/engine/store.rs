@@ -7,13 +7,14 @@
 //!   one chunk is partly empty;
 //! - the parent of each state (the state that discovered it) sits in the same kind of chunked
 //!   array; the action that led there is not stored but found again when a trace is built;
-//! - the index is 64 `hashbrown` tables of `u32` state numbers, chosen by 6 bits of the hash,
-//!   so a table grows one shard at a time and the old and new shard coexist only briefly.
+//! - the index is 64 open-addressing tables of 5-byte slots (a hash tag and a state number,
+//!   see [`super::index`]), chosen by 6 bits of the hash, so a table grows one shard at a time
+//!   and the old and new shard coexist only briefly.
 
 use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use hashbrown::HashTable;
+use super::index::{TOMBSTONE, Table, prefetch_ptr};
 
 /// Index of a stored state: its position in discovery order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,7 +37,8 @@ const NO_PARENT: u32 = u32::MAX;
 /// in its shard's pending list until the merge stores it.
 const PROVISIONAL: u32 = 1 << 31;
 const SHARD_BITS: u32 = 6;
-const SHARDS: usize = 1 << SHARD_BITS;
+/// Parts of the index, each with its own lock.
+pub(crate) const SHARDS: usize = 1 << SHARD_BITS;
 
 /// How states are identified: by value (the default) or by a caller's key.
 pub(crate) struct Identity<S> {
@@ -57,8 +59,82 @@ impl<S> Clone for Identity<S> {
     }
 }
 
+/// A well-mixed 64-bit hash (foldhash): what fingerprints and keys are hashed with.
 pub(crate) fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
     foldhash::fast::FixedState::with_seed(0x6d75_7369_6c21).hash_one(value)
+}
+
+/// The index's hash in exact mode, where a collision costs a comparison and nothing else:
+/// a word at a time (multiply, rotate, xor, as in FxHash), then a full avalanche, since the
+/// index takes its shard, home slot and tag from different bits. Small inline states hash in
+/// a few instructions instead of a call into a general-purpose hasher.
+#[derive(Default)]
+pub(crate) struct StateHasher {
+    acc: u64,
+}
+
+const SEED: u64 = 0x6d75_7369_6c21_7273;
+const MUL: u64 = 0xf135_7aea_2e62_a9c5;
+
+impl StateHasher {
+    #[inline(always)]
+    fn mix(&mut self, word: u64) {
+        self.acc = (self.acc.rotate_left(26) ^ word).wrapping_mul(MUL);
+    }
+}
+
+impl std::hash::Hasher for StateHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.mix(u64::from_le_bytes(w.try_into().expect("8 bytes")));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(last) ^ (rest.len() as u64) << 61);
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.mix(i as u64);
+    }
+    #[inline]
+    fn write_u16(&mut self, i: u16) {
+        self.mix(i as u64);
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.mix(i as u64);
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.mix(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.mix(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        // murmur3's 64-bit finaliser.
+        let mut h = self.acc ^ SEED;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
+/// The exact-mode index hash of a value.
+#[inline]
+pub(crate) fn state_hash<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = StateHasher::default();
+    value.hash(&mut h);
+    std::hash::Hasher::finish(&h)
 }
 
 impl<S: std::hash::Hash + Eq> Identity<S> {
@@ -79,8 +155,21 @@ impl<S: std::hash::Hash + Eq> Identity<S> {
         }
     }
 
+    /// The index hash in exact mode.
     #[inline]
     pub(crate) fn hash(&self, s: &S) -> u64 {
+        match &self.key {
+            None => state_hash(s),
+            Some(k) => {
+                crate::fault::enter(crate::fault::Site::Key);
+                (k.hash)(s)
+            }
+        }
+    }
+
+    /// The fingerprint of a state (fingerprint mode): a well-mixed 64-bit hash.
+    #[inline]
+    pub(crate) fn fingerprint(&self, s: &S) -> u64 {
         match &self.key {
             None => hash_of(s),
             Some(k) => {
@@ -141,6 +230,13 @@ impl<T> Chunked<T> {
         &self.chunks[c][o]
     }
 
+    /// Where element `index` lives (for prefetching; the element must exist).
+    #[inline]
+    fn ptr(&self, index: usize) -> *const T {
+        let (c, o) = locate(index);
+        self.chunks[c].as_ptr().wrapping_add(o)
+    }
+
     #[inline]
     fn push(&mut self, value: T) {
         let (c, _) = locate(self.len);
@@ -156,6 +252,38 @@ impl<T> Chunked<T> {
 
     fn iter(&self) -> impl Iterator<Item = &T> {
         self.chunks.iter().flat_map(|c| c.iter())
+    }
+
+    /// Room for `count` more elements, to be written in any order (by several threads) through
+    /// the returned slots, then made part of the array by [`Chunked::commit`].
+    fn reserve(&mut self, count: usize) -> Slots<T> {
+        if count > 0 {
+            let (last, _) = locate(self.len + count - 1);
+            while self.chunks.len() <= last {
+                let c = self.chunks.len();
+                self.chunks.push(Vec::with_capacity(chunk_capacity(c)));
+            }
+        }
+        Slots { bases: self.chunks.iter_mut().map(|c| c.as_mut_ptr()).collect(), start: self.len, count }
+    }
+
+    /// Take in the `count` elements reserved last.
+    ///
+    /// # Safety
+    /// Every one of them was written through the slots of [`Chunked::reserve`].
+    unsafe fn commit(&mut self, count: usize) {
+        let end = self.len + count;
+        let mut i = self.len;
+        while i < end {
+            let (c, o) = locate(i);
+            let room = self.chunks[c].capacity() - o;
+            let take = room.min(end - i);
+            // SAFETY: elements `..o` of the chunk were there before; `o..o + take` were written
+            // (the caller's promise), and a chunk's capacity is its final size.
+            unsafe { self.chunks[c].set_len(o + take) };
+            i += take;
+        }
+        self.len = end;
     }
 
     /// Free the chunks whose elements all lie below `index` (they must never be read again).
@@ -184,6 +312,40 @@ impl<T> Chunked<T> {
     }
 }
 
+/// Raw places past the end of a [`Chunked`] array, written by index from any thread.
+struct Slots<T> {
+    bases: Vec<*mut T>,
+    start: usize,
+    count: usize,
+}
+
+// SAFETY: the slots are disjoint places, each written once (see `Slots::write`); what is
+// written is sent to the array's owner.
+unsafe impl<T: Send> Send for Slots<T> {}
+unsafe impl<T: Send> Sync for Slots<T> {}
+
+impl<T> Slots<T> {
+    /// Write the element `offset` places past the old end.
+    ///
+    /// # Safety
+    /// `offset < count`, and no other write to the same offset happens.
+    #[inline]
+    unsafe fn write(&self, offset: usize, value: T) {
+        debug_assert!(offset < self.count);
+        let (c, o) = locate(self.start + offset);
+        // SAFETY: the chunk was allocated with room for this place by `reserve`.
+        unsafe { self.bases[c].add(o).write(value) };
+    }
+}
+
+/// Places for one level's new states, their parents and fingerprints, filled in parallel by
+/// [`Store::settle_shard`] and taken in by [`Store::finish_settle`].
+pub(crate) struct Settling<S> {
+    states: Slots<S>,
+    parent: Slots<u32>,
+    fingerprints: Option<Slots<u64>>,
+}
+
 /// A state met during a parallel level that the store did not know.
 pub(crate) struct Pending<S> {
     state: Option<S>,
@@ -196,7 +358,7 @@ pub(crate) struct Pending<S> {
 
 /// One of the 64 parts of the index, with the states its level has met but not stored.
 struct Shard<S> {
-    table: HashTable<u32>,
+    table: Table,
     pending: Vec<Pending<S>>,
 }
 
@@ -220,6 +382,8 @@ pub struct Store<S> {
     fingerprints: Option<Chunked<u64>>,
     shards: Vec<Mutex<Shard<S>>>,
     identity: Identity<S>,
+    /// What [`Store::explored`] reports while a parallel merge runs ahead of the store.
+    explored: Option<usize>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -228,6 +392,17 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 fn owned<T>(m: &mut Mutex<T>) -> &mut T {
     m.get_mut().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Start loading what [`entry_hash`] reads for this entry.
+#[inline]
+fn entry_fetch<S>(e: u32, states: &Chunked<S>, fingerprints: Option<&Chunked<u64>>) {
+    if e & PROVISIONAL == 0 {
+        match fingerprints {
+            Some(fps) => prefetch_ptr(fps.ptr(e as usize)),
+            None => prefetch_ptr(states.ptr(e as usize)),
+        }
+    }
 }
 
 /// The hash of an index entry, for growing a shard.
@@ -254,8 +429,9 @@ impl<S: std::fmt::Debug> std::fmt::Debug for Store<S> {
     }
 }
 
+/// The index part a hash belongs to.
 #[inline]
-fn shard_of(h: u64) -> usize {
+pub(crate) fn shard_of(h: u64) -> usize {
     ((h >> 32) as usize) & (SHARDS - 1)
 }
 
@@ -266,9 +442,10 @@ impl<S: std::hash::Hash + Eq> Store<S> {
             parent: Chunked::new(),
             fingerprints: None,
             shards: (0..SHARDS)
-                .map(|_| Mutex::new(Shard { table: HashTable::new(), pending: Vec::new() }))
+                .map(|_| Mutex::new(Shard { table: Table::default(), pending: Vec::new() }))
                 .collect(),
             identity,
+            explored: None,
         }
     }
 
@@ -299,6 +476,18 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     /// Number of stored states.
     pub fn len(&self) -> usize {
         self.states.len
+    }
+
+    /// How many states the serial loop would have stored at this point of the search: what a
+    /// result reports as explored. Equal to [`Store::len`] except while the parallel merge of
+    /// a level walks its states before storing their successors in bulk.
+    pub fn explored(&self) -> usize {
+        self.explored.unwrap_or(self.states.len)
+    }
+
+    /// Set (or clear) what [`Store::explored`] reports.
+    pub(crate) fn set_explored(&mut self, explored: Option<usize>) {
+        self.explored = explored;
     }
 
     /// True when nothing is stored.
@@ -336,8 +525,20 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         let Store { states, fingerprints, shards, identity, .. } = self;
         let Shard { table, pending } = owned(&mut shards[shard_of(h)]);
         let (states, fps) = (&*states, fingerprints.as_ref());
-        table.insert_unique(h, index.0, |&e| entry_hash(e, pending, states, fps, identity));
+        table.insert_unique(
+            h,
+            index.0,
+            |e| entry_hash(e, pending, states, fps, identity),
+            |e| entry_fetch(e, states, fps),
+        );
         index
+    }
+
+    /// Start loading the index slot where `h` would be found (serial loop, before a batch of
+    /// lookups).
+    #[inline]
+    pub(crate) fn prefetch_slot(&mut self, h: u64) {
+        owned(&mut self.shards[shard_of(h)]).table.prefetch(h);
     }
 
     /// Append a state (not indexed yet).
@@ -362,7 +563,7 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         let mut guard = lock(&self.shards[sh]);
         let Shard { table, pending } = &mut *guard;
         let (states, fps, identity) = (&self.states, self.fingerprints.as_ref(), &self.identity);
-        let found = table.find(h, |&e| {
+        let found = table.find(h, |e| {
             if e & PROVISIONAL != 0 {
                 let p = &pending[(e & !PROVISIONAL) as usize];
                 p.hash == h && p.state.as_ref().is_some_and(|s| fps.is_some() || identity.same(s, &state))
@@ -373,8 +574,8 @@ impl<S: std::hash::Hash + Eq> Store<S> {
             }
         });
         match found {
-            Some(&e) if e & PROVISIONAL == 0 => Probe::Known(StateId(e), keep.then_some(state)),
-            Some(&e) => {
+            Some(e) if e & PROVISIONAL == 0 => Probe::Known(StateId(e), keep.then_some(state)),
+            Some(e) => {
                 let slot = e & !PROVISIONAL;
                 let p = &mut pending[slot as usize];
                 p.order = p.order.min(order);
@@ -384,9 +585,131 @@ impl<S: std::hash::Hash + Eq> Store<S> {
                 let slot = pending.len() as u32;
                 let copy = keep.then(|| state.clone());
                 pending.push(Pending { state: Some(state), hash: h, order, id: None });
-                table
-                    .insert_unique(h, PROVISIONAL | slot, |&e| entry_hash(e, pending, states, fps, identity));
+                table.insert_unique(
+                    h,
+                    PROVISIONAL | slot,
+                    |e| entry_hash(e, pending, states, fps, identity),
+                    |e| entry_fetch(e, states, fps),
+                );
                 Probe::Pending { shard: sh as u32, slot, copy }
+            }
+        }
+    }
+
+    /// Parallel phase, a worker's successors that fall in shard `sh` (`entries[j]` for `j` in
+    /// `which`): under one lock, each is looked up; one the store does not know becomes
+    /// pending (or lowers the order of the pending entry it equals). Known ones are dropped.
+    pub(crate) fn probe_batch(&self, sh: usize, entries: &mut [(u64, u64, Option<S>)], which: &[u32]) {
+        const AHEAD: usize = 4;
+        let mut guard = lock(&self.shards[sh]);
+        let Shard { table, pending } = &mut *guard;
+        let (states, fps, identity) = (&self.states, self.fingerprints.as_ref(), &self.identity);
+        for (n, &j) in which.iter().enumerate() {
+            if let Some(&a) = which.get(n + AHEAD) {
+                table.prefetch(entries[a as usize].0);
+            }
+            let (h, order, ref mut state) = entries[j as usize];
+            let state = state.take().expect("each successor is probed once");
+            let found = table.find(h, |e| {
+                if e & PROVISIONAL != 0 {
+                    let p = &pending[(e & !PROVISIONAL) as usize];
+                    p.hash == h && p.state.as_ref().is_some_and(|s| fps.is_some() || identity.same(s, &state))
+                } else if let Some(fps) = fps {
+                    *fps.get(e as usize) == h
+                } else {
+                    identity.same(states.get(e as usize), &state)
+                }
+            });
+            match found {
+                Some(e) if e & PROVISIONAL == 0 => {}
+                Some(e) => {
+                    let p = &mut pending[(e & !PROVISIONAL) as usize];
+                    p.order = p.order.min(order);
+                }
+                None => {
+                    let slot = pending.len() as u32;
+                    pending.push(Pending { state: Some(state), hash: h, order, id: None });
+                    table.insert_unique(
+                        h,
+                        PROVISIONAL | slot,
+                        |e| entry_hash(e, pending, states, fps, identity),
+                        |e| entry_fetch(e, states, fps),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Parallel merge: the order of every state pending in shard `sh` (after the level's
+    /// expansion, the smallest order that met it).
+    pub(crate) fn pending_orders(&self, sh: usize, mut f: impl FnMut(u64)) {
+        for p in &lock(&self.shards[sh]).pending {
+            f(p.order);
+        }
+    }
+
+    /// Parallel merge: room for `count` new states after the stored ones.
+    pub(crate) fn begin_settle(&mut self, count: usize) -> Settling<S> {
+        assert!(
+            self.states.len + count < PROVISIONAL as usize,
+            "musil: more than 2,147,483,647 states in one store"
+        );
+        Settling {
+            states: self.states.reserve(count),
+            parent: self.parent.reserve(count),
+            fingerprints: self.fingerprints.as_mut().map(|f| f.reserve(count)),
+        }
+    }
+
+    /// Parallel merge: store the pending states of shard `sh` that `place` places (at the
+    /// offset past the old end it gives, with the parent it gives), and forget the others.
+    /// Shards may be settled by several threads at once; `place` must give each kept state
+    /// its own offset below the count given to [`Store::begin_settle`].
+    pub(crate) fn settle_shard(
+        &self,
+        sh: usize,
+        into: &Settling<S>,
+        place: impl Fn(u64) -> Option<(usize, StateId)>,
+    ) {
+        let mut guard = lock(&self.shards[sh]);
+        let Shard { table, pending } = &mut *guard;
+        let base = into.states.start;
+        for (slot, p) in pending.iter_mut().enumerate() {
+            let entry = PROVISIONAL | slot as u32;
+            match place(p.order) {
+                Some((offset, parent)) => {
+                    let id = (base + offset) as u32;
+                    let state = p.state.take().expect("a pending state is settled once");
+                    // SAFETY: `place` gives every kept state its own offset below the count
+                    // that was reserved.
+                    unsafe {
+                        into.states.write(offset, state);
+                        into.parent.write(offset, parent.0);
+                        if let Some(fps) = &into.fingerprints {
+                            fps.write(offset, p.hash);
+                        }
+                    }
+                    table.replace(p.hash, entry, id);
+                }
+                None => {
+                    table.replace(p.hash, entry, TOMBSTONE);
+                }
+            }
+        }
+        pending.clear();
+    }
+
+    /// Parallel merge: take in the `count` states settled since [`Store::begin_settle`].
+    ///
+    /// # Safety
+    /// Every offset below `count` was written by [`Store::settle_shard`].
+    pub(crate) unsafe fn finish_settle(&mut self, count: usize) {
+        // SAFETY: the caller's promise.
+        unsafe {
+            self.states.commit(count);
+            self.parent.commit(count);
+            if let Some(f) = &mut self.fingerprints {
+                f.commit(count);
             }
         }
     }
@@ -417,9 +740,7 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         };
         let id = self.push(state, h, Some(parent));
         let Shard { table, pending } = owned(&mut self.shards[shard as usize]);
-        if let Some(e) = table.find_mut(h, |&e| e == PROVISIONAL | slot) {
-            *e = id.0;
-        }
+        table.replace(h, PROVISIONAL | slot, id.0);
         pending[slot as usize].id = Some(id);
         id
     }
@@ -431,9 +752,7 @@ impl<S: std::hash::Hash + Eq> Store<S> {
             let Shard { table, pending } = owned(shard);
             for (slot, p) in pending.iter().enumerate() {
                 if p.id.is_none() {
-                    if let Ok(entry) = table.find_entry(p.hash, |&e| e == PROVISIONAL | slot as u32) {
-                        entry.remove();
-                    }
+                    table.replace(p.hash, PROVISIONAL | slot as u32, TOMBSTONE);
                 }
             }
             pending.clear();
@@ -444,12 +763,12 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     /// [`Store::insert_hashed`] take).
     #[inline]
     pub(crate) fn hash(&self, state: &S) -> u64 {
-        self.identity.hash(state)
+        if self.fingerprints.is_some() { self.identity.fingerprint(state) } else { self.identity.hash(state) }
     }
 
     /// The id of a stored state equal (by identity) to `state`.
     pub fn find(&self, state: &S) -> Option<StateId> {
-        self.find_hashed(state, self.identity.hash(state))
+        self.find_hashed(state, self.hash(state))
     }
 
     /// [`Store::find`] with the hash already computed.
@@ -457,19 +776,19 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     pub(crate) fn find_hashed(&self, state: &S, h: u64) -> Option<StateId> {
         let guard = lock(&self.shards[shard_of(h)]);
         let found = match &self.fingerprints {
-            Some(fps) => guard.table.find(h, |&i| i & PROVISIONAL == 0 && *fps.get(i as usize) == h),
+            Some(fps) => guard.table.find(h, |i| i & PROVISIONAL == 0 && *fps.get(i as usize) == h),
             None => {
                 let (states, identity) = (&self.states, &self.identity);
-                guard.table.find(h, |&i| i & PROVISIONAL == 0 && identity.same(states.get(i as usize), state))
+                guard.table.find(h, |i| i & PROVISIONAL == 0 && identity.same(states.get(i as usize), state))
             }
         };
-        found.map(|&i| StateId(i))
+        found.map(StateId)
     }
 
     /// Store `state` unless an equal one is stored. Returns its id and whether it is new.
     #[inline]
     pub(crate) fn insert(&mut self, state: S, parent: Option<StateId>) -> (StateId, bool) {
-        let h = self.identity.hash(&state);
+        let h = self.hash(&state);
         self.insert_hashed(state, h, parent)
     }
 
@@ -480,10 +799,10 @@ impl<S: std::hash::Hash + Eq> Store<S> {
             let Store { states, fingerprints, shards, identity, .. } = &mut *self;
             let table = &owned(&mut shards[shard_of(h)]).table;
             let found = match fingerprints {
-                Some(fps) => table.find(h, |&i| *fps.get(i as usize) == h),
-                None => table.find(h, |&i| identity.same(states.get(i as usize), &state)),
+                Some(fps) => table.find(h, |i| *fps.get(i as usize) == h),
+                None => table.find(h, |i| identity.same(states.get(i as usize), &state)),
             };
-            if let Some(&i) = found {
+            if let Some(i) = found {
                 return (StateId(i), false);
             }
         }
@@ -512,11 +831,7 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         self.states.heap_bytes()
             + self.parent.heap_bytes()
             + self.fingerprints.as_ref().map_or(0, |f| f.heap_bytes())
-            + self
-                .shards
-                .iter()
-                .map(|t| lock(t).table.capacity() * (std::mem::size_of::<u32>() + 1))
-                .sum::<usize>()
+            + self.shards.iter().map(|t| lock(t).table.heap_bytes()).sum::<usize>()
     }
 }
 
