@@ -416,6 +416,10 @@ impl<T: TransitionSystem> Policy<T::State> for FirstProblem<'_, T> {
         ControlFlow::Continue(())
     }
 
+    fn visit_is_invariants(&self) -> bool {
+        true
+    }
+
     fn buffered(&self) -> bool {
         self.edge_invariants > 0
     }
@@ -510,6 +514,10 @@ impl<T: TransitionSystem> Policy<T::State> for EveryProblem<'_, T> {
             }
         }
         ControlFlow::Continue(())
+    }
+
+    fn visit_is_invariants(&self) -> bool {
+        true
     }
 
     fn buffered(&self) -> bool {

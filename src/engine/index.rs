@@ -50,6 +50,35 @@ fn slot(tag: u8, v: u32) -> Slot {
     [tag, b[0], b[1], b[2], b[3]]
 }
 
+/// Where a table's slots are, readable without the table's lock, for prefetching only: a
+/// reader may see an old pair (a table that has since grown, even a freed one), which is
+/// harmless for a prefetch, which never faults.
+#[derive(Default)]
+pub(crate) struct SlotsHint {
+    base: std::sync::atomic::AtomicPtr<u8>,
+    capacity: std::sync::atomic::AtomicUsize,
+}
+
+impl SlotsHint {
+    /// Start loading the home slot of `h` in the table last published here.
+    #[inline]
+    pub(crate) fn prefetch(&self, h: u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let capacity = self.capacity.load(Relaxed);
+        if capacity > 0 {
+            let base = self.base.load(Relaxed);
+            prefetch_ptr(base.wrapping_add(home(h, capacity) * std::mem::size_of::<Slot>()));
+        }
+    }
+
+    /// Publish where `table`'s slots are now.
+    pub(crate) fn publish(&self, table: &Table) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.capacity.store(table.slots.len(), Relaxed);
+        self.base.store(table.slots.as_ptr().cast_mut().cast::<u8>(), Relaxed);
+    }
+}
+
 /// Ask the processor to bring the cache line at `p` closer (a hint; never faults).
 #[inline(always)]
 pub(crate) fn prefetch_ptr<T>(p: *const T) {
@@ -137,7 +166,7 @@ impl Table {
 
     /// Add `v` under `h` (the caller knows no equal entry is there). `rehash` gives the hash
     /// of a value already in the table, for when the table grows; `fetch` starts loading what
-    /// `rehash` will read, a few values ahead.
+    /// `rehash` will read, a few values ahead. True when the table grew (moved).
     #[inline]
     pub(crate) fn insert_unique(
         &mut self,
@@ -145,12 +174,14 @@ impl Table {
         v: u32,
         rehash: impl FnMut(u32) -> u64,
         fetch: impl FnMut(u32),
-    ) {
-        if (self.taken + 1) * LOAD_DEN > self.slots.len() * LOAD_NUM {
+    ) -> bool {
+        let grew = (self.taken + 1) * LOAD_DEN > self.slots.len() * LOAD_NUM;
+        if grew {
             self.grow(rehash, fetch);
         }
         self.put(h, v);
         self.taken += 1;
+        grew
     }
 
     #[inline]

@@ -63,6 +63,13 @@ pub(crate) trait Policy<S> {
     /// A state was dequeued (check its invariants). `Break` ends the sweep.
     fn visit(&mut self, store: &Store<S>, id: StateId, state: &S) -> ControlFlow<()>;
 
+    /// Whether [`Policy::visit`] only evaluates the system's invariants and does nothing when
+    /// they all hold: the parallel merge then has the workers evaluate them and calls `visit`
+    /// only where one does not hold (or panics).
+    fn visit_is_invariants(&self) -> bool {
+        false
+    }
+
     /// Whether successors are all produced (and passed to [`Policy::check_edge`]) before any is
     /// stored; otherwise each is stored as it is produced.
     fn buffered(&self) -> bool {

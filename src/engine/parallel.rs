@@ -142,12 +142,7 @@ fn expand_level<T: TransitionSystem>(
                 results.lock().unwrap_or_else(|e| e.into_inner())[c] = Some(done);
             }
         };
-        // The scope runs on the pool: `workers` tasks on `workers` threads (the caller waits).
-        pool.scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|_| work());
-            }
-        });
+        run_on(pool, workers, work);
         results
             .into_inner()
             .unwrap_or_else(|e| e.into_inner())
@@ -301,6 +296,9 @@ fn serial_firsts<T: TransitionSystem, P: Policy<T::State>>(
 struct Counted {
     /// Successors produced, per state.
     enabled: Vec<u32>,
+    /// Per state, whether its invariants were evaluated and all hold (then the merge need
+    /// not visit it).
+    holds: Vec<bool>,
     /// The panics that cut expansions short, by position in the level.
     faults: Vec<(usize, Fault)>,
 }
@@ -336,6 +334,7 @@ fn count_level<T: TransitionSystem, P: Policy<T::State>>(
 
     let n = end - start;
     let count = n.div_ceil(CHUNK);
+    let (gate, invariants) = (policy.visit_is_invariants(), sys.invariant_count());
     let overflow = AtomicBool::new(false);
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Counted>>> = Mutex::new((0..count).map(|_| None).collect());
@@ -352,10 +351,20 @@ fn count_level<T: TransitionSystem, P: Policy<T::State>>(
                 let lo = start + c * CHUNK;
                 let hi = (lo + CHUNK).min(end);
                 entries.clear();
-                let mut counted = Counted { enabled: Vec::with_capacity(hi - lo), faults: Vec::new() };
+                let mut counted = Counted {
+                    enabled: Vec::with_capacity(hi - lo),
+                    holds: Vec::with_capacity(hi - lo),
+                    faults: Vec::new(),
+                };
                 for i in lo..hi {
                     let position = i - start;
                     let x = store.get(StateId::new(i as u32));
+                    let holds = gate
+                        && catch_unwind(AssertUnwindSafe(|| {
+                            (0..invariants).all(|i| crate::check::invariant_verdict(sys, i, x).holds())
+                        }))
+                        .unwrap_or(false);
+                    counted.holds.push(holds);
                     let mut k = 0u64;
                     let outcome = catch_unwind(AssertUnwindSafe(|| {
                         fault::enter(Site::Successors);
@@ -364,6 +373,7 @@ fn count_level<T: TransitionSystem, P: Policy<T::State>>(
                             k += 1;
                             let y = canon(options, y);
                             let h = store.hash(&y);
+                            store.prefetch_shared(h);
                             entries.push((h, order, Some(y)));
                             ControlFlow::Continue(())
                         });
@@ -401,11 +411,7 @@ fn count_level<T: TransitionSystem, P: Policy<T::State>>(
                 results.lock().unwrap_or_else(|e| e.into_inner())[c] = Some(counted);
             }
         };
-        pool.scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|_| work());
-            }
-        });
+        run_on(pool, workers, work);
     }
     let counted: Vec<Counted> = results
         .into_inner()
@@ -415,6 +421,7 @@ fn count_level<T: TransitionSystem, P: Policy<T::State>>(
         .collect();
 
     let enabled: Vec<u32> = counted.iter().flat_map(|c| c.enabled.iter().copied()).collect();
+    let holds: Vec<bool> = counted.iter().flat_map(|c| c.holds.iter().copied()).collect();
     let mut faults = counted.into_iter().flat_map(|c| c.faults).peekable();
 
     if overflow.load(Ordering::Relaxed) {
@@ -440,19 +447,14 @@ fn count_level<T: TransitionSystem, P: Policy<T::State>>(
     let next_shard = AtomicUsize::new(0);
     {
         let store: &Store<T::State> = store;
-        pool.scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|_| {
-                    loop {
-                        let sh = next_shard.fetch_add(1, Ordering::Relaxed);
-                        if sh >= SHARDS {
-                            break;
-                        }
-                        store.pending_orders(sh, |order| {
-                            masks[(order >> 32) as usize]
-                                .fetch_or(1 << (order & 0xffff_ffff), Ordering::Relaxed);
-                        });
-                    }
+        run_on(pool, workers, || {
+            loop {
+                let sh = next_shard.fetch_add(1, Ordering::Relaxed);
+                if sh >= SHARDS {
+                    break;
+                }
+                store.pending_orders(sh, |order| {
+                    masks[(order >> 32) as usize].fetch_or(1 << (order & 0xffff_ffff), Ordering::Relaxed);
                 });
             }
         });
@@ -475,7 +477,7 @@ fn count_level<T: TransitionSystem, P: Policy<T::State>>(
         let step = catch_unwind(AssertUnwindSafe(|| -> Option<End> {
             // SAFETY: as in `merge`.
             let x: &T::State = unsafe { &*store.stable_ptr(id) };
-            if policy.visit(store, id, x).is_break() {
+            if !holds[position] && policy.visit(store, id, x).is_break() {
                 return Some(End::Stopped);
             }
             visited = true;
@@ -530,17 +532,13 @@ fn count_level<T: TransitionSystem, P: Policy<T::State>>(
             let rank = (masks[position] & ((1u64 << k) - 1)).count_ones() as usize;
             Some((bases[position] as usize + rank, StateId::new((start + position) as u32)))
         };
-        pool.scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|_| {
-                    loop {
-                        let sh = next_shard.fetch_add(1, Ordering::Relaxed);
-                        if sh >= SHARDS {
-                            break;
-                        }
-                        store.settle_shard(sh, &settling, place);
-                    }
-                });
+        run_on(pool, workers, || {
+            loop {
+                let sh = next_shard.fetch_add(1, Ordering::Relaxed);
+                if sh >= SHARDS {
+                    break;
+                }
+                store.settle_shard(sh, &settling, place);
             }
         });
     }
@@ -548,6 +546,18 @@ fn count_level<T: TransitionSystem, P: Policy<T::State>>(
     // they are `kept` in number with offsets `0..kept` (bases count them in order).
     unsafe { store.finish_settle(kept) };
     stop
+}
+
+/// Run `work` on `workers` threads: the calling thread and `workers - 1` of the pool's (which
+/// has that many), so that no thread waits idle beside the workers and the merge that follows
+/// runs on a thread that was working.
+fn run_on(pool: &rayon::ThreadPool, workers: usize, work: impl Fn() + Sync) {
+    pool.in_place_scope(|scope| {
+        for _ in 1..workers {
+            scope.spawn(|_| work());
+        }
+        work();
+    });
 }
 
 /// Expand every level from the first on with `workers` threads; the end of the sweep.
@@ -568,7 +578,7 @@ pub(super) fn levels<T: TransitionSystem, P: Policy<T::State>>(
     };
     // One pool per sweep: a level costs a scope, not a thread start (deep searches have many
     // small levels).
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(workers).build().ok();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(workers - 1).build().ok();
     let mut start = 0usize;
     let mut progress = super::progress::Progress::new(options.progress);
     let mut depth = 0usize;

@@ -14,7 +14,7 @@
 use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::index::{TOMBSTONE, Table, prefetch_ptr};
+use super::index::{SlotsHint, TOMBSTONE, Table, prefetch_ptr};
 
 /// Index of a stored state: its position in discovery order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -357,6 +357,8 @@ pub(crate) struct Pending<S> {
 }
 
 /// One of the 64 parts of the index, with the states its level has met but not stored.
+/// Aligned to two cache lines so that workers locking neighbouring shards do not share one.
+#[repr(align(128))]
 struct Shard<S> {
     table: Table,
     pending: Vec<Pending<S>>,
@@ -381,6 +383,8 @@ pub struct Store<S> {
     /// The fingerprint of every state, in fingerprint mode.
     fingerprints: Option<Chunked<u64>>,
     shards: Vec<Mutex<Shard<S>>>,
+    /// Where each shard's slots are, for prefetching without its lock.
+    hints: Vec<SlotsHint>,
     identity: Identity<S>,
     /// What [`Store::explored`] reports while a parallel merge runs ahead of the store.
     explored: Option<usize>,
@@ -444,6 +448,7 @@ impl<S: std::hash::Hash + Eq> Store<S> {
             shards: (0..SHARDS)
                 .map(|_| Mutex::new(Shard { table: Table::default(), pending: Vec::new() }))
                 .collect(),
+            hints: (0..SHARDS).map(|_| SlotsHint::default()).collect(),
             identity,
             explored: None,
         }
@@ -522,15 +527,19 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     #[inline]
     pub(crate) fn insert_new(&mut self, state: S, h: u64, parent: Option<StateId>) -> StateId {
         let index = self.push(state, h, parent);
-        let Store { states, fingerprints, shards, identity, .. } = self;
-        let Shard { table, pending } = owned(&mut shards[shard_of(h)]);
+        let Store { states, fingerprints, shards, hints, identity, .. } = self;
+        let sh = shard_of(h);
+        let Shard { table, pending } = owned(&mut shards[sh]);
         let (states, fps) = (&*states, fingerprints.as_ref());
-        table.insert_unique(
+        let grew = table.insert_unique(
             h,
             index.0,
             |e| entry_hash(e, pending, states, fps, identity),
             |e| entry_fetch(e, states, fps),
         );
+        if grew {
+            hints[sh].publish(table);
+        }
         index
     }
 
@@ -585,12 +594,15 @@ impl<S: std::hash::Hash + Eq> Store<S> {
                 let slot = pending.len() as u32;
                 let copy = keep.then(|| state.clone());
                 pending.push(Pending { state: Some(state), hash: h, order, id: None });
-                table.insert_unique(
+                let grew = table.insert_unique(
                     h,
                     PROVISIONAL | slot,
                     |e| entry_hash(e, pending, states, fps, identity),
                     |e| entry_fetch(e, states, fps),
                 );
+                if grew {
+                    self.hints[sh].publish(table);
+                }
                 Probe::Pending { shard: sh as u32, slot, copy }
             }
         }
@@ -629,15 +641,25 @@ impl<S: std::hash::Hash + Eq> Store<S> {
                 None => {
                     let slot = pending.len() as u32;
                     pending.push(Pending { state: Some(state), hash: h, order, id: None });
-                    table.insert_unique(
+                    let grew = table.insert_unique(
                         h,
                         PROVISIONAL | slot,
                         |e| entry_hash(e, pending, states, fps, identity),
                         |e| entry_fetch(e, states, fps),
                     );
+                    if grew {
+                        self.hints[sh].publish(table);
+                    }
                 }
             }
         }
+    }
+
+    /// Start loading the index slot of `h` without taking its shard's lock (a worker, before
+    /// a batch of lookups).
+    #[inline]
+    pub(crate) fn prefetch_shared(&self, h: u64) {
+        self.hints[shard_of(h)].prefetch(h);
     }
 
     /// Parallel merge: the order of every state pending in shard `sh` (after the level's
@@ -674,7 +696,15 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         let mut guard = lock(&self.shards[sh]);
         let Shard { table, pending } = &mut *guard;
         let base = into.states.start;
-        for (slot, p) in pending.iter_mut().enumerate() {
+        const AHEAD: usize = 8;
+        for p in pending.iter().take(AHEAD) {
+            table.prefetch(p.hash);
+        }
+        for slot in 0..pending.len() {
+            if let Some(a) = pending.get(slot + AHEAD) {
+                table.prefetch(a.hash);
+            }
+            let p = &mut pending[slot];
             let entry = PROVISIONAL | slot as u32;
             match place(p.order) {
                 Some((offset, parent)) => {
