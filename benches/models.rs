@@ -4,6 +4,7 @@
 //! cargo bench --bench models                      # the standard table (a few minutes)
 //! cargo bench --bench models -- --quick           # smallest sizes only (what CI runs)
 //! cargo bench --bench models -- counters 7 9 --workers 2
+//! cargo bench --bench models -- --repeat 5                  # each row: the median of 5 runs
 //! MUSIL_BENCH_FINGERPRINT=1 cargo bench --bench models -- 2pc 8   # fingerprint mode
 //! ```
 //! Each row runs in a child process so that its peak memory (VmHWM) is its own. Columns:
@@ -99,6 +100,10 @@ fn main() {
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
+    let repeat: usize = match args.iter().position(|a| a == "--repeat") {
+        Some(i) => args[i + 1].parse().expect("repeat"),
+        None => 1,
+    };
     let workers: Vec<usize> = match args.iter().position(|a| a == "--workers") {
         Some(i) => vec![args[i + 1].parse().expect("workers")],
         None => vec![1, 2],
@@ -138,13 +143,24 @@ fn main() {
     let exe = std::env::current_exe().expect("the bench binary");
     for (model, n, k) in rows {
         for &w in &workers {
-            let out = Command::new(&exe)
-                .args(["--single", &model, &n.to_string(), &k.to_string(), &w.to_string()])
-                .output()
-                .expect("run a row");
-            print!("{}", String::from_utf8_lossy(&out.stdout));
-            if !out.status.success() {
-                eprintln!("{model} {n}: {}", String::from_utf8_lossy(&out.stderr));
+            // Each run in its own process; the row printed is the run with the median time.
+            let mut runs: Vec<(f64, String)> = Vec::new();
+            for _ in 0..repeat {
+                let out = Command::new(&exe)
+                    .args(["--single", &model, &n.to_string(), &k.to_string(), &w.to_string()])
+                    .output()
+                    .expect("run a row");
+                if !out.status.success() {
+                    eprintln!("{model} {n}: {}", String::from_utf8_lossy(&out.stderr));
+                    continue;
+                }
+                let line = String::from_utf8_lossy(&out.stdout).into_owned();
+                let secs = line.split('|').nth(6).and_then(|c| c.trim().parse().ok()).unwrap_or(f64::MAX);
+                runs.push((secs, line));
+            }
+            runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((_, line)) = runs.get(runs.len() / 2) {
+                print!("{line}");
             }
         }
     }

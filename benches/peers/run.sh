@@ -6,6 +6,7 @@
 #   benches/peers/run.sh                      # counters 6, token-ring 16, phils 16, 2pc 8
 #   benches/peers/run.sh "counters 7" "phils 18"
 #   PEERS="musil stateright" benches/peers/run.sh
+#   REPEAT=5 benches/peers/run.sh             # each figure the median of 5 runs (default 3)
 #
 # Needs: cargo (builds musil's bench and a small stateright crate under target/peers/), gcc and
 # SPIN (`apt-get install spin`; installed here when missing and running as root), and a Python
@@ -19,6 +20,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 WORK="$ROOT/target/peers"
 mkdir -p "$WORK"
 PEERS="${PEERS:-musil stateright spin python}"
+REPEAT="${REPEAT:-3}"
 ROWS=("$@")
 [ ${#ROWS[@]} -eq 0 ] && ROWS=("counters 6" "token-ring 16" "phils 16" "2pc 8")
 
@@ -37,6 +39,9 @@ timed() {
   echo "$secs $rss" >"$stats"
   return $rc
 }
+
+# The median of REPEAT lines "seconds rest..." read from stdin (by seconds).
+median() { sort -n | awk '{l[NR]=$0} END {print l[int((NR+1)/2)]}'; }
 
 # ---------------------------------------------------------------- set-up
 if have musil; then
@@ -115,7 +120,10 @@ for row in "${ROWS[@]}"; do
   musil_rate=""
   declare -A states rate rss
   if have musil && [ -n "${MUSIL_BIN:-}" ]; then
-    line=$("$MUSIL_BIN" --single "$model" "$n" "$k" 1 2>/dev/null)
+    line=$(for _ in $(seq "$REPEAT"); do
+      l=$("$MUSIL_BIN" --single "$model" "$n" "$k" 1 2>/dev/null)
+      echo "$(echo "$l" | awk -F'|' '{print $7}') $l"
+    done | median | cut -d' ' -f2-)
     # | model | N | workers | states | transitions | secs | states/s | peak RSS MiB | ...
     IFS='|' read -r _ _ _ _ s _ secs r m _ <<<"$line"
     states[musil]=$(echo $s); rate[musil]=$(echo $r); rss[musil]=$(echo $m); musil_rate=${rate[musil]}
@@ -123,10 +131,11 @@ for row in "${ROWS[@]}"; do
   fi
   if have stateright && [ -x "${SR_BIN:-}" ]; then
     kk=""; [ "$model" = counters ] && kk="$k"
-    timed "$WORK/sr.out" "$WORK/sr.time" "$SR_BIN" "$model" "$n" $kk
-    read -r secs kib <"$WORK/sr.time"
-    s=$(grep -o 'unique=[0-9]*' "$WORK/sr.out" | cut -d= -f2)
-    engine=$(grep -o 'secs=[0-9.]*' "$WORK/sr.out" | cut -d= -f2)
+    read -r engine s kib < <(for _ in $(seq "$REPEAT"); do
+      timed "$WORK/sr.out" "$WORK/sr.time" "$SR_BIN" "$model" "$n" $kk
+      read -r _ kib <"$WORK/sr.time"
+      echo "$(grep -o 'secs=[0-9.]*' "$WORK/sr.out" | cut -d= -f2) $(grep -o 'unique=[0-9]*' "$WORK/sr.out" | cut -d= -f2) $kib"
+    done | median)
     r=$(awk -v s="$s" -v t="$engine" 'BEGIN { if (t > 0) printf "%.0f", s / t }')
     ratio=$(awk -v a="$musil_rate" -v b="$r" 'BEGIN { if (b > 0 && a != "") printf "%.1f", a / b }')
     echo "| $model | $n | stateright (bfs) | $s | $engine | $r | $(awk -v k="$kib" 'BEGIN{printf "%.1f", k/1024}') | $ratio |"
@@ -137,11 +146,12 @@ for row in "${ROWS[@]}"; do
     python3 "$HERE/gen_pml.py" "$model" "$n" >"$D/model.pml"
     (cd "$D" && spin -a model.pml >/dev/null && gcc -O2 -DBFS -DSAFETY -DNOREDUCE -DMEMLIM=16000 -o pan pan.c 2>/dev/null)
     if [ -x "$D/pan" ]; then
-      (cd "$D" && timed "$D/pan.out" "$D/pan.time" ./pan -m100000000)
-      read -r secs kib <"$D/pan.time"
-      s=$(awk '/states, stored/ {print $1; exit}' "$D/pan.out")
-      engine=$(awk '/elapsed time/ {print $4; exit}' "$D/pan.out")
-      [ -z "$engine" ] && engine="$secs"
+      read -r engine s kib < <(for _ in $(seq "$REPEAT"); do
+        (cd "$D" && timed "$D/pan.out" "$D/pan.time" ./pan -m100000000)
+        read -r secs kib <"$D/pan.time"
+        e=$(awk '/elapsed time/ {print $4; exit}' "$D/pan.out")
+        echo "${e:-$secs} $(awk '/states, stored/ {print $1; exit}' "$D/pan.out") $kib"
+      done | median)
       r=$(awk -v s="$s" -v t="$engine" 'BEGIN { if (t > 0) printf "%.0f", s / t }')
       ratio=$(awk -v a="$musil_rate" -v b="$r" 'BEGIN { if (b > 0 && a != "") printf "%.1f", a / b }')
       echo "| $model | $n | spin pan (bfs, -O2) | $s | $engine | $r | $(awk -v k="$kib" 'BEGIN{printf "%.1f", k/1024}') | $ratio |"
