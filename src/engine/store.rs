@@ -158,20 +158,20 @@ impl<S: std::hash::Hash + Eq> Identity<S> {
     /// The index hash in exact mode.
     #[inline]
     pub(crate) fn hash(&self, s: &S) -> u64 {
-        match &self.key {
-            None => state_hash(s),
-            Some(k) => {
-                crate::fault::enter(crate::fault::Site::Key);
-                (k.hash)(s)
-            }
-        }
+        self.hash_with(s, state_hash)
     }
 
     /// The fingerprint of a state (fingerprint mode): a well-mixed 64-bit hash.
     #[inline]
     pub(crate) fn fingerprint(&self, s: &S) -> u64 {
+        self.hash_with(s, hash_of)
+    }
+
+    /// `by_value(s)`, or the hash of the caller's key (always well mixed).
+    #[inline(always)]
+    fn hash_with(&self, s: &S, by_value: fn(&S) -> u64) -> u64 {
         match &self.key {
-            None => hash_of(s),
+            None => by_value(s),
             Some(k) => {
                 crate::fault::enter(crate::fault::Site::Key);
                 (k.hash)(s)
@@ -427,6 +427,58 @@ fn entry_hash<S: std::hash::Hash + Eq>(
     }
 }
 
+/// Look a state up in a shard during a parallel level: among the stored states and the
+/// states pending in this level.
+#[inline]
+fn find_in_level<S: std::hash::Hash + Eq>(
+    table: &Table,
+    pending: &[Pending<S>],
+    states: &Chunked<S>,
+    fps: Option<&Chunked<u64>>,
+    identity: &Identity<S>,
+    h: u64,
+    state: &S,
+) -> Option<u32> {
+    table.find(h, |e| {
+        if e & PROVISIONAL != 0 {
+            let p = &pending[(e & !PROVISIONAL) as usize];
+            p.hash == h && p.state.as_ref().is_some_and(|s| fps.is_some() || identity.same(s, state))
+        } else if let Some(fps) = fps {
+            *fps.get(e as usize) == h
+        } else {
+            identity.same(states.get(e as usize), state)
+        }
+    })
+}
+
+/// Note a state the store does not know as pending in a shard, with its provisional index
+/// entry; its pending slot.
+#[allow(clippy::too_many_arguments)]
+fn pend<S: std::hash::Hash + Eq>(
+    table: &mut Table,
+    pending: &mut Vec<Pending<S>>,
+    hint: &SlotsHint,
+    states: &Chunked<S>,
+    fps: Option<&Chunked<u64>>,
+    identity: &Identity<S>,
+    state: S,
+    h: u64,
+    order: u64,
+) -> u32 {
+    let slot = pending.len() as u32;
+    pending.push(Pending { state: Some(state), hash: h, order, id: None });
+    let grew = table.insert_unique(
+        h,
+        PROVISIONAL | slot,
+        |e| entry_hash(e, pending, states, fps, identity),
+        |e| entry_fetch(e, states, fps),
+    );
+    if grew {
+        hint.publish(table);
+    }
+    slot
+}
+
 impl<S: std::fmt::Debug> std::fmt::Debug for Store<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("len", &self.states.len).finish_non_exhaustive()
@@ -572,16 +624,7 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         let mut guard = lock(&self.shards[sh]);
         let Shard { table, pending } = &mut *guard;
         let (states, fps, identity) = (&self.states, self.fingerprints.as_ref(), &self.identity);
-        let found = table.find(h, |e| {
-            if e & PROVISIONAL != 0 {
-                let p = &pending[(e & !PROVISIONAL) as usize];
-                p.hash == h && p.state.as_ref().is_some_and(|s| fps.is_some() || identity.same(s, &state))
-            } else if let Some(fps) = fps {
-                *fps.get(e as usize) == h
-            } else {
-                identity.same(states.get(e as usize), &state)
-            }
-        });
+        let found = find_in_level(table, pending, states, fps, identity, h, &state);
         match found {
             Some(e) if e & PROVISIONAL == 0 => Probe::Known(StateId(e), keep.then_some(state)),
             Some(e) => {
@@ -591,18 +634,8 @@ impl<S: std::hash::Hash + Eq> Store<S> {
                 Probe::Pending { shard: sh as u32, slot, copy: keep.then_some(state) }
             }
             None => {
-                let slot = pending.len() as u32;
                 let copy = keep.then(|| state.clone());
-                pending.push(Pending { state: Some(state), hash: h, order, id: None });
-                let grew = table.insert_unique(
-                    h,
-                    PROVISIONAL | slot,
-                    |e| entry_hash(e, pending, states, fps, identity),
-                    |e| entry_fetch(e, states, fps),
-                );
-                if grew {
-                    self.hints[sh].publish(table);
-                }
+                let slot = pend(table, pending, &self.hints[sh], states, fps, identity, state, h, order);
                 Probe::Pending { shard: sh as u32, slot, copy }
             }
         }
@@ -622,16 +655,7 @@ impl<S: std::hash::Hash + Eq> Store<S> {
             }
             let (h, order, ref mut state) = entries[j as usize];
             let state = state.take().expect("each successor is probed once");
-            let found = table.find(h, |e| {
-                if e & PROVISIONAL != 0 {
-                    let p = &pending[(e & !PROVISIONAL) as usize];
-                    p.hash == h && p.state.as_ref().is_some_and(|s| fps.is_some() || identity.same(s, &state))
-                } else if let Some(fps) = fps {
-                    *fps.get(e as usize) == h
-                } else {
-                    identity.same(states.get(e as usize), &state)
-                }
-            });
+            let found = find_in_level(table, pending, states, fps, identity, h, &state);
             match found {
                 Some(e) if e & PROVISIONAL == 0 => {}
                 Some(e) => {
@@ -639,17 +663,7 @@ impl<S: std::hash::Hash + Eq> Store<S> {
                     p.order = p.order.min(order);
                 }
                 None => {
-                    let slot = pending.len() as u32;
-                    pending.push(Pending { state: Some(state), hash: h, order, id: None });
-                    let grew = table.insert_unique(
-                        h,
-                        PROVISIONAL | slot,
-                        |e| entry_hash(e, pending, states, fps, identity),
-                        |e| entry_fetch(e, states, fps),
-                    );
-                    if grew {
-                        self.hints[sh].publish(table);
-                    }
+                    pend(table, pending, &self.hints[sh], states, fps, identity, state, h, order);
                 }
             }
         }
