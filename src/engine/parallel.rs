@@ -8,13 +8,19 @@
 //! the level, position of the successor among the parent's), keeping the smallest. That
 //! smallest order is exactly where the serial loop would meet the state first.
 //!
-//! Then one thread merges the expansions in state order, as the serial loop does: invariants
-//! first, then each successor in action order (edge invariants, insertion when this is the
-//! state's first discoverer, the cap), then the deadlock test. New states are therefore
-//! numbered in serial discovery order, and the verdict, the count and the trace do not depend on
-//! the number of workers; the merge only appends states it knows to be new. User code that
-//! panics during expansion is recorded with the state and reported only when the merge reaches
-//! that point, as the serial loop would report it.
+//! Then the level is merged in state order, as the serial loop processes it, so that new states
+//! are numbered in serial discovery order and the verdict, the count and the trace do not
+//! depend on the number of workers. Two merges:
+//! - when the policy needs no edges (`check`, `check_all` without edge invariants),
+//!   [`count_level`]: workers batch their lookups by shard, each new state's rank among its
+//!   first discoverer's successors comes from a bit mask, one thread walks the level with the
+//!   policy (invariants, cap, panics, deadlocks) and workers then store the new states at
+//!   their ids in parallel;
+//! - otherwise one thread merges each state's successors in action order (edge invariants,
+//!   insertion when this is the state's first discoverer, the cap), then the deadlock test.
+//!
+//! User code that panics during expansion is recorded with the state and reported only when
+//! the merge reaches that point, as the serial loop would report it.
 
 use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
