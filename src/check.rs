@@ -420,6 +420,10 @@ impl<T: TransitionSystem> Policy<T::State> for FirstProblem<'_, T> {
         true
     }
 
+    fn expanded_is_deadlock_test(&self) -> bool {
+        true
+    }
+
     fn buffered(&self) -> bool {
         self.edge_invariants > 0
     }
@@ -517,6 +521,10 @@ impl<T: TransitionSystem> Policy<T::State> for EveryProblem<'_, T> {
     }
 
     fn visit_is_invariants(&self) -> bool {
+        true
+    }
+
+    fn expanded_is_deadlock_test(&self) -> bool {
         true
     }
 

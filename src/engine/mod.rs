@@ -70,6 +70,12 @@ pub(crate) trait Policy<S> {
         false
     }
 
+    /// Whether [`Policy::expanded`] does nothing for a state with at least one successor (it
+    /// only looks for deadlocks): the parallel merge then skips it for those.
+    fn expanded_is_deadlock_test(&self) -> bool {
+        false
+    }
+
     /// Whether successors are all produced (and passed to [`Policy::check_edge`]) before any is
     /// stored; otherwise each is stored as it is produced.
     fn buffered(&self) -> bool {

@@ -473,11 +473,24 @@ fn count_level<T: TransitionSystem, P: Policy<T::State>>(
     let mut kept = 0usize;
     let mut bound = (n as u64) << 32;
     let mut stop = None;
+    let quiet = policy.visit_is_invariants() && policy.expanded_is_deadlock_test();
     for position in 0..n {
+        let mask = masks[position];
+        if quiet && holds[position] && enabled[position] > 0 && faults.peek().is_none_or(|f| f.0 != position)
+        {
+            // Nothing for the policy to do here: count the state's new successors, unless
+            // the cap falls among them (then the full path below stops there).
+            let new = mask.count_ones() as usize;
+            if new < max.saturating_sub(end + kept).max(1) {
+                bases.push(kept as u32);
+                *transitions += enabled[position] as u64;
+                kept += new;
+                continue;
+            }
+        }
         let id = StateId::new((start + position) as u32);
         bases.push(kept as u32);
         store.set_explored(Some(end + kept));
-        let mask = masks[position];
         let fault = faults.next_if(|f| f.0 == position).map(|f| f.1);
         let mut visited = false;
         let step = catch_unwind(AssertUnwindSafe(|| -> Option<End> {
