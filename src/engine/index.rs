@@ -114,7 +114,26 @@ impl Table {
 
     /// The value under `h` for which `eq` holds.
     #[inline]
-    pub(crate) fn find(&self, h: u64, mut eq: impl FnMut(u32) -> bool) -> Option<u32> {
+    pub(crate) fn find(&self, h: u64, eq: impl FnMut(u32) -> bool) -> Option<u32> {
+        self.position(h, eq).map(|i| value(&self.slots[i]))
+    }
+
+    /// Replace the value `old` under `h` by `new` (`TOMBSTONE` takes it back). False when
+    /// `old` is not there.
+    pub(crate) fn replace(&mut self, h: u64, old: u32, new: u32) -> bool {
+        match self.position(h, |v| v == old) {
+            Some(i) => {
+                self.slots[i] = slot(tag_of(h), new);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The slot under `h` whose value (never a tombstone) satisfies `eq`: linear probing from
+    /// the home slot to the first empty one.
+    #[inline]
+    fn position(&self, h: u64, mut eq: impl FnMut(u32) -> bool) -> Option<usize> {
         let capacity = self.slots.len();
         if capacity == 0 {
             return None;
@@ -129,33 +148,8 @@ impl Table {
             if s[0] == tag {
                 let v = value(s);
                 if v != TOMBSTONE && eq(v) {
-                    return Some(v);
+                    return Some(i);
                 }
-            }
-            i += 1;
-            if i == capacity {
-                i = 0;
-            }
-        }
-    }
-
-    /// Replace the value `old` under `h` by `new` (`TOMBSTONE` takes it back). False when
-    /// `old` is not there.
-    pub(crate) fn replace(&mut self, h: u64, old: u32, new: u32) -> bool {
-        let capacity = self.slots.len();
-        if capacity == 0 {
-            return false;
-        }
-        let tag = tag_of(h);
-        let mut i = home(h, capacity);
-        loop {
-            let s = &mut self.slots[i];
-            if s[0] == EMPTY {
-                return false;
-            }
-            if s[0] == tag && value(s) == old {
-                *s = slot(tag, new);
-                return true;
             }
             i += 1;
             if i == capacity {
