@@ -97,6 +97,18 @@ pub(crate) fn almost_surely<'c>(
     target: &[bool],
     init: usize,
 ) -> bool {
+    let (_, fail) = reach_and_fail(n, scope, &succ, target);
+    target[init] || !fail[init]
+}
+
+/// Per scope state: whether it can reach the target (`reach`), and whether it can end up,
+/// without passing through the target, somewhere the target is out of reach (`fail`).
+fn reach_and_fail<'c>(
+    n: usize,
+    scope: &[u32],
+    succ: impl Fn(usize) -> &'c [(u32, Ratio)],
+    target: &[bool],
+) -> (Vec<bool>, Vec<bool>) {
     let preds = Preds::new(n, scope, &succ);
     let mut reach = vec![false; n];
     for &s in scope {
@@ -108,7 +120,7 @@ pub(crate) fn almost_surely<'c>(
         fail[s as usize] = !reach[s as usize];
     }
     preds.close_backward(&mut fail, scope, |u| !target[u]);
-    target[init] || !fail[init]
+    (reach, fail)
 }
 
 /// P(F target) of every scope state (0 outside the scope). Target states are 1, states that
@@ -152,18 +164,7 @@ fn reach_system<'c>(
     succ: impl Fn(usize) -> &'c [(u32, Ratio)],
     target: &[bool],
 ) -> (Vec<Ratio>, Vec<u32>, System) {
-    let preds = Preds::new(n, scope, &succ);
-    let mut reach = vec![false; n];
-    for &s in scope {
-        reach[s as usize] = target[s as usize];
-    }
-    preds.close_backward(&mut reach, scope, |_| true);
-    // Can end up somewhere the target is out of reach without passing through it.
-    let mut fail = vec![false; n];
-    for &s in scope {
-        fail[s as usize] = !reach[s as usize];
-    }
-    preds.close_backward(&mut fail, scope, |u| !target[u]);
+    let (reach, fail) = reach_and_fail(n, scope, &succ, target);
 
     let mut values = vec![Ratio::zero(); n];
     let mut local = vec![u32::MAX; n];
@@ -199,17 +200,27 @@ pub(crate) fn bounded_reach(
     target: &[bool],
     steps: usize,
 ) -> Ratio {
-    let n = chain.len();
+    bounded_reach_by(chain.len(), scope, init, target, steps, |s, v| {
+        dot(chain.succ(s).iter().map(|(t, p)| (p, &v[*t as usize])))
+    })
+}
+
+/// P(target within `steps` steps) at `init` by value iteration, where `step(s, v)` is the value
+/// of a non-target state `s` one step before `v` (a chain's expectation, an MDP's best move).
+pub(crate) fn bounded_reach_by(
+    n: usize,
+    scope: &[u32],
+    init: usize,
+    target: &[bool],
+    steps: usize,
+    step: impl Fn(usize, &[Ratio]) -> Ratio,
+) -> Ratio {
     let mut v: Vec<Ratio> = (0..n).map(|s| if target[s] { Ratio::one() } else { Ratio::zero() }).collect();
     for _ in 0..steps {
         let mut next = vec![Ratio::zero(); n];
         for &s in scope {
             let s = s as usize;
-            next[s] = if target[s] {
-                Ratio::one()
-            } else {
-                dot(chain.succ(s).iter().map(|(t, p)| (p, &v[*t as usize])))
-            };
+            next[s] = if target[s] { Ratio::one() } else { step(s, &v) };
         }
         v = next;
     }

@@ -249,25 +249,9 @@ pub(crate) fn bounded_reach(
     steps: usize,
     optimize: Optimize,
 ) -> Ratio {
-    let n = mdp.len();
-    let mut v: Vec<Ratio> = (0..n).map(|s| if target[s] { Ratio::one() } else { Ratio::zero() }).collect();
-    for _ in 0..steps {
-        let mut next = vec![Ratio::zero(); n];
-        for &s in scope {
-            let s = s as usize;
-            next[s] = if target[s] {
-                Ratio::one()
-            } else {
-                mdp.moves[s]
-                    .iter()
-                    .map(|mv| move_value(mv, &v))
-                    .reduce(|a, b| optimize.pick(a, b))
-                    .unwrap_or_default()
-            };
-        }
-        v = next;
-    }
-    std::mem::take(&mut v[init])
+    super::dtmc::bounded_reach_by(mdp.len(), scope, init, target, steps, |s, v| {
+        mdp.moves[s].iter().map(|mv| move_value(mv, v)).reduce(|a, b| optimize.pick(a, b)).unwrap_or_default()
+    })
 }
 
 /// Optimal E[cost until the target or `steps` steps] at `init`.
