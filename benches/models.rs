@@ -21,10 +21,10 @@ mod models;
 
 use std::process::Command;
 
-use models::{Counters, PackedTwoPhase, Phils, TokenRing, TwoPhase, counters_model};
-use musil::{Checker, Stats, TransitionSystem};
+use models::{Counters, PackedTwoPhase, Phils, TokenRing, TwoPhase, counters_array_model, counters_model};
+use musil::{Checker, Stats, System};
 
-fn run<T: TransitionSystem>(sys: &T, workers: usize) -> Stats {
+fn run<T: System>(sys: &T, workers: usize) -> Stats {
     let fingerprint = std::env::var_os("MUSIL_BENCH_FINGERPRINT").is_some();
     let (result, stats) =
         Checker::new(sys).max_states(usize::MAX).workers(workers).fingerprint(fingerprint).check_with_stats();
@@ -58,6 +58,9 @@ fn counters<const N: usize>() -> Counters<N> {
 fn counters1<const N: usize>() -> Counters<N> {
     Counters { k: 1 }
 }
+fn counters_array<const N: usize>() -> musil::Model<models::Bytes<N>> {
+    counters_array_model::<N>(9)
+}
 fn ring<const L: usize>() -> TokenRing<L> {
     TokenRing
 }
@@ -71,6 +74,7 @@ fn single(model: &str, n: usize, k: u8, workers: usize) {
         ("counters", 1) => sized!(n, workers, counters1, [2, 3, 10, 16, 20]),
         ("counters", _) => sized!(n, workers, counters, [2, 3, 4, 5, 6, 7]),
         ("counters-closures", _) => run(&counters_model(n, k), workers),
+        ("counters-closures-array", _) => sized!(n, workers, counters_array, [2, 3, 6, 7]),
         ("token-ring", _) => sized!(n + 1, workers, ring, [4, 9, 12, 15, 17, 19]),
         ("phils", _) => sized!(n, workers, phils, [3, 10, 11, 12, 13, 14, 15, 16, 17, 18]),
         ("2pc", _) => run(&PackedTwoPhase { n }, workers),
@@ -115,6 +119,7 @@ fn main() {
     } else if quick {
         vec![
             ("counters".into(), 3, 9),
+            ("counters-closures-array".into(), 3, 9),
             ("token-ring".into(), 8, 9),
             ("phils".into(), 3, 9),
             ("2pc".into(), 3, 9),
@@ -126,6 +131,7 @@ fn main() {
             ("counters".into(), 7, 9),
             ("counters".into(), 20, 1),
             ("counters-closures".into(), 6, 9),
+            ("counters-closures-array".into(), 6, 9),
             ("token-ring".into(), 16, 9),
             ("token-ring".into(), 18, 9),
             ("phils".into(), 16, 9),

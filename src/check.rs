@@ -22,11 +22,11 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use crate::engine::{self, End, Identity, Options, Policy, StateId, Store, Sweep};
-use crate::fault::{self, Site};
-use crate::model::Verdict;
+use crate::engine::{self, At, End, Identity, Observer, Options, Problem, StateId, Sweep};
+use crate::fault;
+use crate::properties::Properties;
 use crate::result::{CheckResult, Kind, Limit, Step};
-use crate::system::{ActionId, TransitionSystem};
+use crate::system::{System, TransitionSystem};
 
 /// The default cap on distinct states, as in the original.
 pub const DEFAULT_MAX_STATES: usize = 1_000_000;
@@ -194,12 +194,49 @@ impl<'a, T: TransitionSystem> Checker<'a, T> {
         self.options.identity = Identity::by_key(key);
         self
     }
+}
 
+impl<T: System> Checker<'_, T> {
     /// [`Checker::check`] with what the search did: states, transitions and time.
     pub fn check_with_stats(&self) -> (CheckResult<T::State>, Stats) {
+        self.check_against(self.sys)
+    }
+
+    /// Breadth-first safety check: the first broken invariant, broken edge invariant or
+    /// deadlock, with its shortest trace; else OK.
+    pub fn check(&self) -> CheckResult<T::State> {
+        self.check_with_stats().0
+    }
+
+    /// Sweep everything and return the shortest witness of each distinct problem, ordered by
+    /// trace length (ties in discovery order). Violating states are expanded too. Empty iff
+    /// the model is correct (up to the cap: a capped sweep marks every entry truncated).
+    pub fn check_all(&self, distinct_by: DistinctBy) -> Vec<CheckResult<T::State>> {
+        let mut observer =
+            EveryProblem { props: self.sys, distinct_by: &distinct_by, found: IndexMap::new() };
+        let sweep = engine::sweep(self.sys, self.sys, &self.options, &mut observer);
+        let truncated = matches!(sweep.end, End::Truncated | End::OverBudget);
+        let mut found: Vec<CheckResult<T::State>> = observer.found.into_values().collect();
+        if let End::Fault { at, ref fault } = sweep.end {
+            found.push(panic_result(self.sys, &self.options, &sweep, at, fault.clone()));
+        }
+        found.sort_by_key(|r| r.trace.len());
+        if truncated {
+            for r in &mut found {
+                r.truncated = true;
+            }
+        }
+        found
+    }
+}
+
+impl<T: TransitionSystem> Checker<'_, T> {
+    /// The safety check of this system's dynamics against other properties (a view such as
+    /// "only this invariant").
+    pub(crate) fn check_against<P: Properties<T::State>>(&self, props: &P) -> (CheckResult<T::State>, Stats) {
         let start = std::time::Instant::now();
-        let mut policy = FirstProblem::new(self.sys, &self.options);
-        let sweep = engine::sweep(self.sys, &self.options, &mut policy);
+        let mut observer = FirstProblem { props, result: None };
+        let sweep = engine::sweep(self.sys, props, &self.options, &mut observer);
         let stats = Stats {
             states: sweep.store.len(),
             transitions: sweep.transitions,
@@ -219,123 +256,21 @@ impl<'a, T: TransitionSystem> Checker<'a, T> {
                 r.limit = Some(Limit::MemoryBudget);
                 r
             }
-            End::Stopped => policy.result.expect("the check policy stops only with a result"),
+            End::Stopped => observer.result.expect("the check observer stops only with a result"),
             End::Fault { at, ref fault } => panic_result(self.sys, &self.options, &sweep, at, fault.clone()),
         };
         (result, stats)
     }
-
-    /// Breadth-first safety check: the first broken invariant, broken edge invariant or
-    /// deadlock, with its shortest trace; else OK.
-    pub fn check(&self) -> CheckResult<T::State> {
-        self.check_with_stats().0
-    }
-
-    /// Sweep everything and return the shortest witness of each distinct problem, ordered by
-    /// trace length (ties in discovery order). Violating states are expanded too. Empty iff
-    /// the model is correct (up to the cap: a capped sweep marks every entry truncated).
-    pub fn check_all(&self, distinct_by: DistinctBy) -> Vec<CheckResult<T::State>> {
-        let mut policy = EveryProblem::new(self.sys, &self.options, &distinct_by);
-        let sweep = engine::sweep(self.sys, &self.options, &mut policy);
-        let truncated = matches!(sweep.end, End::Truncated | End::OverBudget);
-        let mut found: Vec<CheckResult<T::State>> = policy.found.into_values().collect();
-        if let End::Fault { at, ref fault } = sweep.end {
-            found.push(panic_result(self.sys, &self.options, &sweep, at, fault.clone()));
-        }
-        found.sort_by_key(|r| r.trace.len());
-        if truncated {
-            for r in &mut found {
-                r.truncated = true;
-            }
-        }
-        found
-    }
 }
 
 /// [`Checker::check`] with the defaults.
-pub fn check<T: TransitionSystem>(sys: &T) -> CheckResult<T::State> {
+pub fn check<T: System>(sys: &T) -> CheckResult<T::State> {
     Checker::new(sys).check()
 }
 
 /// [`Checker::check_all`] with the defaults.
-pub fn check_all<T: TransitionSystem>(sys: &T, distinct_by: DistinctBy) -> Vec<CheckResult<T::State>> {
+pub fn check_all<T: System>(sys: &T, distinct_by: DistinctBy) -> Vec<CheckResult<T::State>> {
     Checker::new(sys).check_all(distinct_by)
-}
-
-/// The trace from a root to `id`, states cloned. The store keeps parents, not actions: each
-/// step's action is the first one of the parent whose (canonical) successor is the child, which
-/// is the action that discovered it.
-pub(crate) fn trace_to<T: TransitionSystem>(
-    sys: &T,
-    options: &Options<T::State>,
-    store: &Store<T::State>,
-    id: StateId,
-) -> Vec<Step<T::State>> {
-    let ids = store.path(id);
-    if store.is_fingerprinted() {
-        return trace_by_fingerprints(sys, options, store, &ids);
-    }
-    let mut trace = Vec::with_capacity(ids.len());
-    trace.push(Step::new("<init>", store.get(ids[0]).clone()));
-    for w in ids.windows(2) {
-        let (parent, child) = (store.get(w[0]), store.get(w[1]));
-        let mut found = None;
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            sys.successors(parent, |a, y| {
-                if store.same(&engine::canon(options, y), child) {
-                    found = Some(a);
-                    return std::ops::ControlFlow::Break(());
-                }
-                std::ops::ControlFlow::Continue(())
-            })
-        }));
-        let name = match found {
-            Some(a) => sys.action_name(a),
-            None => "<action not reproducible: the model's successors changed>".to_owned(),
-        };
-        trace.push(Step::new(name, child.clone()));
-    }
-    trace
-}
-
-/// Fingerprint mode: the expanded states are gone, so the path is found again from the
-/// initial states, each step the first successor with the recorded fingerprint.
-fn trace_by_fingerprints<T: TransitionSystem>(
-    sys: &T,
-    options: &Options<T::State>,
-    store: &Store<T::State>,
-    ids: &[StateId],
-) -> Vec<Step<T::State>> {
-    let lost = "<not reproducible: the model's successors changed>";
-    let fp = |i: StateId| store.fingerprint(i).expect("a fingerprint store");
-    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let root = sys
-            .initial_states()
-            .into_iter()
-            .map(|s| engine::canon(options, s))
-            .find(|s| store.hash(s) == fp(ids[0]))?;
-        let mut trace = vec![Step::new("<init>", root)];
-        for &next in &ids[1..] {
-            let cur = &trace.last().expect("the root is there").state;
-            let mut found = None;
-            let _ = sys.successors(cur, |a, y| {
-                let y = engine::canon(options, y);
-                if store.hash(&y) == fp(next) {
-                    found = Some((a, y));
-                    return std::ops::ControlFlow::Break(());
-                }
-                std::ops::ControlFlow::Continue(())
-            });
-            let (a, y) = found?;
-            trace.push(Step::new(sys.action_name(a), y));
-        }
-        Some(trace)
-    }));
-    match run {
-        Ok(Some(trace)) => trace,
-        // The model changed under us: the last state is still known only by its number.
-        _ => vec![Step::new(lost, store.get(*ids.last().expect("a path")).clone())],
-    }
 }
 
 pub(crate) fn panic_result<T: TransitionSystem>(
@@ -345,7 +280,7 @@ pub(crate) fn panic_result<T: TransitionSystem>(
     at: Option<StateId>,
     fault: fault::Fault,
 ) -> CheckResult<T::State> {
-    let trace = at.map(|id| trace_to(sys, options, &sweep.store, id)).unwrap_or_default();
+    let trace = at.map(|id| engine::trace::trace_to(sys, options, &sweep.store, id)).unwrap_or_default();
     let mut r = CheckResult::fail(Kind::Panic, sweep.store.len(), trace);
     r.invariant = fault.name.clone();
     r.reason = Some(fault.message.clone());
@@ -353,119 +288,45 @@ pub(crate) fn panic_result<T: TransitionSystem>(
     r
 }
 
-#[inline]
-pub(crate) fn invariant_verdict<T: TransitionSystem>(sys: &T, index: usize, state: &T::State) -> Verdict {
-    fault::enter(Site::Invariant(index));
-    sys.check_invariant(index, state)
-}
-
-#[inline]
-pub(crate) fn edge_verdict<T: TransitionSystem>(
-    sys: &T,
-    index: usize,
-    before: &T::State,
-    action: ActionId,
-    after: &T::State,
-) -> Verdict {
-    fault::enter(Site::EdgeInvariant(index));
-    sys.check_edge_invariant(index, before, action, after)
-}
-
-#[inline]
-pub(crate) fn terminal<T: TransitionSystem>(sys: &T, state: &T::State) -> bool {
-    fault::enter(Site::Terminal);
-    sys.is_terminal(state)
+/// The result that reports `problem` at `at`.
+fn problem_result<T: TransitionSystem, P: Properties<T::State>>(
+    at: &At<'_, T>,
+    props: &P,
+    problem: Problem<T::State>,
+) -> CheckResult<T::State> {
+    match problem {
+        Problem::Invariant { index, reason } => {
+            let mut r = CheckResult::fail(Kind::Invariant, at.explored, at.trace());
+            r.invariant = Some(props.invariant_name(index).to_owned());
+            r.reason = reason.filter(|r| !r.is_empty());
+            r
+        }
+        Problem::Edge { index, action, next, reason } => {
+            let mut trace = at.trace();
+            trace.push(Step::new(at.sys.action_name(action), next));
+            let mut r = CheckResult::fail(Kind::EdgeInvariant, at.explored, trace);
+            r.invariant = Some(props.edge_invariant_name(index).to_owned());
+            r.reason = reason.filter(|r| !r.is_empty());
+            r
+        }
+        Problem::Deadlock => CheckResult::fail(Kind::Deadlock, at.explored, at.trace()),
+    }
 }
 
 /// `check`: stop at the first problem.
-struct FirstProblem<'a, T: TransitionSystem> {
-    sys: &'a T,
-    options: &'a Options<T::State>,
-    invariants: usize,
-    edge_invariants: usize,
-    result: Option<CheckResult<T::State>>,
+struct FirstProblem<'a, P, S> {
+    props: &'a P,
+    result: Option<CheckResult<S>>,
 }
 
-impl<'a, T: TransitionSystem> FirstProblem<'a, T> {
-    fn new(sys: &'a T, options: &'a Options<T::State>) -> Self {
-        FirstProblem {
-            sys,
-            options,
-            invariants: sys.invariant_count(),
-            edge_invariants: sys.edge_invariant_count(),
-            result: None,
-        }
-    }
-}
-
-impl<T: TransitionSystem> Policy<T::State> for FirstProblem<'_, T> {
-    fn visit(&mut self, store: &Store<T::State>, id: StateId, state: &T::State) -> ControlFlow<()> {
-        for i in 0..self.invariants {
-            if let Verdict::Violated(reason) = invariant_verdict(self.sys, i, state) {
-                let mut r = CheckResult::fail(
-                    Kind::Invariant,
-                    store.explored(),
-                    trace_to(self.sys, self.options, store, id),
-                );
-                r.invariant = Some(self.sys.invariant_name(i));
-                r.reason = reason.filter(|r| !r.is_empty());
-                self.result = Some(r);
-                return ControlFlow::Break(());
-            }
-        }
-        ControlFlow::Continue(())
-    }
-
-    fn visit_is_invariants(&self) -> bool {
+impl<T: TransitionSystem, P: Properties<T::State>> Observer<T> for FirstProblem<'_, P, T::State> {
+    fn stops_at_first_problem(&self) -> bool {
         true
     }
 
-    fn expanded_is_deadlock_test(&self) -> bool {
-        true
-    }
-
-    fn buffered(&self) -> bool {
-        self.edge_invariants > 0
-    }
-
-    fn check_edge(
-        &mut self,
-        store: &Store<T::State>,
-        from: StateId,
-        state: &T::State,
-        action: ActionId,
-        next: &T::State,
-    ) -> ControlFlow<()> {
-        for i in 0..self.edge_invariants {
-            if let Verdict::Violated(reason) = edge_verdict(self.sys, i, state, action, next) {
-                let mut trace = trace_to(self.sys, self.options, store, from);
-                trace.push(Step::new(self.sys.action_name(action), next.clone()));
-                let mut r = CheckResult::fail(Kind::EdgeInvariant, store.explored(), trace);
-                r.invariant = Some(self.sys.edge_invariant_name(i));
-                r.reason = reason.filter(|r| !r.is_empty());
-                self.result = Some(r);
-                return ControlFlow::Break(());
-            }
-        }
-        ControlFlow::Continue(())
-    }
-
-    fn expanded(
-        &mut self,
-        store: &Store<T::State>,
-        id: StateId,
-        state: &T::State,
-        enabled: usize,
-    ) -> ControlFlow<()> {
-        if enabled == 0 && !terminal(self.sys, state) {
-            self.result = Some(CheckResult::fail(
-                Kind::Deadlock,
-                store.explored(),
-                trace_to(self.sys, self.options, store, id),
-            ));
-            return ControlFlow::Break(());
-        }
-        ControlFlow::Continue(())
+    fn problem(&mut self, at: &At<'_, T>, problem: Problem<T::State>) -> ControlFlow<()> {
+        self.result = Some(problem_result(at, self.props, problem));
+        ControlFlow::Break(())
     }
 }
 
@@ -477,100 +338,25 @@ enum Bucket {
 }
 
 /// `check_all`: record the first witness of every distinct problem.
-struct EveryProblem<'a, T: TransitionSystem> {
-    sys: &'a T,
-    options: &'a Options<T::State>,
+struct EveryProblem<'a, P, S> {
+    props: &'a P,
     distinct_by: &'a DistinctBy,
-    invariants: usize,
-    edge_invariants: usize,
-    found: IndexMap<Bucket, CheckResult<T::State>>,
+    found: IndexMap<Bucket, CheckResult<S>>,
 }
 
-impl<'a, T: TransitionSystem> EveryProblem<'a, T> {
-    fn new(sys: &'a T, options: &'a Options<T::State>, distinct_by: &'a DistinctBy) -> Self {
-        EveryProblem {
-            sys,
-            options,
-            distinct_by,
-            invariants: sys.invariant_count(),
-            edge_invariants: sys.edge_invariant_count(),
-            found: IndexMap::new(),
-        }
-    }
-}
-
-impl<T: TransitionSystem> Policy<T::State> for EveryProblem<'_, T> {
-    fn visit(&mut self, store: &Store<T::State>, id: StateId, state: &T::State) -> ControlFlow<()> {
-        for i in 0..self.invariants {
-            if let Verdict::Violated(reason) = invariant_verdict(self.sys, i, state) {
-                let name = self.sys.invariant_name(i);
-                let key = Bucket::State(self.distinct_by.bucket(&name, reason.as_deref()));
-                if !self.found.contains_key(&key) {
-                    let mut r = CheckResult::fail(
-                        Kind::Invariant,
-                        store.explored(),
-                        trace_to(self.sys, self.options, store, id),
-                    );
-                    r.invariant = Some(name);
-                    r.reason = reason.filter(|r| !r.is_empty());
-                    self.found.insert(key, r);
-                }
+impl<T: TransitionSystem, P: Properties<T::State>> Observer<T> for EveryProblem<'_, P, T::State> {
+    fn problem(&mut self, at: &At<'_, T>, problem: Problem<T::State>) -> ControlFlow<()> {
+        let key = match &problem {
+            Problem::Invariant { index, reason } => {
+                Bucket::State(self.distinct_by.bucket(self.props.invariant_name(*index), reason.as_deref()))
             }
-        }
-        ControlFlow::Continue(())
-    }
-
-    fn visit_is_invariants(&self) -> bool {
-        true
-    }
-
-    fn expanded_is_deadlock_test(&self) -> bool {
-        true
-    }
-
-    fn buffered(&self) -> bool {
-        self.edge_invariants > 0
-    }
-
-    fn check_edge(
-        &mut self,
-        store: &Store<T::State>,
-        from: StateId,
-        state: &T::State,
-        action: ActionId,
-        next: &T::State,
-    ) -> ControlFlow<()> {
-        for i in 0..self.edge_invariants {
-            if let Verdict::Violated(reason) = edge_verdict(self.sys, i, state, action, next) {
-                let name = self.sys.edge_invariant_name(i);
-                let key = Bucket::Edge(self.distinct_by.bucket(&name, reason.as_deref()));
-                if !self.found.contains_key(&key) {
-                    let mut trace = trace_to(self.sys, self.options, store, from);
-                    trace.push(Step::new(self.sys.action_name(action), next.clone()));
-                    let mut r = CheckResult::fail(Kind::EdgeInvariant, store.explored(), trace);
-                    r.invariant = Some(name);
-                    r.reason = reason.filter(|r| !r.is_empty());
-                    self.found.insert(key, r);
-                }
-            }
-        }
-        ControlFlow::Continue(())
-    }
-
-    fn expanded(
-        &mut self,
-        store: &Store<T::State>,
-        id: StateId,
-        state: &T::State,
-        enabled: usize,
-    ) -> ControlFlow<()> {
-        if enabled == 0 && !terminal(self.sys, state) && !self.found.contains_key(&Bucket::Deadlock) {
-            let r = CheckResult::fail(
-                Kind::Deadlock,
-                store.explored(),
-                trace_to(self.sys, self.options, store, id),
-            );
-            self.found.insert(Bucket::Deadlock, r);
+            Problem::Edge { index, reason, .. } => Bucket::Edge(
+                self.distinct_by.bucket(self.props.edge_invariant_name(*index), reason.as_deref()),
+            ),
+            Problem::Deadlock => Bucket::Deadlock,
+        };
+        if !self.found.contains_key(&key) {
+            self.found.insert(key, problem_result(at, self.props, problem));
         }
         ControlFlow::Continue(())
     }

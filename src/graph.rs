@@ -21,12 +21,13 @@ use std::ops::ControlFlow;
 
 use indexmap::IndexMap;
 
-use crate::check::{Checker, edge_verdict, invariant_verdict, terminal, trace_to};
-use crate::engine::{self, End, Options, Policy, StateId, Store, Sweep};
+use crate::check::Checker;
+use crate::engine::trace::trace_to;
+use crate::engine::{self, At, End, Observer, Options, Problem, StateId, Store, Sweep};
 use crate::fault::Fault;
-use crate::model::Verdict;
-use crate::result::{CheckResult, Kind, Step};
-use crate::system::{ActionId, State, TransitionSystem};
+use crate::properties::{NoProperties, Properties, Verdict};
+use crate::result::{CheckResult, Step};
+use crate::system::{ActionId, State, System, TransitionSystem};
 
 /// User code panicked while the graph was being explored: what panicked and the trace to the
 /// state being expanded. The graph holds what was explored before and is marked truncated.
@@ -45,6 +46,8 @@ pub struct Graph<S> {
     edge_start: Vec<usize>,
     edges: Vec<(ActionId, StateId)>,
     action_names: Vec<String>,
+    /// States `[0, expanded)` were expanded; the others (left by the cap or a panic) were not.
+    expanded: usize,
     truncated: bool,
     fault: Option<GraphFault<S>>,
 }
@@ -116,8 +119,14 @@ impl<S: State> Graph<S> {
         &self.action_names[action.index()]
     }
 
+    /// Whether the state's successors were computed. False only in a truncated graph, for
+    /// the states the cap or a panic left: they have no edges, but are not dead ends.
+    pub fn is_expanded(&self, id: StateId) -> bool {
+        id.index() < self.expanded
+    }
+
     /// True when the cap (or a panic in user code) stopped the exploration early: unexpanded
-    /// states then look like dead ends.
+    /// states then look like dead ends (see [`Graph::is_expanded`]).
     pub fn truncated(&self) -> bool {
         self.truncated
     }
@@ -171,19 +180,20 @@ struct RecordEdges {
     edges: Vec<(ActionId, StateId)>,
 }
 
-impl<S> Policy<S> for RecordEdges {
-    fn visit(&mut self, _store: &Store<S>, id: StateId, _state: &S) -> ControlFlow<()> {
-        debug_assert_eq!(self.edge_start.len(), id.index());
-        self.edge_start.push(self.edges.len());
-        ControlFlow::Continue(())
+impl<T: TransitionSystem> Observer<T> for RecordEdges {
+    fn wants_edges(&self) -> bool {
+        true
     }
 
-    fn on_edge(&mut self, _from: StateId, action: ActionId, to: StateId) {
+    fn edge(&mut self, from: StateId, action: ActionId, to: StateId) {
+        while self.edge_start.len() <= from.index() {
+            self.edge_start.push(self.edges.len());
+        }
         self.edges.push((action, to));
     }
 
-    fn records_edges(&self) -> bool {
-        true
+    fn problem(&mut self, _at: &At<'_, T>, _problem: Problem<T::State>) -> ControlFlow<()> {
+        ControlFlow::Continue(())
     }
 }
 
@@ -192,7 +202,7 @@ pub(crate) fn build_graph<T: TransitionSystem>(
     starts: Option<Vec<T::State>>,
     options: &Options<T::State>,
 ) -> Graph<T::State> {
-    let mut policy = RecordEdges::default();
+    let mut observer = RecordEdges::default();
     // A graph keeps every state: fingerprints are for check and check_all only.
     let exact;
     let options = if options.fingerprint {
@@ -201,9 +211,9 @@ pub(crate) fn build_graph<T: TransitionSystem>(
     } else {
         options
     };
-    let sweep: Sweep<T::State> = engine::sweep_from(sys, starts, options, &mut policy);
+    let sweep: Sweep<T::State> = engine::sweep_from(sys, &NoProperties, starts, options, &mut observer);
     let n = sweep.store.len();
-    let RecordEdges { mut edge_start, edges } = policy;
+    let RecordEdges { mut edge_start, mut edges } = observer;
     let (truncated, fault) = match &sweep.end {
         End::Exhausted | End::Stopped => (false, None),
         End::Truncated | End::OverBudget => (true, None),
@@ -212,19 +222,35 @@ pub(crate) fn build_graph<T: TransitionSystem>(
             (true, Some(GraphFault { fault: fault.clone(), trace }))
         }
     };
-    if let End::Fault { at: Some(id), .. } = sweep.end {
-        // The faulting state's partial edge list is dropped: it looks unexpanded.
-        edge_start.truncate(id.index() + 1);
-    }
-    let kept = *edge_start.last().unwrap_or(&0);
-    let mut edges = edges;
-    if matches!(sweep.end, End::Fault { .. }) {
-        edges.truncate(kept);
-    }
+    // States are expanded in order: up to the one the sweep ended at (that one included when
+    // the cap stopped it among its successors, excluded when a panic cut it short).
+    let expanded = match sweep.end {
+        End::Exhausted | End::Stopped => n,
+        End::Fault { at: None, .. } => 0,
+        End::Fault { at: Some(id), .. } => {
+            // The faulting state's partial edge list is dropped: it is unexpanded.
+            edge_start.resize(edge_start.len().max(id.index() + 1), edges.len());
+            edges.truncate(edge_start[id.index()]);
+            edge_start.truncate(id.index() + 1);
+            id.index()
+        }
+        // The state the cap stopped in is partly expanded: count it out. After the memory
+        // budget, trailing dead ends may be counted out too (never a state that was not).
+        End::Truncated | End::OverBudget => edge_start.len().saturating_sub(1),
+    };
     edge_start.resize(n + 1, edges.len());
     let max_action = edges.iter().map(|(a, _)| a.index() + 1).max().unwrap_or(0);
-    let action_names = (0..max_action).map(|i| sys.action_name(ActionId::new(i as u32))).collect();
-    Graph { store: sweep.store, initial: sweep.initial, edge_start, edges, action_names, truncated, fault }
+    let action_names = (0..max_action).map(|i| sys.action_name(ActionId::new(i as u32)).to_owned()).collect();
+    Graph {
+        store: sweep.store,
+        initial: sweep.initial,
+        edge_start,
+        edges,
+        action_names,
+        expanded,
+        truncated,
+        fault,
+    }
 }
 
 impl<T: TransitionSystem> Checker<'_, T> {
@@ -234,7 +260,9 @@ impl<T: TransitionSystem> Checker<'_, T> {
     pub fn explore(&self) -> Graph<T::State> {
         build_graph(self.sys, None, &self.options)
     }
+}
 
+impl<T: System> Checker<'_, T> {
     /// Every (state, invariant) violation over the explored graph, in state order then
     /// invariant order. Deadlocks and edge invariants are not considered; a truncated graph's
     /// states are all scanned.
@@ -243,10 +271,10 @@ impl<T: TransitionSystem> Checker<'_, T> {
         let mut out = Vec::new();
         for s in g.states() {
             for i in 0..self.sys.invariant_count() {
-                if let Verdict::Violated(reason) = invariant_verdict(self.sys, i, s) {
+                if let Verdict::Violated(reason) = self.sys.check_invariant(i, s) {
                     out.push(StateViolation {
                         state: s.clone(),
-                        invariant: self.sys.invariant_name(i),
+                        invariant: self.sys.invariant_name(i).to_owned(),
                         reason: reason.filter(|r| !r.is_empty()),
                     });
                 }
@@ -254,7 +282,9 @@ impl<T: TransitionSystem> Checker<'_, T> {
         }
         out
     }
+}
 
+impl<T: TransitionSystem> Checker<'_, T> {
     /// For each initial state, the dead ends reachable from it (each explored on its own, with
     /// its own cap).
     ///
@@ -329,87 +359,102 @@ pub fn states_where<S: State>(graph: &Graph<S>, predicate: impl Fn(&S) -> bool) 
     graph.states().filter(|s| predicate(s)).collect()
 }
 
+/// The explored graph as a transition system over its state ids: [`check_of`] runs the
+/// engine over it.
+struct OverGraph<'g, S> {
+    graph: &'g Graph<S>,
+}
+
+impl<S: State> TransitionSystem for OverGraph<'_, S> {
+    type State = StateId;
+    fn initial_states(&self) -> Vec<StateId> {
+        self.graph.initial.clone()
+    }
+    fn successors<F>(&self, state: &StateId, mut emit: F) -> ControlFlow<()>
+    where
+        F: FnMut(ActionId, StateId) -> ControlFlow<()>,
+    {
+        for &(a, y) in self.graph.edges(*state) {
+            emit(a, y)?;
+        }
+        ControlFlow::Continue(())
+    }
+    fn action_name(&self, action: ActionId) -> &str {
+        self.graph.action_name(action)
+    }
+}
+
+/// A system's properties read at the graph's states; a state left unexpanded is no deadlock
+/// (what it would do is unknown).
+struct GraphProperties<'g, S, P> {
+    graph: &'g Graph<S>,
+    props: &'g P,
+}
+
+impl<S: State, P: Properties<S>> Properties<StateId> for GraphProperties<'_, S, P> {
+    fn invariant_count(&self) -> usize {
+        self.props.invariant_count()
+    }
+    fn invariant_name(&self, index: usize) -> &str {
+        self.props.invariant_name(index)
+    }
+    fn check_invariant(&self, index: usize, state: &StateId) -> Verdict {
+        self.props.check_invariant(index, self.graph.state(*state))
+    }
+    fn edge_invariant_count(&self) -> usize {
+        self.props.edge_invariant_count()
+    }
+    fn edge_invariant_name(&self, index: usize) -> &str {
+        self.props.edge_invariant_name(index)
+    }
+    fn check_edge_invariant(
+        &self,
+        index: usize,
+        before: &StateId,
+        action: ActionId,
+        after: &StateId,
+    ) -> Verdict {
+        self.props.check_edge_invariant(index, self.graph.state(*before), action, self.graph.state(*after))
+    }
+    fn is_terminal(&self, state: &StateId) -> bool {
+        !self.graph.is_expanded(*state) || self.props.is_terminal(self.graph.state(*state))
+    }
+}
+
 /// The safety check over an already explored graph: the system supplies only invariants, edge
-/// invariants and terminal states. `states_explored` is the whole graph's size. On a complete
-/// graph the verdict, kind, invariant and trace equal [`check`](fn@crate::check)'s.
-pub fn check_of<T: TransitionSystem>(graph: &Graph<T::State>, sys: &T) -> CheckResult<T::State> {
+/// invariants and terminal states. It is the engine run over the graph (each state's
+/// successors are its edges), so on a complete graph the verdict, kind, invariant and trace
+/// equal [`check`](fn@crate::check)'s; `states_explored` is the whole graph's size. A state the
+/// graph left unexpanded is never reported as a deadlock, and a truncated graph's result says
+/// it is truncated.
+pub fn check_of<S: State, P: Properties<S>>(graph: &Graph<S>, sys: &P) -> CheckResult<S> {
     let n = graph.len();
     if let Some(f) = graph.fault() {
-        let mut r = CheckResult::fail(Kind::Panic, n, f.trace.clone());
+        let mut r = CheckResult::fail(crate::result::Kind::Panic, n, f.trace.clone());
         r.invariant = f.fault.name.clone();
         r.reason = Some(f.fault.message.clone());
         r.fault = Some(f.fault.clone());
         return r;
     }
-    let mut parent: Vec<Option<(StateId, ActionId)>> = vec![None; n];
-    let mut seen = vec![false; n];
-    let mut queue = VecDeque::new();
-    for &i in graph.initial() {
-        if !seen[i.index()] {
-            seen[i.index()] = true;
-            queue.push_back(i);
-        }
-    }
-    let path = |parent: &[Option<(StateId, ActionId)>], x: StateId| {
-        let mut steps = Vec::new();
-        let mut cur = x;
-        while let Some((p, a)) = parent[cur.index()] {
-            steps.push(Step::new(graph.action_name(a), graph.state(cur).clone()));
-            cur = p;
-        }
-        steps.push(Step::new("<init>", graph.state(cur).clone()));
-        steps.reverse();
-        steps
+    let over = OverGraph { graph };
+    let props = GraphProperties { graph, props: sys };
+    let checker = Checker::new(&over).max_states(usize::MAX).progress(false);
+    let (r, _) = checker.check_against(&props);
+    let mut r = CheckResult {
+        trace: r.trace.into_iter().map(|s| Step::new(s.action, graph.state(s.state).clone())).collect(),
+        ok: r.ok,
+        states_explored: n,
+        kind: r.kind,
+        invariant: r.invariant,
+        reason: r.reason,
+        truncated: r.truncated,
+        limit: r.limit,
+        loop_index: r.loop_index,
+        fault: r.fault,
     };
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        while let Some(x) = queue.pop_front() {
-            let s = graph.state(x);
-            for i in 0..sys.invariant_count() {
-                if let Verdict::Violated(reason) = invariant_verdict(sys, i, s) {
-                    let mut r = CheckResult::fail(Kind::Invariant, n, path(&parent, x));
-                    r.invariant = Some(sys.invariant_name(i));
-                    r.reason = reason.filter(|r| !r.is_empty());
-                    return Some(r);
-                }
-            }
-            for &(a, y) in graph.edges(x) {
-                for i in 0..sys.edge_invariant_count() {
-                    if let Verdict::Violated(reason) = edge_verdict(sys, i, s, a, graph.state(y)) {
-                        let mut trace = path(&parent, x);
-                        trace.push(Step::new(graph.action_name(a), graph.state(y).clone()));
-                        let mut r = CheckResult::fail(Kind::EdgeInvariant, n, trace);
-                        r.invariant = Some(sys.edge_invariant_name(i));
-                        r.reason = reason.filter(|r| !r.is_empty());
-                        return Some(r);
-                    }
-                }
-            }
-            if graph.edges(x).is_empty() && !graph.truncated() && !terminal(sys, s) {
-                return Some(CheckResult::fail(Kind::Deadlock, n, path(&parent, x)));
-            }
-            for &(a, y) in graph.edges(x) {
-                if !seen[y.index()] {
-                    seen[y.index()] = true;
-                    parent[y.index()] = Some((x, a));
-                    queue.push_back(y);
-                }
-            }
-        }
-        None
-    }));
-    match outcome {
-        Ok(Some(r)) => r,
-        Ok(None) => CheckResult::pass(n, graph.truncated()),
-        Err(payload) => {
-            let site = crate::fault::current();
-            let fault =
-                Fault { name: None, callback: site.callback(), message: crate::fault::message(&*payload) };
-            let mut r = CheckResult::fail(Kind::Panic, n, Vec::new());
-            r.reason = Some(fault.message.clone());
-            r.fault = Some(fault);
-            r
-        }
-    }
+    // A violation the graph witnessed stands; a pass over a truncated graph is incomplete.
+    r.truncated = r.ok && graph.truncated();
+    r
 }
 
 /// One violation of one invariant in one reachable state (no path).
@@ -424,7 +469,7 @@ pub struct StateViolation<S> {
 }
 
 /// [`Checker::reachable_violations`] with the defaults.
-pub fn reachable_violations<T: TransitionSystem>(sys: &T) -> Vec<StateViolation<T::State>> {
+pub fn reachable_violations<T: System>(sys: &T) -> Vec<StateViolation<T::State>> {
     Checker::new(sys).reachable_violations()
 }
 
@@ -496,7 +541,7 @@ pub fn fixed_points_of<S: State>(graph: &Graph<S>) -> FixedPoints<S> {
 /// reduced graph's states are exactly the representatives of the full graph's, and the same
 /// invariants are violated somewhere with and without it. False when either exploration is
 /// truncated. Deadlocks are not compared.
-pub fn symmetry_reduction_sound<T: TransitionSystem>(
+pub fn symmetry_reduction_sound<T: System>(
     sys: &T,
     canonicalize: impl Fn(&T::State) -> T::State + Send + Sync + 'static,
     max_states: usize,

@@ -13,9 +13,9 @@
 
 use std::fmt;
 use std::ops::ControlFlow;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
-use crate::model::Verdict;
+use crate::properties::{Properties, Verdict};
 use crate::system::{ActionId, Fairness, State, TransitionSystem};
 
 /// A state paired with the name of the action that led to it (`None` at initial states).
@@ -45,7 +45,8 @@ pub fn action_taken<S>(name: &str) -> impl Fn(&LastAction<S>) -> bool + Send + S
 /// A system whose states also record the last action (see [`with_last_action`]).
 pub struct WithLastAction<'a, T: TransitionSystem> {
     inner: &'a T,
-    names: RwLock<Vec<Option<Arc<str>>>>,
+    /// Each action's name, shared by the states it leads to (read without a lock).
+    names: papaya::HashMap<ActionId, Arc<str>>,
 }
 
 impl<T: TransitionSystem> fmt::Debug for WithLastAction<'_, T> {
@@ -59,7 +60,7 @@ impl<T: TransitionSystem> fmt::Debug for WithLastAction<'_, T> {
 /// model's own state. States reached by different actions are distinct, so counts grow;
 /// safety verdicts do not change.
 pub fn with_last_action<T: TransitionSystem>(inner: &T) -> WithLastAction<'_, T> {
-    WithLastAction { inner, names: RwLock::new(Vec::new()) }
+    WithLastAction { inner, names: papaya::HashMap::new() }
 }
 
 impl<T: TransitionSystem> WithLastAction<'_, T> {
@@ -69,16 +70,11 @@ impl<T: TransitionSystem> WithLastAction<'_, T> {
     }
 
     fn name(&self, a: ActionId) -> Arc<str> {
-        if let Some(Some(n)) = self.names.read().unwrap_or_else(|e| e.into_inner()).get(a.index()) {
+        let names = self.names.pin();
+        if let Some(n) = names.get(&a) {
             return n.clone();
         }
-        let n: Arc<str> = Arc::from(self.inner.action_name(a));
-        let mut names = self.names.write().unwrap_or_else(|e| e.into_inner());
-        if names.len() <= a.index() {
-            names.resize(a.index() + 1, None);
-        }
-        names[a.index()] = Some(n.clone());
-        n
+        names.get_or_insert_with(a, || Arc::from(self.inner.action_name(a))).clone()
     }
 }
 
@@ -101,7 +97,7 @@ where
         })
     }
 
-    fn action_name(&self, action: ActionId) -> String {
+    fn action_name(&self, action: ActionId) -> &str {
         self.inner.action_name(action)
     }
 
@@ -113,15 +109,25 @@ where
         self.inner.static_actions()
     }
 
+    fn begin_sweep(&self) {
+        self.inner.begin_sweep()
+    }
+}
+
+/// The model's own properties, read on the model's part of each state.
+impl<T> Properties<LastAction<T::State>> for WithLastAction<'_, T>
+where
+    T: TransitionSystem + Properties<T::State>,
+{
     fn invariant_count(&self) -> usize {
         self.inner.invariant_count()
     }
 
-    fn invariant_name(&self, index: usize) -> String {
+    fn invariant_name(&self, index: usize) -> &str {
         self.inner.invariant_name(index)
     }
 
-    fn check_invariant(&self, index: usize, state: &Self::State) -> Verdict {
+    fn check_invariant(&self, index: usize, state: &LastAction<T::State>) -> Verdict {
         self.inner.check_invariant(index, &state.state)
     }
 
@@ -129,25 +135,21 @@ where
         self.inner.edge_invariant_count()
     }
 
-    fn edge_invariant_name(&self, index: usize) -> String {
+    fn edge_invariant_name(&self, index: usize) -> &str {
         self.inner.edge_invariant_name(index)
     }
 
     fn check_edge_invariant(
         &self,
         index: usize,
-        before: &Self::State,
+        before: &LastAction<T::State>,
         action: ActionId,
-        after: &Self::State,
+        after: &LastAction<T::State>,
     ) -> Verdict {
         self.inner.check_edge_invariant(index, &before.state, action, &after.state)
     }
 
-    fn is_terminal(&self, state: &Self::State) -> bool {
+    fn is_terminal(&self, state: &LastAction<T::State>) -> bool {
         self.inner.is_terminal(&state.state)
-    }
-
-    fn begin_sweep(&self) {
-        self.inner.begin_sweep()
     }
 }

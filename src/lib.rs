@@ -70,6 +70,7 @@ pub mod model;
 pub mod open;
 pub mod patterns;
 pub mod probabilistic;
+pub mod properties;
 pub mod result;
 mod scc;
 pub mod system;
@@ -87,13 +88,14 @@ pub use graph::{
 pub use liveness::{Liveness, LivenessKind, LivenessResult, check_liveness, check_liveness_of};
 pub use ltl::{Ltl, LtlOptions, LtlResult, check_ltl};
 pub use model::{
-    Action, ActionSchema, Binding, EdgeInvariant, Invariant, Model, Value, Verdict, enumerate_actions,
+    Action, ActionSchema, Binding, EdgeInvariant, Invariant, Model, Value, enumerate_actions,
     footprint_sound, invariant_from_violations, never, never_when,
 };
+pub use properties::{NoProperties, Projected, Properties, Verdict};
 pub use result::{
     CheckResult, Kind, Limit, Outcome, Step, format_trace, format_trace_diff, format_trace_with,
 };
-pub use system::{ActionId, Fairness, Predicate, State, TransitionSystem};
+pub use system::{ActionId, Fairness, Predicate, State, System, TransitionSystem};
 
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]

@@ -290,11 +290,12 @@ pub(crate) fn resolve_fairness<T: TransitionSystem>(
     let Some(actions) = sys.static_actions() else {
         return Ok((fair.clone().unwrap_or_default(), fair_strong.clone().unwrap_or_default()));
     };
-    let mut known: Vec<String> = actions.iter().map(|&a| sys.action_name(a)).collect();
+    let mut known: Vec<String> = actions.iter().map(|&a| sys.action_name(a).to_owned()).collect();
     known.sort();
     known.dedup();
-    let tagged =
-        |f: Fairness| sys.fair_actions(f).into_iter().map(|a| sys.action_name(a)).collect::<Vec<_>>();
+    let tagged = |f: Fairness| {
+        sys.fair_actions(f).into_iter().map(|a| sys.action_name(a).to_owned()).collect::<Vec<_>>()
+    };
     let weak = fair.clone().unwrap_or_else(|| tagged(Fairness::Weak));
     let strong = fair_strong.clone().unwrap_or_else(|| tagged(Fairness::Strong));
     for (given, label) in [(fair, "fair"), (fair_strong, "fair_strong")] {

@@ -21,7 +21,7 @@ use crate::error::Error;
 use crate::liveness::{Liveness, LivenessResult};
 use crate::ltl::OnlyInvariant;
 use crate::result::CheckResult;
-use crate::system::TransitionSystem;
+use crate::system::{System, TransitionSystem};
 
 /// Fairness for the liveness patterns: `None` lists take the actions' tags.
 #[derive(Clone, Debug, Default)]
@@ -58,7 +58,7 @@ impl Fair {
     }
 }
 
-fn only<T: TransitionSystem>(
+fn only<T: System>(
     sys: &T,
     name: &str,
     p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
@@ -69,12 +69,12 @@ fn only<T: TransitionSystem>(
         predicate: std::sync::Arc::new(p),
         dead_ends_allowed: false,
     };
-    Checker::new(&view).check()
+    Checker::new(sys).check_against(&view).0
 }
 
 /// `p` holds in every reachable state (a safety check with `p` as the only invariant, named
 /// `name`; the model's terminal states and edge invariants are kept, so a deadlock fails it).
-pub fn always<T: TransitionSystem>(
+pub fn always<T: System>(
     sys: &T,
     name: &str,
     p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
@@ -83,7 +83,7 @@ pub fn always<T: TransitionSystem>(
 }
 
 /// `p` holds in no reachable state.
-pub fn absent<T: TransitionSystem>(
+pub fn absent<T: System>(
     sys: &T,
     name: &str,
     p: impl Fn(&T::State) -> bool + Send + Sync + 'static,

@@ -14,24 +14,8 @@
 
 use std::fmt::{self, Debug, Display};
 
+pub use crate::engine::Step;
 use crate::fault::Fault;
-
-/// One trace entry: the action taken and the state it led to. Every trace starts with the
-/// action `<init>`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Step<S> {
-    /// The action's name (`<init>` for the first step).
-    pub action: String,
-    /// The state after the action.
-    pub state: S,
-}
-
-impl<S> Step<S> {
-    /// A step.
-    pub fn new(action: impl Into<String>, state: S) -> Self {
-        Step { action: action.into(), state }
-    }
-}
 
 /// The kind of a violation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,12 +1,15 @@
-//! The one interface the engine explores: [`TransitionSystem`].
+//! How a system moves: the [`TransitionSystem`] trait every analysis explores.
 //!
-//! The closure-based [`Model`](crate::Model) implements it; a hand-written implementation gets
-//! static dispatch and no boxed closures. Everything musil computes (check, check_all, explore,
-//! the graph queries) runs over this trait through the one engine in [`crate::engine`].
+//! A transition system is dynamics only: initial states, the successors of a state in a fixed
+//! action order, action names and fairness tags. What must hold (invariants, edge invariants,
+//! legal dead ends) is the [`Properties`](crate::Properties) trait beside it. The closure-based
+//! [`Model`](crate::Model) implements both; a hand-written implementation gets static dispatch
+//! and no boxed closures. Everything musil computes runs over this trait through the one
+//! engine in [`crate::engine`].
 //!
 //! ```
 //! use std::ops::ControlFlow;
-//! use musil::{ActionId, TransitionSystem, Verdict, check};
+//! use musil::{ActionId, Properties, TransitionSystem, Verdict, check};
 //!
 //! /// A counter that wraps at 3, written by hand.
 //! struct Wrap;
@@ -17,9 +20,11 @@
 //!     where F: FnMut(ActionId, u8) -> ControlFlow<()> {
 //!         emit(ActionId::new(0), (s + 1) % 3)
 //!     }
-//!     fn action_name(&self, _: ActionId) -> String { "tick".into() }
+//!     fn action_name(&self, _: ActionId) -> &str { "tick" }
+//! }
+//! impl Properties<u8> for Wrap {
 //!     fn invariant_count(&self) -> usize { 1 }
-//!     fn invariant_name(&self, _: usize) -> String { "small".into() }
+//!     fn invariant_name(&self, _: usize) -> &str { "small" }
 //!     fn check_invariant(&self, _: usize, s: &u8) -> Verdict { (*s < 3).into() }
 //! }
 //! assert_eq!(check(&Wrap).to_string(), "OK — 3 states, no violations");
@@ -28,8 +33,6 @@
 use std::fmt::Debug;
 use std::hash::Hash;
 use std::ops::ControlFlow;
-
-use crate::model::Verdict;
 
 /// A shared predicate over states (terminal states, goals, assumption predicates).
 pub type Predicate<S> = std::sync::Arc<dyn Fn(&S) -> bool + Send + Sync>;
@@ -66,7 +69,7 @@ pub enum Fairness {
 pub trait State: Clone + Eq + Hash + Debug + Send + Sync + 'static {}
 impl<T: Clone + Eq + Hash + Debug + Send + Sync + 'static> State for T {}
 
-/// A transition system: initial states, successors in a fixed action order, properties.
+/// A transition system: initial states, successors in a fixed action order, action names.
 ///
 /// Determinism duty: `initial_states` and `successors` must give the same answer every time
 /// for the same state; musil's results (counts, traces) are defined by that order.
@@ -84,7 +87,7 @@ pub trait TransitionSystem: Sync {
         F: FnMut(ActionId, Self::State) -> ControlFlow<()>;
 
     /// The name of an action, as traces print it.
-    fn action_name(&self, action: ActionId) -> String;
+    fn action_name(&self, action: ActionId) -> &str;
 
     /// The actions tagged with `fairness` (liveness uses them when no explicit fairness is
     /// given). Default: none.
@@ -96,47 +99,6 @@ pub trait TransitionSystem: Sync {
     /// is computed per state (then names cannot be validated up front).
     fn static_actions(&self) -> Option<Vec<ActionId>> {
         None
-    }
-
-    /// Number of state invariants.
-    fn invariant_count(&self) -> usize {
-        0
-    }
-
-    /// Name of state invariant `index`.
-    fn invariant_name(&self, _index: usize) -> String {
-        String::new()
-    }
-
-    /// Evaluate state invariant `index` on `state`.
-    fn check_invariant(&self, _index: usize, _state: &Self::State) -> Verdict {
-        Verdict::Holds
-    }
-
-    /// Number of edge invariants.
-    fn edge_invariant_count(&self) -> usize {
-        0
-    }
-
-    /// Name of edge invariant `index`.
-    fn edge_invariant_name(&self, _index: usize) -> String {
-        String::new()
-    }
-
-    /// Evaluate edge invariant `index` on one transition.
-    fn check_edge_invariant(
-        &self,
-        _index: usize,
-        _before: &Self::State,
-        _action: ActionId,
-        _after: &Self::State,
-    ) -> Verdict {
-        Verdict::Holds
-    }
-
-    /// A dead end where this is true is legal, not a deadlock. Default: never.
-    fn is_terminal(&self, _state: &Self::State) -> bool {
-        false
     }
 
     /// Called once when a sweep starts (the closure model clears its footprint cache here).
@@ -154,7 +116,7 @@ impl<T: TransitionSystem + ?Sized> TransitionSystem for &T {
     {
         (**self).successors(state, emit)
     }
-    fn action_name(&self, action: ActionId) -> String {
+    fn action_name(&self, action: ActionId) -> &str {
         (**self).action_name(action)
     }
     fn fair_actions(&self, fairness: Fairness) -> Vec<ActionId> {
@@ -163,34 +125,20 @@ impl<T: TransitionSystem + ?Sized> TransitionSystem for &T {
     fn static_actions(&self) -> Option<Vec<ActionId>> {
         (**self).static_actions()
     }
-    fn invariant_count(&self) -> usize {
-        (**self).invariant_count()
-    }
-    fn invariant_name(&self, index: usize) -> String {
-        (**self).invariant_name(index)
-    }
-    fn check_invariant(&self, index: usize, state: &Self::State) -> Verdict {
-        (**self).check_invariant(index, state)
-    }
-    fn edge_invariant_count(&self) -> usize {
-        (**self).edge_invariant_count()
-    }
-    fn edge_invariant_name(&self, index: usize) -> String {
-        (**self).edge_invariant_name(index)
-    }
-    fn check_edge_invariant(
-        &self,
-        index: usize,
-        before: &Self::State,
-        action: ActionId,
-        after: &Self::State,
-    ) -> Verdict {
-        (**self).check_edge_invariant(index, before, action, after)
-    }
-    fn is_terminal(&self, state: &Self::State) -> bool {
-        (**self).is_terminal(state)
-    }
     fn begin_sweep(&self) {
         (**self).begin_sweep()
     }
+}
+
+/// Dynamics and properties together: what the checks (`check`, `check_all`, liveness, LTL,
+/// open systems) take. Implemented for every type that implements both
+/// [`TransitionSystem`] and [`Properties`](crate::Properties) over its states.
+pub trait System:
+    TransitionSystem + crate::properties::Properties<<Self as TransitionSystem>::State>
+{
+}
+
+impl<T> System for T where
+    T: TransitionSystem + crate::properties::Properties<<T as TransitionSystem>::State> + ?Sized
+{
 }

@@ -27,9 +27,9 @@ mod producer_consumer;
 mod traffic_light;
 
 use models::{Counters, PackedTwoPhase, Phils, TokenRing, TwoPhase};
-use musil::{Checker, DistinctBy, Limit, Liveness, TransitionSystem};
+use musil::{Checker, DistinctBy, Limit, Liveness, System};
 
-fn counts<T: TransitionSystem>(sys: &T, workers: usize) -> (usize, u64) {
+fn counts<T: System>(sys: &T, workers: usize) -> (usize, u64) {
     let (r, stats) = Checker::new(sys).workers(workers).parallel_level(16).check_with_stats();
     assert!(r.ok && !r.truncated, "{r}");
     (stats.states, stats.transitions + 1)
@@ -86,7 +86,7 @@ fn packed_two_phase_commit_is_the_same_graph() {
 }
 
 /// Every analysis gives the same answer with 1, 2 and 4 workers.
-fn same_for_any_workers<T: TransitionSystem>(sys: &T) {
+fn same_for_any_workers<T: System>(sys: &T) {
     let with = |w: usize| Checker::new(sys).workers(w).parallel_level(1);
     let check = with(1).check();
     let all = with(1).check_all(DistinctBy::Reason);
@@ -182,7 +182,7 @@ fn a_memory_budget_truncates_and_says_so() {
 
 #[test]
 fn fingerprint_mode_gives_the_exact_counts_and_traces() {
-    fn same<T: TransitionSystem>(sys: &T) {
+    fn same<T: System>(sys: &T) {
         for w in [1, 2] {
             let exact = Checker::new(sys).workers(w).check();
             let (fp, stats) =

@@ -7,7 +7,17 @@
 use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 
-use musil::{ActionId, Model, TransitionSystem, Verdict};
+use musil::{ActionId, Model, Properties, TransitionSystem, Verdict};
+
+/// Action names are made from indices; each is made once and kept for the process (a few
+/// dozen per model), so that `action_name` can lend it.
+fn interned(name: String) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<HashMap<String, &'static str>>> = OnceLock::new();
+    let mut names = NAMES.get_or_init(Mutex::default).lock().unwrap_or_else(|e| e.into_inner());
+    names.entry(name).or_insert_with_key(|n| Box::leak(n.clone().into_boxed_str()))
+}
 
 /// Fixed-size byte states, so a state is one inline array (no allocation per successor).
 pub type Bytes<const N: usize> = [u8; N];
@@ -33,19 +43,28 @@ impl<const N: usize> TransitionSystem for Counters<N> {
         }
         ControlFlow::Continue(())
     }
-    fn action_name(&self, a: ActionId) -> String {
+    fn action_name(&self, a: ActionId) -> &str {
+        interned(self.name(a))
+    }
+}
+
+impl<const N: usize> Counters<N> {
+    fn name(&self, a: ActionId) -> String {
         format!("inc_{}", a.index())
     }
+}
+
+impl<const N: usize> Properties<Bytes<N>> for Counters<N> {
     fn invariant_count(&self) -> usize {
         1
     }
-    fn invariant_name(&self, _: usize) -> String {
-        "in-range".into()
+    fn invariant_name(&self, _: usize) -> &str {
+        "in-range"
     }
-    fn check_invariant(&self, _: usize, s: &Self::State) -> Verdict {
+    fn check_invariant(&self, _: usize, s: &Bytes<N>) -> Verdict {
         s.iter().all(|c| *c <= self.k).into()
     }
-    fn is_terminal(&self, _: &Self::State) -> bool {
+    fn is_terminal(&self, _: &Bytes<N>) -> bool {
         true
     }
 }
@@ -65,6 +84,24 @@ pub fn counters_model(n: usize, k: u8) -> Model<Vec<u8>> {
         );
     }
     m.invariant("in-range", move |s: &Vec<u8>| s.iter().all(|c| *c <= k)).terminal(|_| true)
+}
+
+/// `counters-closures-array N`: the closure [`Model`] over the same inline `[u8; N]` state as the
+/// hand-written [`Counters`], so the row measures the closures, not an allocation per successor.
+pub fn counters_array_model<const N: usize>(k: u8) -> Model<Bytes<N>> {
+    let mut m = Model::new([0u8; N]);
+    for i in 0..N {
+        m = m.action(
+            format!("inc_{i}"),
+            |_| true,
+            move |s: &Bytes<N>| {
+                let mut t = *s;
+                t[i] = if t[i] == k { 0 } else { t[i] + 1 };
+                t
+            },
+        );
+    }
+    m.invariant("in-range", move |s: &Bytes<N>| s.iter().all(|c| *c <= k)).terminal(|_| true)
 }
 
 /// `token-ring N`: byte 0 is the token, bytes 1..=N the phases (0 idle, 1 waiting, 2 critical).
@@ -107,19 +144,28 @@ impl<const L: usize> TransitionSystem for TokenRing<L> {
         }
         ControlFlow::Continue(())
     }
-    fn action_name(&self, a: ActionId) -> String {
+    fn action_name(&self, a: ActionId) -> &str {
+        interned(self.name(a))
+    }
+}
+
+impl<const L: usize> TokenRing<L> {
+    fn name(&self, a: ActionId) -> String {
         format!("{}_{}", ["want", "enter", "exit", "pass"][a.index() % 4], a.index() / 4)
     }
+}
+
+impl<const L: usize> Properties<Bytes<L>> for TokenRing<L> {
     fn invariant_count(&self) -> usize {
         1
     }
-    fn invariant_name(&self, _: usize) -> String {
-        "mutual-exclusion".into()
+    fn invariant_name(&self, _: usize) -> &str {
+        "mutual-exclusion"
     }
-    fn check_invariant(&self, _: usize, s: &Self::State) -> Verdict {
+    fn check_invariant(&self, _: usize, s: &Bytes<L>) -> Verdict {
         (s[1..].iter().filter(|p| **p == 2).count() <= 1).into()
     }
-    fn is_terminal(&self, _: &Self::State) -> bool {
+    fn is_terminal(&self, _: &Bytes<L>) -> bool {
         true
     }
 }
@@ -170,7 +216,13 @@ impl<const N: usize> TransitionSystem for Phils<N> {
         }
         ControlFlow::Continue(())
     }
-    fn action_name(&self, a: ActionId) -> String {
+    fn action_name(&self, a: ActionId) -> &str {
+        interned(self.name(a))
+    }
+}
+
+impl<const N: usize> Phils<N> {
+    fn name(&self, a: ActionId) -> String {
         let (i, k) = (a.index() / 3, a.index() % 3);
         let (f, g) = self.forks(i);
         match k {
@@ -179,16 +231,19 @@ impl<const N: usize> TransitionSystem for Phils<N> {
             _ => format!("P{i}_eat_release"),
         }
     }
+}
+
+impl<const N: usize> Properties<Bytes<N>> for Phils<N> {
     fn invariant_count(&self) -> usize {
         1
     }
-    fn invariant_name(&self, _: usize) -> String {
-        "fork-owner-adjacent".into()
+    fn invariant_name(&self, _: usize) -> &str {
+        "fork-owner-adjacent"
     }
-    fn check_invariant(&self, _: usize, s: &Self::State) -> Verdict {
+    fn check_invariant(&self, _: usize, s: &Bytes<N>) -> Verdict {
         s.iter().enumerate().all(|(j, o)| *o == NONE || *o as usize == j || (*o as usize + 1) % N == j).into()
     }
-    fn is_terminal(&self, _: &Self::State) -> bool {
+    fn is_terminal(&self, _: &Bytes<N>) -> bool {
         true
     }
 }
@@ -289,7 +344,13 @@ impl TransitionSystem for TwoPhase {
         }
         ControlFlow::Continue(())
     }
-    fn action_name(&self, a: ActionId) -> String {
+    fn action_name(&self, a: ActionId) -> &str {
+        interned(self.name(a))
+    }
+}
+
+impl TwoPhase {
+    fn name(&self, a: ActionId) -> String {
         match a.index() {
             0 => "TmCommit".into(),
             1 => "TmAbort".into(),
@@ -302,16 +363,19 @@ impl TransitionSystem for TwoPhase {
             }
         }
     }
+}
+
+impl Properties<TwoPhaseState> for TwoPhase {
     fn invariant_count(&self) -> usize {
         1
     }
-    fn invariant_name(&self, _: usize) -> String {
-        "consistent".into()
+    fn invariant_name(&self, _: usize) -> &str {
+        "consistent"
     }
-    fn check_invariant(&self, _: usize, s: &Self::State) -> Verdict {
+    fn check_invariant(&self, _: usize, s: &TwoPhaseState) -> Verdict {
         Verdict::from(!(s.rm.contains(&Rm::Aborted) && s.rm.contains(&Rm::Committed)))
     }
-    fn is_terminal(&self, _: &Self::State) -> bool {
+    fn is_terminal(&self, _: &TwoPhaseState) -> bool {
         true
     }
 }
@@ -421,16 +485,25 @@ impl TransitionSystem for PackedTwoPhase {
         }
         ControlFlow::Continue(())
     }
-    fn action_name(&self, a: ActionId) -> String {
-        TwoPhase { n: self.n }.action_name(a)
+    fn action_name(&self, a: ActionId) -> &str {
+        interned(self.name(a))
     }
+}
+
+impl PackedTwoPhase {
+    fn name(&self, a: ActionId) -> String {
+        TwoPhase { n: self.n }.action_name(a).to_owned()
+    }
+}
+
+impl Properties<PackedTwoPhaseState> for PackedTwoPhase {
     fn invariant_count(&self) -> usize {
         1
     }
-    fn invariant_name(&self, _: usize) -> String {
-        "consistent".into()
+    fn invariant_name(&self, _: usize) -> &str {
+        "consistent"
     }
-    fn check_invariant(&self, _: usize, s: &Self::State) -> Verdict {
+    fn check_invariant(&self, _: usize, s: &PackedTwoPhaseState) -> Verdict {
         let (mut aborted, mut committed) = (false, false);
         for i in 0..self.n {
             aborted |= s.rm(i) == Rm::Aborted;
@@ -438,7 +511,7 @@ impl TransitionSystem for PackedTwoPhase {
         }
         Verdict::from(!(aborted && committed))
     }
-    fn is_terminal(&self, _: &Self::State) -> bool {
+    fn is_terminal(&self, _: &PackedTwoPhaseState) -> bool {
         true
     }
 }

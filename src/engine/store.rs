@@ -365,11 +365,11 @@ struct Shard<S> {
 }
 
 /// What a parallel lookup found.
-pub(crate) enum Probe<S> {
-    /// Stored already (the state is handed back when asked for).
-    Known(StateId, Option<S>),
-    /// Met in this level: its shard and pending slot (a copy of the state when asked for).
-    Pending { shard: u32, slot: u32, copy: Option<S> },
+pub(crate) enum Probe {
+    /// Stored already.
+    Known(StateId),
+    /// Met in this level: its shard and pending slot.
+    Pending { shard: u32, slot: u32 },
 }
 
 /// Every discovered state, in discovery order, with parent links and an index.
@@ -386,8 +386,6 @@ pub struct Store<S> {
     /// Where each shard's slots are, for prefetching without its lock.
     hints: Vec<SlotsHint>,
     identity: Identity<S>,
-    /// What [`Store::explored`] reports while a parallel merge runs ahead of the store.
-    explored: Option<usize>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -502,7 +500,6 @@ impl<S: std::hash::Hash + Eq> Store<S> {
                 .collect(),
             hints: (0..SHARDS).map(|_| SlotsHint::default()).collect(),
             identity,
-            explored: None,
         }
     }
 
@@ -535,18 +532,6 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         self.states.len
     }
 
-    /// How many states the serial loop would have stored at this point of the search: what a
-    /// result reports as explored. Equal to [`Store::len`] except while the parallel merge of
-    /// a level walks its states before storing their successors in bulk.
-    pub fn explored(&self) -> usize {
-        self.explored.unwrap_or(self.states.len)
-    }
-
-    /// Set (or clear) what [`Store::explored`] reports.
-    pub(crate) fn set_explored(&mut self, explored: Option<usize>) {
-        self.explored = explored;
-    }
-
     /// True when nothing is stored.
     pub fn is_empty(&self) -> bool {
         self.states.len == 0
@@ -558,10 +543,20 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         self.states.get(id.index())
     }
 
-    /// A pointer to a stored state that stays valid while states are appended.
+    /// A stored state, borrowed apart from the store, so that it can be read while new states
+    /// are appended (a state being expanded while its successors are stored).
+    ///
+    /// # Safety
+    /// The reference must not outlive the store, and no call may release the state while it
+    /// lives: [`Store::release_before`] with an index above `id` (fingerprint mode forgets
+    /// expanded states there). Appending never moves or drops a stored state: chunks keep their
+    /// capacity, in exact and fingerprint mode alike.
     #[inline]
-    pub(crate) fn stable_ptr(&self, id: StateId) -> *const S {
-        self.get(id) as *const S
+    pub(crate) unsafe fn detached<'s>(&self, id: StateId) -> &'s S {
+        let state: *const S = self.get(id);
+        // SAFETY: the caller keeps the store alive and the state unreleased while the
+        // reference lives, and appending never moves a stored state.
+        unsafe { &*state }
     }
 
     /// The state that discovered this one (`None` for an initial state).
@@ -616,27 +611,23 @@ impl<S: std::hash::Hash + Eq> Store<S> {
 
     /// Parallel phase: look `state` up; when the store does not know it, note it as met in
     /// this level with `order` (keeping the smallest order of all who met it).
-    pub(crate) fn probe_or_pend(&self, state: S, h: u64, order: u64, keep: bool) -> Probe<S>
-    where
-        S: Clone,
-    {
+    pub(crate) fn probe_or_pend(&self, state: S, h: u64, order: u64) -> Probe {
         let sh = shard_of(h);
         let mut guard = lock(&self.shards[sh]);
         let Shard { table, pending } = &mut *guard;
         let (states, fps, identity) = (&self.states, self.fingerprints.as_ref(), &self.identity);
         let found = find_in_level(table, pending, states, fps, identity, h, &state);
         match found {
-            Some(e) if e & PROVISIONAL == 0 => Probe::Known(StateId(e), keep.then_some(state)),
+            Some(e) if e & PROVISIONAL == 0 => Probe::Known(StateId(e)),
             Some(e) => {
                 let slot = e & !PROVISIONAL;
                 let p = &mut pending[slot as usize];
                 p.order = p.order.min(order);
-                Probe::Pending { shard: sh as u32, slot, copy: keep.then_some(state) }
+                Probe::Pending { shard: sh as u32, slot }
             }
             None => {
-                let copy = keep.then(|| state.clone());
                 let slot = pend(table, pending, &self.hints[sh], states, fps, identity, state, h, order);
-                Probe::Pending { shard: sh as u32, slot, copy }
+                Probe::Pending { shard: sh as u32, slot }
             }
         }
     }
@@ -699,9 +690,12 @@ impl<S: std::hash::Hash + Eq> Store<S> {
 
     /// Parallel merge: store the pending states of shard `sh` that `place` places (at the
     /// offset past the old end it gives, with the parent it gives), and forget the others.
-    /// Shards may be settled by several threads at once; `place` must give each kept state
-    /// its own offset below the count given to [`Store::begin_settle`].
-    pub(crate) fn settle_shard(
+    /// Shards may be settled by several threads at once.
+    ///
+    /// # Safety
+    /// `place` must give each kept state of every shard its own offset below the count given
+    /// to [`Store::begin_settle`]: two states at one offset would be written over each other.
+    pub(crate) unsafe fn settle_shard(
         &self,
         sh: usize,
         into: &Settling<S>,
@@ -724,8 +718,8 @@ impl<S: std::hash::Hash + Eq> Store<S> {
                 Some((offset, parent)) => {
                     let id = (base + offset) as u32;
                     let state = p.state.take().expect("a pending state is settled once");
-                    // SAFETY: `place` gives every kept state its own offset below the count
-                    // that was reserved.
+                    // SAFETY: the caller's promise: `place` gives every kept state its own
+                    // offset below the count that was reserved.
                     unsafe {
                         into.states.write(offset, state);
                         into.parent.write(offset, parent.0);

@@ -50,9 +50,9 @@ use crate::engine::Options;
 use crate::error::{Error, ErrorKind};
 use crate::history::{LastAction, action_taken, with_last_action};
 use crate::liveness::{Liveness, LivenessResult, py_list};
-use crate::model::Verdict;
+use crate::properties::{Properties, Verdict};
 use crate::result::{CheckResult, Kind, Outcome, Step};
-use crate::system::{ActionId, Fairness, Predicate, State, TransitionSystem};
+use crate::system::{ActionId, Predicate, State, System};
 
 /// Options of [`check_ltl`]: the name violations are reported under, and fairness.
 #[derive(Clone, Debug)]
@@ -188,68 +188,41 @@ impl<S: fmt::Debug> Outcome for LtlResult<S> {
     }
 }
 
-/// A view of a system with its invariants replaced by one predicate (and, optionally, every
-/// dead end allowed): the `G P` reduction and the `always` / `absent` patterns.
-pub(crate) struct OnlyInvariant<'a, T: TransitionSystem> {
-    pub inner: &'a T,
+/// A system's properties with its invariants replaced by one predicate (and, optionally,
+/// every dead end allowed): the `G P` reduction and the `always` / `absent` patterns. Edge
+/// invariants and terminal states are the system's own.
+pub(crate) struct OnlyInvariant<'a, P, S> {
+    pub inner: &'a P,
     pub name: String,
-    pub predicate: Predicate<T::State>,
+    pub predicate: Predicate<S>,
     pub dead_ends_allowed: bool,
 }
 
-impl<T: TransitionSystem> TransitionSystem for OnlyInvariant<'_, T> {
-    type State = T::State;
-    fn initial_states(&self) -> Vec<T::State> {
-        self.inner.initial_states()
-    }
-    fn successors<F>(&self, state: &T::State, emit: F) -> ControlFlow<()>
-    where
-        F: FnMut(ActionId, T::State) -> ControlFlow<()>,
-    {
-        self.inner.successors(state, emit)
-    }
-    fn action_name(&self, action: ActionId) -> String {
-        self.inner.action_name(action)
-    }
-    fn fair_actions(&self, fairness: Fairness) -> Vec<ActionId> {
-        self.inner.fair_actions(fairness)
-    }
-    fn static_actions(&self) -> Option<Vec<ActionId>> {
-        self.inner.static_actions()
-    }
+impl<S, P: Properties<S>> Properties<S> for OnlyInvariant<'_, P, S> {
     fn invariant_count(&self) -> usize {
         1
     }
-    fn invariant_name(&self, _index: usize) -> String {
-        self.name.clone()
+    fn invariant_name(&self, _index: usize) -> &str {
+        &self.name
     }
-    fn check_invariant(&self, _index: usize, state: &T::State) -> Verdict {
+    fn check_invariant(&self, _index: usize, state: &S) -> Verdict {
         (self.predicate)(state).into()
     }
     fn edge_invariant_count(&self) -> usize {
         self.inner.edge_invariant_count()
     }
-    fn edge_invariant_name(&self, index: usize) -> String {
+    fn edge_invariant_name(&self, index: usize) -> &str {
         self.inner.edge_invariant_name(index)
     }
-    fn check_edge_invariant(
-        &self,
-        index: usize,
-        before: &T::State,
-        action: ActionId,
-        after: &T::State,
-    ) -> Verdict {
+    fn check_edge_invariant(&self, index: usize, before: &S, action: ActionId, after: &S) -> Verdict {
         self.inner.check_edge_invariant(index, before, action, after)
     }
-    fn is_terminal(&self, state: &T::State) -> bool {
+    fn is_terminal(&self, state: &S) -> bool {
         self.dead_ends_allowed || self.inner.is_terminal(state)
-    }
-    fn begin_sweep(&self) {
-        self.inner.begin_sweep()
     }
 }
 
-impl<T: TransitionSystem> Checker<'_, T> {
+impl<T: System> Checker<'_, T> {
     /// Check an LTL formula (see the [module](crate::ltl) for how each shape is decided).
     /// Errs when a fairness name matches no action.
     pub fn check_ltl(
@@ -286,8 +259,7 @@ impl<T: TransitionSystem> Checker<'_, T> {
                             predicate: p,
                             dead_ends_allowed: true,
                         };
-                        let checker = Checker { sys: &view, options: self.options.clone() };
-                        return Ok(LtlResult::Safety(checker.check()));
+                        return Ok(LtlResult::Safety(self.check_against(&view).0));
                     }
                 }
             },
@@ -335,7 +307,7 @@ impl<T: TransitionSystem> Checker<'_, T> {
     ) -> Result<CheckResult<T::State>, Error> {
         let sys = self.sys;
         if let Some(actions) = sys.static_actions() {
-            let mut known: Vec<String> = actions.iter().map(|&a| sys.action_name(a)).collect();
+            let mut known: Vec<String> = actions.iter().map(|&a| sys.action_name(a).to_owned()).collect();
             known.sort();
             known.dedup();
             let mut unknown: Vec<String> =
@@ -463,9 +435,6 @@ fn fault_result<S: State>(n: usize, fault: &crate::graph::GraphFault<S>) -> Chec
 
 /// [`Checker::check_ltl`] with the defaults (name `ltl`, fairness from tags on the liveness
 /// reductions only).
-pub fn check_ltl<T: TransitionSystem>(
-    sys: &T,
-    formula: &Ltl<T::State>,
-) -> Result<LtlResult<T::State>, Error> {
+pub fn check_ltl<T: System>(sys: &T, formula: &Ltl<T::State>) -> Result<LtlResult<T::State>, Error> {
     Checker::new(sys).check_ltl(formula, &LtlOptions::default())
 }

@@ -26,7 +26,7 @@ mod schema;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::ops::ControlFlow;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex};
 
 use indexmap::IndexMap;
 
@@ -35,28 +35,48 @@ pub use property::{EdgeInvariant, Invariant, Verdict, invariant_from_violations,
 pub use schema::{ActionSchema, Binding, Value, enumerate_actions};
 
 use crate::fault::{self, Site};
+use crate::properties::Properties;
 use crate::system::{ActionId, Fairness, Predicate, State, TransitionSystem};
 
-/// Action names seen so far, each with its id (first-seen order).
+/// Action names and their ids, read without a lock: an id is handed out once per name, in
+/// first-seen order. A name first seen during exploration (from a per-state menu) is interned
+/// under a mutex that the common path (a name already known) never takes.
 #[derive(Default)]
 struct Names {
-    list: Vec<Arc<str>>,
-    index: HashMap<Arc<str>, u32>,
+    list: boxcar::Vec<Arc<str>>,
+    index: papaya::HashMap<Arc<str>, u32>,
+    interning: Mutex<()>,
 }
 
 impl Names {
     fn get(&self, name: &str) -> Option<ActionId> {
-        self.index.get(name).map(|&i| ActionId::new(i))
+        self.index.pin().get(name).map(|&i| ActionId::new(i))
     }
 
-    fn intern(&mut self, name: &Arc<str>) -> ActionId {
+    fn intern(&self, name: &Arc<str>) -> ActionId {
         if let Some(id) = self.get(name) {
             return id;
         }
-        let id = self.list.len() as u32;
-        self.list.push(name.clone());
-        self.index.insert(name.clone(), id);
+        let _one_at_a_time = self.interning.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(id) = self.get(name) {
+            return id;
+        }
+        let id = self.list.push(name.clone()) as u32;
+        self.index.pin().insert(name.clone(), id);
         ActionId::new(id)
+    }
+
+    fn name(&self, action: ActionId) -> &str {
+        self.list.get(action.index()).map_or("", |n| &**n)
+    }
+
+    /// An independent copy with the same ids.
+    fn copy(&self) -> Names {
+        let names = Names::default();
+        for (_, n) in self.list.iter() {
+            names.intern(n);
+        }
+        names
     }
 }
 
@@ -87,7 +107,7 @@ trait FootprintCache<S>: Send + Sync {
 
 struct KeyedCache<S, K, F> {
     footprint: Arc<F>,
-    menus: RwLock<HashMap<K, Menu<S>>>,
+    menus: papaya::HashMap<K, Menu<S>>,
 }
 
 impl<S, K, F> FootprintCache<S> for KeyedCache<S, K, F>
@@ -97,21 +117,21 @@ where
     F: Fn(&S) -> K + Send + Sync + 'static,
 {
     fn fresh(&self) -> Arc<dyn FootprintCache<S>> {
-        Arc::new(KeyedCache { footprint: self.footprint.clone(), menus: RwLock::new(HashMap::new()) })
+        Arc::new(KeyedCache { footprint: self.footprint.clone(), menus: papaya::HashMap::new() })
     }
 
     fn lookup(&self, state: &S, make: &dyn Fn() -> Menu<S>) -> Menu<S> {
         fault::enter(Site::Footprint);
         let key = (self.footprint)(state);
-        if let Some(m) = self.menus.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        let menus = self.menus.pin();
+        if let Some(m) = menus.get(&key) {
             return m.clone();
         }
-        let menu = make();
-        self.menus.write().unwrap_or_else(|e| e.into_inner()).entry(key).or_insert(menu).clone()
+        menus.get_or_insert(key, make()).clone()
     }
 
     fn clear(&self) {
-        self.menus.write().unwrap_or_else(|e| e.into_inner()).clear();
+        self.menus.pin().clear();
     }
 
     fn groups(&self, states: &[S]) -> Vec<usize> {
@@ -134,7 +154,7 @@ where
 pub struct Model<S> {
     init: Vec<S>,
     actions: Vec<Entry<S>>,
-    names: RwLock<Names>,
+    names: Names,
     invariants: IndexMap<Arc<str>, Invariant<S>>,
     edge_invariants: IndexMap<Arc<str>, EdgeInvariant<S>>,
     terminal: Option<Predicate<S>>,
@@ -167,7 +187,7 @@ impl<S: State> Model<S> {
         Model {
             init: init.into_iter().collect(),
             actions: Vec::new(),
-            names: RwLock::new(Names::default()),
+            names: Names::default(),
             invariants: IndexMap::new(),
             edge_invariants: IndexMap::new(),
             terminal: None,
@@ -202,7 +222,7 @@ impl<S: State> Model<S> {
     /// Add a prepared [`Action`].
     #[must_use]
     pub fn add_action(mut self, action: Action<S>) -> Self {
-        let id = self.names.get_mut().unwrap_or_else(|e| e.into_inner()).intern(&action.name);
+        let id = self.names.intern(&action.name);
         self.actions.push(Entry { id, action });
         self
     }
@@ -280,7 +300,7 @@ impl<S: State> Model<S> {
         footprint: impl Fn(&S) -> K + Send + Sync + 'static,
     ) -> Self {
         self.footprint =
-            Some(Arc::new(KeyedCache { footprint: Arc::new(footprint), menus: RwLock::new(HashMap::new()) }));
+            Some(Arc::new(KeyedCache { footprint: Arc::new(footprint), menus: papaya::HashMap::new() }));
         self
     }
 
@@ -316,7 +336,7 @@ impl<S: State> Model<S> {
 
     /// The id of an action name, if the model has seen it.
     pub fn action_id(&self, name: &str) -> Option<ActionId> {
-        self.names.read().unwrap_or_else(|e| e.into_inner()).get(name)
+        self.names.get(name)
     }
 
     /// A copy of this model with different invariants (actions, terminal, edge invariants and
@@ -348,9 +368,8 @@ impl<S: State> Model<S> {
         match m.menu_fn.take() {
             None => m = m.actions(behaviours),
             Some(menu) => {
-                let names = m.names.get_mut().unwrap_or_else(|e| e.into_inner());
                 for b in &behaviours {
-                    names.intern(&b.name);
+                    m.names.intern(&b.name);
                 }
                 let extra: Arc<[Action<S>]> = behaviours.into();
                 m.menu_fn = Some(Arc::new(move |s: &S| {
@@ -371,8 +390,7 @@ impl<S: State> Model<S> {
         let make = || -> Menu<S> {
             fault::enter(Site::Menu);
             let acts = f(state);
-            let mut names = self.names.write().unwrap_or_else(|e| e.into_inner());
-            acts.into_iter().map(|action| Entry { id: names.intern(&action.name), action }).collect()
+            acts.into_iter().map(|action| Entry { id: self.names.intern(&action.name), action }).collect()
         };
         match &self.footprint {
             Some(cache) => cache.lookup(state, &make),
@@ -383,11 +401,10 @@ impl<S: State> Model<S> {
 
 impl<S: State> Clone for Model<S> {
     fn clone(&self) -> Self {
-        let names = self.names.read().unwrap_or_else(|e| e.into_inner());
         Model {
             init: self.init.clone(),
             actions: self.actions.clone(),
-            names: RwLock::new(Names { list: names.list.clone(), index: names.index.clone() }),
+            names: self.names.copy(),
             invariants: self.invariants.clone(),
             edge_invariants: self.edge_invariants.clone(),
             terminal: self.terminal.clone(),
@@ -436,9 +453,8 @@ impl<S: State> TransitionSystem for Model<S> {
         ControlFlow::Continue(())
     }
 
-    fn action_name(&self, action: ActionId) -> String {
-        let names = self.names.read().unwrap_or_else(|e| e.into_inner());
-        names.list.get(action.index()).map(|s| s.to_string()).unwrap_or_default()
+    fn action_name(&self, action: ActionId) -> &str {
+        self.names.name(action)
     }
 
     fn fair_actions(&self, fairness: Fairness) -> Vec<ActionId> {
@@ -467,12 +483,20 @@ impl<S: State> TransitionSystem for Model<S> {
         Some(out)
     }
 
+    fn begin_sweep(&self) {
+        if let Some(cache) = &self.footprint {
+            cache.clear();
+        }
+    }
+}
+
+impl<S: State> Properties<S> for Model<S> {
     fn invariant_count(&self) -> usize {
         self.invariants.len()
     }
 
-    fn invariant_name(&self, index: usize) -> String {
-        self.invariants.get_index(index).map(|(k, _)| k.to_string()).unwrap_or_default()
+    fn invariant_name(&self, index: usize) -> &str {
+        self.invariants.get_index(index).map_or("", |(k, _)| &**k)
     }
 
     fn check_invariant(&self, index: usize, state: &S) -> Verdict {
@@ -483,26 +507,16 @@ impl<S: State> TransitionSystem for Model<S> {
         self.edge_invariants.len()
     }
 
-    fn edge_invariant_name(&self, index: usize) -> String {
-        self.edge_invariants.get_index(index).map(|(k, _)| k.to_string()).unwrap_or_default()
+    fn edge_invariant_name(&self, index: usize) -> &str {
+        self.edge_invariants.get_index(index).map_or("", |(k, _)| &**k)
     }
 
     fn check_edge_invariant(&self, index: usize, before: &S, action: ActionId, after: &S) -> Verdict {
-        let name = {
-            let names = self.names.read().unwrap_or_else(|e| e.into_inner());
-            names.list[action.index()].clone()
-        };
-        (self.edge_invariants[index].check)(before, &name, after)
+        (self.edge_invariants[index].check)(before, self.names.name(action), after)
     }
 
     fn is_terminal(&self, state: &S) -> bool {
         self.terminal.as_ref().is_some_and(|t| t(state))
-    }
-
-    fn begin_sweep(&self) {
-        if let Some(cache) = &self.footprint {
-            cache.clear();
-        }
     }
 }
 

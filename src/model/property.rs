@@ -13,75 +13,7 @@
 
 use std::sync::Arc;
 
-/// What an invariant or edge invariant says about one state or step.
-///
-/// `Violated(Some(""))` is a violation without a reason (the original's `""` return); results
-/// show it with no reason, but `check_all`'s [`DistinctBy::Reason`](crate::DistinctBy::Reason)
-/// keeps it apart from `Violated(None)`, as the original does.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Verdict {
-    /// The property holds here.
-    Holds,
-    /// The property is broken, with an optional reason.
-    Violated(Option<String>),
-}
-
-impl Verdict {
-    /// True when the property holds.
-    pub fn holds(&self) -> bool {
-        matches!(self, Verdict::Holds)
-    }
-
-    /// The reason as results show it: a non-empty string, else `None`.
-    pub fn shown_reason(&self) -> Option<String> {
-        match self {
-            Verdict::Violated(Some(r)) if !r.is_empty() => Some(r.clone()),
-            _ => None,
-        }
-    }
-}
-
-impl From<bool> for Verdict {
-    fn from(ok: bool) -> Self {
-        if ok { Verdict::Holds } else { Verdict::Violated(None) }
-    }
-}
-
-impl From<&str> for Verdict {
-    fn from(reason: &str) -> Self {
-        Verdict::Violated(Some(reason.to_owned()))
-    }
-}
-
-impl From<String> for Verdict {
-    fn from(reason: String) -> Self {
-        Verdict::Violated(Some(reason))
-    }
-}
-
-impl From<Option<String>> for Verdict {
-    fn from(reason: Option<String>) -> Self {
-        match reason {
-            None => Verdict::Holds,
-            Some(r) => Verdict::Violated(Some(r)),
-        }
-    }
-}
-
-impl From<Option<&str>> for Verdict {
-    fn from(reason: Option<&str>) -> Self {
-        Verdict::from(reason.map(str::to_owned))
-    }
-}
-
-impl<E: std::fmt::Display> From<Result<(), E>> for Verdict {
-    fn from(r: Result<(), E>) -> Self {
-        match r {
-            Ok(()) => Verdict::Holds,
-            Err(e) => Verdict::Violated(Some(e.to_string())),
-        }
-    }
-}
+pub use crate::properties::Verdict;
 
 pub(crate) type StatePredicate<S> = Arc<dyn Fn(&S) -> Verdict + Send + Sync>;
 pub(crate) type StepPredicate<S> = Arc<dyn Fn(&S, &str, &S) -> Verdict + Send + Sync>;

@@ -1,0 +1,150 @@
+//! The serial driver: the rules of `step` applied to one state after another, in discovery
+//! order, each state's successors stored as they come.
+//!
+//! The successors of a state are produced (each hashed, its index slot prefetched) one state
+//! ahead of their lookups, so that the loads of many lookups overlap instead of each waiting
+//! for memory in turn. (Prefetching the stored states the lookups compare against as well was
+//! measured slower: it costs a second probe per successor.) What the serial order decides is
+//! unchanged by it: states are stored in emission order, the cap stops at the same successor,
+//! and what the rules found at a state is heard only when the sweep reaches that state.
+
+use super::progress::{self, Progress};
+use super::step::{At, Found, Observer, Rules};
+use super::{End, StateId, Store};
+use crate::properties::Properties;
+use crate::system::{ActionId, TransitionSystem};
+
+/// A state's successors (action, state, identity hash) and what the rules found there.
+struct Expanded<S> {
+    successors: Vec<(ActionId, S, u64)>,
+    found: Found<S>,
+}
+
+impl<S> Expanded<S> {
+    fn new() -> Self {
+        Expanded { successors: Vec::new(), found: Found::default() }
+    }
+}
+
+/// Apply the rules at `x`, its successors into `into` (cleared first).
+fn expand<T: TransitionSystem, P: Properties<T::State>>(
+    rules: &Rules<'_, T, P>,
+    store: &mut Store<T::State>,
+    x: &T::State,
+    into: &mut Expanded<T::State>,
+) {
+    into.successors.clear();
+    let out = &mut into.successors;
+    into.found = rules.expand(x, |a, y| {
+        let h = store.hash(&y);
+        store.prefetch_slot(h);
+        out.push((a, y, h));
+    });
+}
+
+/// The whole search on this thread: every state from the first on, with a progress line and
+/// the memory budget tested every [`progress::EVERY`] states.
+pub(super) fn run<T, P, O>(
+    rules: &Rules<'_, T, P>,
+    store: &mut Store<T::State>,
+    observer: &mut O,
+    transitions: &mut u64,
+) -> End
+where
+    T: TransitionSystem,
+    P: Properties<T::State>,
+    O: Observer<T>,
+{
+    let mut progress = Progress::new(rules.options.progress);
+    let budget = rules.options.memory_budget;
+    let mut from = 0;
+    let (mut depth, mut level_end) = (0usize, store.len());
+    while from < store.len() {
+        // One stretch of up to EVERY states, then the progress line and the budget.
+        if from > 0 {
+            store.release_before(from);
+            let bytes = store.heap_bytes();
+            if from >= level_end {
+                depth += 1;
+                level_end = store.len();
+            }
+            progress.update(store.len(), depth, store.len() - from, bytes);
+            if budget.is_some_and(|b| bytes > b) {
+                return End::OverBudget;
+            }
+        }
+        let until = from + progress::EVERY;
+        if let Some(end) = stretch(rules, store, observer, transitions, from, until) {
+            return end;
+        }
+        from = until.min(store.len());
+    }
+    End::Exhausted
+}
+
+/// Apply the rules to the states numbered `[from, until)` in order (fewer when the store ends
+/// first). `Some(end)` when the sweep ends there.
+pub(super) fn stretch<T, P, O>(
+    rules: &Rules<'_, T, P>,
+    store: &mut Store<T::State>,
+    observer: &mut O,
+    transitions: &mut u64,
+    from: usize,
+    until: usize,
+) -> Option<End>
+where
+    T: TransitionSystem,
+    P: Properties<T::State>,
+    O: Observer<T>,
+{
+    let max = rules.options.max_states;
+    let edges = observer.wants_edges();
+    let mut current = Expanded::new();
+    let mut ahead = Expanded::new();
+    let mut ahead_of: Option<usize> = None;
+    let mut cursor = from;
+    while cursor < until && cursor < store.len() {
+        let id = StateId::new(cursor as u32);
+        cursor += 1;
+        // SAFETY: the store outlives `x`, and nothing in this loop releases states.
+        let x: &T::State = unsafe { store.detached(id) };
+        if ahead_of == Some(id.index()) {
+            std::mem::swap(&mut current, &mut ahead);
+        } else {
+            expand(rules, store, x, &mut current);
+        }
+        ahead_of = None;
+        if cursor < until && cursor < store.len() {
+            // SAFETY: as for `x`.
+            let next: &T::State = unsafe { store.detached(StateId::new(cursor as u32)) };
+            expand(rules, store, next, &mut ahead);
+            ahead_of = Some(cursor);
+        }
+        let mut found = std::mem::take(&mut current.found);
+        if !found.is_quiet() {
+            let at = At { sys: rules.sys, options: rules.options, store, id, explored: store.len() };
+            if let Some(end) = rules.before_storing(observer, &at, &mut found) {
+                return Some(end);
+            }
+        }
+        let mut truncated = false;
+        for (a, y, h) in current.successors.drain(..) {
+            *transitions += 1;
+            let (to, new) = store.insert_hashed(y, h, Some(id));
+            if edges {
+                observer.edge(id, a, to);
+            }
+            if new && store.len() >= max {
+                truncated = true;
+                break;
+            }
+        }
+        if truncated || !found.is_quiet() {
+            let at = At { sys: rules.sys, options: rules.options, store, id, explored: store.len() };
+            if let Some(end) = rules.after_storing(observer, &at, found, truncated) {
+                return Some(end);
+            }
+        }
+    }
+    None
+}

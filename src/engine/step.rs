@@ -1,0 +1,254 @@
+//! The per-state rules of exploration, written once for every driver and every analysis.
+//!
+//! At each state, in this order:
+//! 1. its invariants, in declaration order (every one is evaluated; each broken one is a
+//!    [`Problem`]);
+//! 2. its successors, in action order, each canonicalised, and each transition judged by the
+//!    edge invariants as it is produced;
+//! 3. the successors are stored in that order, the cap tested at each new one;
+//! 4. a panic that cut the expansion short is reported;
+//! 5. a state with no successor that is not terminal is a deadlock.
+//!
+//! [`Rules::expand`] does the user-code part (1, 2 and the terminal test of 5, each panic
+//! caught and named) and can run on any worker thread: it returns a [`Found`] that is empty in
+//! the common case. [`Rules::before_storing`] and [`Rules::after_storing`] hand what was found
+//! to the analysis's [`Observer`] in that order, on the thread that owns the store, so the
+//! verdict, count and trace are the serial search's whatever thread expanded the state. A
+//! problem the observer stops at before step 3 leaves the state's successors unstored.
+
+use std::ops::ControlFlow;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use super::trace::{self, Step};
+use super::{End, Options, StateId, Store, canon};
+use crate::fault::{self, Fault, Site};
+use crate::properties::{Properties, Verdict};
+use crate::system::{ActionId, TransitionSystem};
+
+/// A property that failed.
+#[derive(Debug)]
+pub(crate) enum Problem<S> {
+    /// State invariant `index` is broken at the state.
+    Invariant { index: usize, reason: Option<String> },
+    /// Edge invariant `index` is broken on the transition `action` to `next`.
+    Edge { index: usize, action: ActionId, next: S, reason: Option<String> },
+    /// The state has no successor and is not terminal.
+    Deadlock,
+}
+
+/// What the rules found at one state, apart from its successors. Empty ("quiet") in the
+/// common case: nothing for the observer to hear.
+#[derive(Debug)]
+pub(crate) struct Found<S> {
+    /// Broken invariants, then broken edge invariants, each in the order they were met.
+    pub problems: Vec<Problem<S>>,
+    /// The panic that cut the state's processing short.
+    pub fault: Option<Fault>,
+    /// The panic happened among the invariants: no successor was produced.
+    pub fault_before_successors: bool,
+    /// No successor, and not terminal.
+    pub dead: bool,
+}
+
+impl<S> Default for Found<S> {
+    fn default() -> Self {
+        Found { problems: Vec::new(), fault: None, fault_before_successors: false, dead: false }
+    }
+}
+
+impl<S> Found<S> {
+    /// Nothing to report: no problem, no panic, no deadlock.
+    #[inline]
+    pub fn is_quiet(&self) -> bool {
+        self.problems.is_empty() && self.fault.is_none() && !self.dead
+    }
+}
+
+/// The state a rule is applied at, as an observer sees it.
+pub(crate) struct At<'a, T: TransitionSystem> {
+    pub sys: &'a T,
+    pub options: &'a Options<T::State>,
+    pub store: &'a Store<T::State>,
+    pub id: StateId,
+    /// The states the serial search holds at this point (what a result reports as explored).
+    pub explored: usize,
+}
+
+impl<T: TransitionSystem> At<'_, T> {
+    /// The shortest trace to this state.
+    pub fn trace(&self) -> Vec<Step<T::State>> {
+        trace::trace_to(self.sys, self.options, self.store, self.id)
+    }
+}
+
+/// What an analysis hears from a sweep: the edges, if it asks for them, and every problem the
+/// rules find. Its answers decide what to keep and when to stop; nothing else about the sweep
+/// depends on which observer runs it.
+pub(crate) trait Observer<T: TransitionSystem> {
+    /// Whether [`Observer::edge`] is to hear every transition (the sweep then keeps the target
+    /// of each, known or new); otherwise transitions are only counted.
+    fn wants_edges(&self) -> bool {
+        false
+    }
+
+    /// Whether the sweep ends at the first problem, whatever [`Observer::problem`] answers
+    /// (`check`). The rules then leave a state whose invariant is broken unexpanded, and stop
+    /// producing a state's successors at the first broken edge invariant, as the original does.
+    fn stops_at_first_problem(&self) -> bool {
+        false
+    }
+
+    /// A transition, in the serial order: `from` ascending, then action order.
+    fn edge(&mut self, _from: StateId, _action: ActionId, _to: StateId) {}
+
+    /// A problem at `at`. `Break` ends the sweep there.
+    fn problem(&mut self, at: &At<'_, T>, problem: Problem<T::State>) -> ControlFlow<()>;
+}
+
+/// The rules over one system and its properties, with the sweep's options.
+pub(crate) struct Rules<'a, T: TransitionSystem, P> {
+    pub sys: &'a T,
+    pub props: &'a P,
+    pub options: &'a Options<T::State>,
+    invariants: usize,
+    edge_invariants: usize,
+    /// The observer ends the sweep at the first problem.
+    first_problem: bool,
+}
+
+impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
+    pub fn new(sys: &'a T, props: &'a P, options: &'a Options<T::State>, first_problem: bool) -> Self {
+        Rules {
+            sys,
+            props,
+            options,
+            invariants: props.invariant_count(),
+            edge_invariants: props.edge_invariant_count(),
+            first_problem,
+        }
+    }
+
+    /// Steps 1, 2 and the terminal test at `x`: each successor, canonicalised and judged, goes
+    /// to `sink` with its action in order. Every panic in user code is caught and named.
+    #[inline]
+    pub fn expand(&self, x: &T::State, mut sink: impl FnMut(ActionId, T::State)) -> Found<T::State> {
+        let mut found = Found::default();
+        if self.invariants > 0 {
+            let judged = catch_unwind(AssertUnwindSafe(|| {
+                for index in 0..self.invariants {
+                    fault::enter(Site::Invariant(index));
+                    if let Verdict::Violated(reason) = self.props.check_invariant(index, x) {
+                        found.problems.push(Problem::Invariant { index, reason });
+                    }
+                }
+            }));
+            if let Err(payload) = judged {
+                found.fault = Some(self.fault_from(&*payload));
+                found.fault_before_successors = true;
+                return found;
+            }
+            if self.first_problem && !found.problems.is_empty() {
+                // The sweep ends here: the state is not expanded.
+                return found;
+            }
+        }
+        let mut enabled = 0usize;
+        let produced = catch_unwind(AssertUnwindSafe(|| {
+            fault::enter(Site::Successors);
+            let _ = self.sys.successors(x, |action, y| {
+                enabled += 1;
+                let y = canon(self.options, y);
+                for index in 0..self.edge_invariants {
+                    fault::enter(Site::EdgeInvariant(index));
+                    if let Verdict::Violated(reason) = self.props.check_edge_invariant(index, x, action, &y) {
+                        found.problems.push(Problem::Edge { index, action, next: y.clone(), reason });
+                        if self.first_problem {
+                            return ControlFlow::Break(());
+                        }
+                    }
+                }
+                sink(action, y);
+                ControlFlow::Continue(())
+            });
+        }));
+        if let Err(payload) = produced {
+            found.fault = Some(self.fault_from(&*payload));
+            return found;
+        }
+        if enabled == 0 {
+            let terminal = catch_unwind(AssertUnwindSafe(|| {
+                fault::enter(Site::Terminal);
+                self.props.is_terminal(x)
+            }));
+            match terminal {
+                Ok(terminal) => found.dead = !terminal,
+                Err(payload) => found.fault = Some(self.fault_from(&*payload)),
+            }
+        }
+        found
+    }
+
+    /// The rules before the state's successors are stored: its broken invariants, a panic
+    /// among them, its broken edge invariants. `Some(end)` ends the sweep with none of them
+    /// stored.
+    pub fn before_storing<O: Observer<T>>(
+        &self,
+        observer: &mut O,
+        at: &At<'_, T>,
+        found: &mut Found<T::State>,
+    ) -> Option<End> {
+        // Broken invariants come first, then broken edge invariants: that is their order.
+        for problem in found.problems.drain(..) {
+            if observer.problem(at, problem).is_break() || self.first_problem {
+                return Some(End::Stopped);
+            }
+        }
+        if found.fault_before_successors {
+            let fault = found.fault.take().expect("a fault before the successors");
+            return Some(End::Fault { at: Some(at.id), fault });
+        }
+        None
+    }
+
+    /// The rules after the state's successors are stored (`truncated`: the cap was hit among
+    /// them): the cap, a panic that cut the expansion short, a deadlock.
+    pub fn after_storing<O: Observer<T>>(
+        &self,
+        observer: &mut O,
+        at: &At<'_, T>,
+        found: Found<T::State>,
+        truncated: bool,
+    ) -> Option<End> {
+        if truncated {
+            return Some(End::Truncated);
+        }
+        if let Some(fault) = found.fault {
+            return Some(End::Fault { at: Some(at.id), fault });
+        }
+        if found.dead && (observer.problem(at, Problem::Deadlock).is_break() || self.first_problem) {
+            return Some(End::Stopped);
+        }
+        None
+    }
+
+    /// A panic in user code, named by the callback that was running.
+    pub fn fault_from(&self, payload: &(dyn std::any::Any + Send)) -> Fault {
+        fault_from(self.sys, self.props, payload)
+    }
+}
+
+/// A panic in user code, named by the callback that was running on this thread.
+pub(crate) fn fault_from<T: TransitionSystem, P: Properties<T::State>>(
+    sys: &T,
+    props: &P,
+    payload: &(dyn std::any::Any + Send),
+) -> Fault {
+    let site = fault::current();
+    let name = match site {
+        Site::Guard(a) | Site::Effect(a) => Some(sys.action_name(a).to_owned()),
+        Site::Invariant(i) => Some(props.invariant_name(i).to_owned()),
+        Site::EdgeInvariant(i) => Some(props.edge_invariant_name(i).to_owned()),
+        _ => None,
+    };
+    Fault { name, callback: site.callback(), message: fault::message(payload) }
+}
