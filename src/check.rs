@@ -18,18 +18,15 @@
 //! ```
 
 use std::ops::ControlFlow;
-use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use crate::engine::{self, At, End, Identity, Observer, Options, Problem, StateId, Sweep};
+use crate::engine::{self, At, End, Observer, Problem, StateId, Sweep};
+pub use crate::engine::{Config, DEFAULT_MAX_STATES};
 use crate::fault;
 use crate::properties::Properties;
 use crate::result::{CheckResult, Kind, Limit, Step};
 use crate::system::{System, TransitionSystem};
-
-/// The default cap on distinct states, as in the original.
-pub const DEFAULT_MAX_STATES: usize = 1_000_000;
 
 /// A caller's bucket function for [`DistinctBy::Custom`]: (invariant name, raw reason) → class.
 pub type BucketFn = Box<dyn Fn(&str, Option<&str>) -> String + Send + Sync>;
@@ -85,113 +82,93 @@ impl std::fmt::Debug for DistinctBy {
     }
 }
 
-/// Configures and runs the analyses over one transition system.
+/// Runs the analyses over one transition system, configured by one [`Config`].
 ///
-/// `Checker::new(&model)` then options (`max_states`, `canonicalize`, `key`), then a run
-/// (`check`, `check_all`, `explore`, ...).
+/// `Checker::new(&model)` then settings (`max_states`, `workers`, `canonicalize`, `key`, ...,
+/// or a whole [`Config`] at once), then a run (`check`, `check_all`, `explore`,
+/// `check_liveness`, `check_ltl`, the patterns, `check_open`, ...).
 #[must_use = "a Checker does nothing until you call check(), check_all() or explore()"]
 pub struct Checker<'a, T: TransitionSystem> {
     pub(crate) sys: &'a T,
-    pub(crate) options: Options<T::State>,
+    pub(crate) options: Config<T::State>,
 }
 
 impl<T: TransitionSystem> std::fmt::Debug for Checker<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Checker")
-            .field("max_states", &self.options.max_states)
-            .field("canonicalize", &self.options.canonicalize.is_some())
-            .finish_non_exhaustive()
+        f.debug_struct("Checker").field("config", &self.options).finish_non_exhaustive()
     }
 }
 
 impl<'a, T: TransitionSystem> Checker<'a, T> {
-    /// A checker with the defaults: a cap of [`DEFAULT_MAX_STATES`], no symmetry reduction,
-    /// states identified by value.
+    /// A checker with the default [`Config`]: a cap of [`DEFAULT_MAX_STATES`], one worker, no
+    /// symmetry reduction, states identified by value.
     pub fn new(sys: &'a T) -> Self {
-        Checker {
-            sys,
-            options: Options {
-                max_states: DEFAULT_MAX_STATES,
-                workers: 1,
-                parallel_level: crate::engine::PARALLEL_LEVEL,
-                memory_budget: None,
-                progress: true,
-                fingerprint: false,
-                canonicalize: None,
-                identity: Identity::by_value(),
-            },
-        }
+        Checker { sys, options: Config::new() }
     }
 
-    /// Stop once this many distinct states are known; the result is then marked truncated.
-    /// The cap is tested only when a new state is recorded, never while seeding, so a cap
-    /// below 2 acts like 2 on a model with one initial state.
+    /// Use this configuration (replacing every setting made so far).
+    pub fn config(mut self, config: Config<T::State>) -> Self {
+        self.options = config;
+        self
+    }
+
+    /// The configuration in force.
+    pub fn get_config(&self) -> &Config<T::State> {
+        &self.options
+    }
+
+    /// See [`Config::max_states`].
     pub fn max_states(mut self, max_states: usize) -> Self {
-        self.options.max_states = max_states;
+        self.options = self.options.max_states(max_states);
         self
     }
 
-    /// Expand each breadth-first level with this many threads (default 1). The result (verdict,
-    /// count, trace, truncation) is the same for any number: new states are numbered in the
-    /// order the serial search discovers them. Only side effects of user code differ (a guard or
-    /// effect may run for a state the serial search stops before expanding).
+    /// See [`Config::workers`].
     pub fn workers(mut self, workers: usize) -> Self {
-        self.options.workers = workers.max(1);
+        self.options = self.options.workers(workers);
         self
     }
 
-    /// Expand levels in parallel from this size on (default 256); tests set 1 so that tiny
-    /// models exercise the worker threads.
+    /// See [`Config::parallel_level`].
     #[doc(hidden)]
     pub fn parallel_level(mut self, states: usize) -> Self {
-        self.options.parallel_level = states.max(1);
+        self.options = self.options.parallel_level(states);
         self
     }
 
-    /// Stop once the store holds more than this many bytes (its states' inline parts, parent
-    /// links and index): the result is then truncated, and says it stopped at the memory budget.
+    /// See [`Config::memory_budget`].
     pub fn memory_budget(mut self, bytes: usize) -> Self {
-        self.options.memory_budget = Some(bytes);
+        self.options = self.options.memory_budget(bytes);
         self
     }
 
-    /// Fingerprint mode for spaces that do not fit: states are identified by 64-bit hashes and
-    /// forgotten once expanded, so memory per state (about 17 bytes) no longer depends on the
-    /// state's size; traces are rebuilt by running the model again from the initial state.
-    /// Two states with one fingerprint count as one, and what only the second reaches is
-    /// missed: [`Stats::collision_probability`] bounds that chance (about n²/2^65 for n
-    /// states). Used by `check` and `check_all`; graphs (`explore`, liveness, LTL) stay exact.
+    /// See [`Config::fingerprint`].
     pub fn fingerprint(mut self, on: bool) -> Self {
-        self.options.fingerprint = on;
+        self.options = self.options.fingerprint(on);
         self
     }
 
-    /// Show a progress line (states, states/s, depth, queue, memory) on stderr during long
-    /// searches. On by default; it only ever appears on a terminal, after a second.
+    /// See [`Config::progress`].
     pub fn progress(mut self, show: bool) -> Self {
-        self.options.progress = show;
+        self.options = self.options.progress(show);
         self
     }
 
-    /// Symmetry reduction: map every state (initial ones too) to a representative; only
-    /// representatives are stored, expanded and shown. Sound only for a real symmetry of the
-    /// model: check it on small instances with [`symmetry_reduction_sound`](crate::symmetry_reduction_sound).
+    /// See [`Config::canonicalize`].
     pub fn canonicalize(
         mut self,
         canonicalize: impl Fn(&T::State) -> T::State + Send + Sync + 'static,
     ) -> Self {
-        self.options.canonicalize = Some(Arc::new(canonicalize));
+        self.options = self.options.canonicalize(canonicalize);
         self
     }
 
-    /// Identify states by `key(state)` for the visited set only (traces keep the full states).
-    /// The key must be injective on reachable states: two states with one key count as one,
-    /// and everything only the second reaches is never explored.
+    /// See [`Config::key`].
     pub fn key<K: std::hash::Hash + Eq>(
         mut self,
         key: impl Fn(&T::State) -> K + Send + Sync + 'static,
     ) -> Self {
-        self.options.identity = Identity::by_key(key);
+        self.options = self.options.key(key);
         self
     }
 }
@@ -275,7 +252,7 @@ pub fn check_all<T: System>(sys: &T, distinct_by: DistinctBy) -> Vec<CheckResult
 
 pub(crate) fn panic_result<T: TransitionSystem>(
     sys: &T,
-    options: &Options<T::State>,
+    options: &Config<T::State>,
     sweep: &Sweep<T::State>,
     at: Option<StateId>,
     fault: fault::Fault,

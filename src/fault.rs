@@ -6,6 +6,8 @@
 
 use std::any::Any;
 use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
 
 use crate::system::ActionId;
 
@@ -28,6 +30,27 @@ pub(crate) enum Site {
 
 thread_local! {
     static SITE: Cell<Site> = const { Cell::new(Site::Successors) };
+    /// How many [`catch`] calls this thread is inside.
+    static CATCHING: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Run user code, turning a panic into an `Err` with its payload: the one place musil catches
+/// panics. The panic is not printed (the result that reports it says what it was), while a
+/// panic anywhere else, on any thread, still reaches the panic hook that was installed before.
+pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Result<R, Box<dyn Any + Send>> {
+    static QUIET: Once = Once::new();
+    QUIET.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if CATCHING.with(Cell::get) == 0 {
+                previous(info);
+            }
+        }));
+    });
+    CATCHING.with(|c| c.set(c.get() + 1));
+    let outcome = catch_unwind(AssertUnwindSafe(f));
+    CATCHING.with(|c| c.set(c.get() - 1));
+    outcome
 }
 
 /// Record the callback about to run.

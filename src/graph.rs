@@ -23,7 +23,7 @@ use indexmap::IndexMap;
 
 use crate::check::Checker;
 use crate::engine::trace::trace_to;
-use crate::engine::{self, At, End, Observer, Options, Problem, StateId, Store, Sweep};
+use crate::engine::{self, At, Config, End, Observer, Problem, StateId, Store, Sweep};
 use crate::fault::Fault;
 use crate::properties::{NoProperties, Properties, Verdict};
 use crate::result::{CheckResult, Step};
@@ -139,38 +139,64 @@ impl<S: State> Graph<S> {
     /// Breadth-first from the initial states (deduplicated) following edges in order; the
     /// first state satisfying `goal` when dequeued, with its path.
     pub(crate) fn bfs_to(&self, goal: impl Fn(StateId) -> bool) -> Option<Vec<Step<S>>> {
-        let n = self.len();
-        let mut parent: Vec<Option<(StateId, ActionId)>> = vec![None; n];
-        let mut seen = vec![false; n];
-        let mut queue = VecDeque::new();
-        for &i in &self.initial {
-            if !seen[i.index()] {
-                seen[i.index()] = true;
-                queue.push_back(i);
-            }
-        }
-        while let Some(x) = queue.pop_front() {
-            if goal(x) {
-                let mut steps = Vec::new();
-                let mut cur = x;
-                while let Some((p, a)) = parent[cur.index()] {
-                    steps.push(Step::new(self.action_name(a), self.state(cur).clone()));
-                    cur = p;
-                }
-                steps.push(Step::new("<init>", self.state(cur).clone()));
-                steps.reverse();
-                return Some(steps);
-            }
-            for &(a, y) in self.edges(x) {
-                if !seen[y.index()] {
-                    seen[y.index()] = true;
-                    parent[y.index()] = Some((x, a));
-                    queue.push_back(y);
-                }
-            }
-        }
-        None
+        let (path, source) = shortest_path(self, self.initial.iter().copied(), goal, None)?;
+        let mut steps = vec![Step::new("<init>", self.state(source).clone())];
+        steps.extend(path.into_iter().map(|(a, y)| Step::new(self.action_name(a), self.state(y).clone())));
+        Some(steps)
     }
+}
+
+/// The one shortest-path search over an explored graph.
+///
+/// # Arguments
+/// - `sources`: where paths may start (duplicates ignored; the first listed is tried first);
+/// - `goal`: tested on each state when it is dequeued, the sources included;
+/// - `allowed`: when given, paths stay inside the states marked `true` (sources excepted).
+///
+/// # Returns
+/// The path's steps after its source, as `(action, state)` in order, and the source it
+/// starts from; `None` when no goal state is reachable. Breadth-first, edges in order: the
+/// path is a shortest one, and among those the first the search meets.
+///
+/// # Complexity
+/// O(states + edges) time, one parent link per state.
+pub(crate) fn shortest_path<S>(
+    graph: &Graph<S>,
+    sources: impl IntoIterator<Item = StateId>,
+    goal: impl Fn(StateId) -> bool,
+    allowed: Option<&[bool]>,
+) -> Option<(Vec<(ActionId, StateId)>, StateId)> {
+    const ROOT: u32 = u32::MAX;
+    const UNSEEN: u32 = u32::MAX - 1;
+    let mut parent: Vec<(u32, ActionId)> = vec![(UNSEEN, ActionId::new(0)); graph.edge_start.len() - 1];
+    let mut queue = VecDeque::new();
+    for s in sources {
+        if parent[s.index()].0 == UNSEEN {
+            parent[s.index()].0 = ROOT;
+            queue.push_back(s);
+        }
+    }
+    while let Some(u) = queue.pop_front() {
+        if goal(u) {
+            let mut path = Vec::new();
+            let mut cur = u;
+            while parent[cur.index()].0 != ROOT {
+                let (prev, action) = parent[cur.index()];
+                path.push((action, cur));
+                cur = StateId::new(prev);
+            }
+            path.reverse();
+            return Some((path, cur));
+        }
+        let out = &graph.edges[graph.edge_start[u.index()]..graph.edge_start[u.index() + 1]];
+        for &(action, v) in out {
+            if parent[v.index()].0 == UNSEEN && allowed.is_none_or(|a| a[v.index()]) {
+                parent[v.index()] = (u.index() as u32, action);
+                queue.push_back(v);
+            }
+        }
+    }
+    None
 }
 
 /// `explore`: record every edge.
@@ -200,13 +226,13 @@ impl<T: TransitionSystem> Observer<T> for RecordEdges {
 pub(crate) fn build_graph<T: TransitionSystem>(
     sys: &T,
     starts: Option<Vec<T::State>>,
-    options: &Options<T::State>,
+    options: &Config<T::State>,
 ) -> Graph<T::State> {
     let mut observer = RecordEdges::default();
     // A graph keeps every state: fingerprints are for check and check_all only.
     let exact;
     let options = if options.fingerprint {
-        exact = Options { fingerprint: false, ..options.clone() };
+        exact = Config { fingerprint: false, ..options.clone() };
         &exact
     } else {
         options

@@ -76,7 +76,7 @@ mod scc;
 pub mod system;
 pub mod testing;
 
-pub use check::{Checker, DEFAULT_MAX_STATES, DistinctBy, Stats, check, check_all};
+pub use check::{Checker, Config, DEFAULT_MAX_STATES, DistinctBy, Stats, check, check_all};
 pub use dot::to_dot;
 pub use engine::{StateId, Store};
 pub use error::{Error, ErrorKind};

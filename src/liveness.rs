@@ -21,6 +21,13 @@
 //! let fair = check_liveness(&m, &Liveness::eventually(|s| *s == 2)).unwrap(); // tags: escape is weakly fair
 //! assert!(fair.ok);
 //! ```
+//!
+//! On a graph the cap cut short, only what was fully seen is reported. Unlike the original,
+//! which takes the frontier's unexpanded states for dead ends (and so reports a goal beyond the
+//! cap "unreachable"), an unexpanded state here counts as able to reach the goal and lies on no
+//! cycle: a violation is reported only when expanded states witness it, and otherwise the
+//! result passes marked truncated, which proves nothing. A panic in the goal or the leads-to
+//! trigger is a [`LivenessKind::Panic`] result with the path to the state it panicked on.
 
 use std::collections::VecDeque;
 use std::fmt::{self, Debug, Display};
@@ -29,7 +36,7 @@ use std::sync::Arc;
 use crate::check::Checker;
 use crate::error::{Error, ErrorKind};
 use crate::fault::Fault;
-use crate::graph::{Graph, reaches};
+use crate::graph::Graph;
 use crate::model::Value;
 use crate::result::{Outcome, Step, format_trace};
 use crate::system::{ActionId, Fairness, State, TransitionSystem};
@@ -354,7 +361,41 @@ pub fn check_liveness_of<S: State>(graph: &Graph<S>, spec: &Liveness<S>) -> Live
         };
     }
     let name = spec.goal_name.as_str();
-    let goal: Vec<bool> = graph.states().map(|s| (spec.goal)(s)).collect();
+    // The goal and the trigger on every state, a panic in either a result naming it.
+    let mut at = 0usize;
+    let mut callback = "goal";
+    let judged = crate::fault::catch(|| {
+        let mut goal = Vec::with_capacity(n);
+        let mut trigger = Vec::with_capacity(if spec.leadsto_from.is_some() { n } else { 0 });
+        for (i, s) in graph.states().enumerate() {
+            at = i;
+            callback = "goal";
+            goal.push((spec.goal)(s));
+            if let Some(t) = &spec.leadsto_from {
+                callback = "leads-to trigger";
+                trigger.push(t(s));
+            }
+        }
+        (goal, trigger)
+    });
+    let (goal, trigger) = match judged {
+        Ok(v) => v,
+        Err(payload) => {
+            let fault =
+                Fault { name: Some(name.to_owned()), callback, message: crate::fault::message(&*payload) };
+            let state = graph.state(sid(at));
+            return LivenessResult {
+                ok: false,
+                states_explored: n,
+                goal: name.to_owned(),
+                kind: Some(LivenessKind::Panic),
+                stem: crate::graph::path_to(graph, state).unwrap_or_default(),
+                cycle: Vec::new(),
+                truncated: false,
+                fault: Some(fault),
+            };
+        }
+    };
     if goal.iter().all(|&g| g) {
         return LivenessResult::pass(n, name, graph.truncated());
     }
@@ -378,9 +419,9 @@ pub fn check_liveness_of<S: State>(graph: &Graph<S>, spec: &Liveness<S>) -> Live
     let mut seen = vec![false; n];
     let mut order: Vec<usize> = Vec::new();
     let only_bad: bool;
-    let starts: Vec<usize> = if let Some(trigger) = &spec.leadsto_from {
+    let starts: Vec<usize> = if spec.leadsto_from.is_some() {
         only_bad = true;
-        (0..n).filter(|&i| bad(i) && trigger(graph.state(crate::StateId::new(i as u32)))).collect()
+        (0..n).filter(|&i| bad(i) && trigger[i]).collect()
     } else if spec.everywhere {
         only_bad = false;
         graph.initial().iter().map(|i| i.index()).collect()
@@ -433,11 +474,17 @@ pub fn check_liveness_of<S: State>(graph: &Graph<S>, spec: &Liveness<S>) -> Live
         out
     };
 
-    // (1) A reachable ¬P state from which P cannot be reached.
-    let mut can_reach = vec![false; n];
-    for i in reaches(graph, |s| (spec.goal)(s)) {
-        can_reach[i.index()] = true;
+    // A truncated graph's unexpanded states might lead anywhere: they count as reaching P,
+    // and as outside every cycle (their edges, if any, are not all known). So every violation
+    // reported below is fully witnessed by expanded states.
+    if graph.truncated() {
+        for (i, b) in in_bad.iter_mut().enumerate() {
+            *b &= graph.is_expanded(sid(i));
+        }
     }
+
+    // (1) A reachable ¬P state from which P cannot be reached.
+    let can_reach = reaching(graph, |i| !bad(i) || !graph.is_expanded(sid(i)));
     if let Some(&s) = order.iter().find(|&&s| !can_reach[s]) {
         return LivenessResult {
             ok: false,
@@ -452,6 +499,7 @@ pub fn check_liveness_of<S: State>(graph: &Graph<S>, spec: &Liveness<S>) -> Live
     }
 
     // (2) A fair cycle of ¬P states.
+    let order: Vec<usize> = order.into_iter().filter(|&i| in_bad[i]).collect();
     let Some(scc) = find_fair_scc(graph, &order, &in_bad, &weak, &strong) else {
         return LivenessResult::pass(n, name, graph.truncated());
     };
@@ -471,6 +519,28 @@ pub fn check_liveness_of<S: State>(graph: &Graph<S>, spec: &Liveness<S>) -> Live
         truncated: false,
         fault: None,
     }
+}
+
+/// Per state, whether some state marked by `target` is reachable from it (itself included).
+fn reaching<S: State>(graph: &Graph<S>, target: impl Fn(usize) -> bool) -> Vec<bool> {
+    let n = graph.len();
+    let mut rev: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for x in 0..n {
+        for &(_, y) in graph.edges(sid(x)) {
+            rev[y.index()].push(x);
+        }
+    }
+    let mut mark: Vec<bool> = (0..n).map(&target).collect();
+    let mut queue: VecDeque<usize> = (0..n).filter(|&i| mark[i]).collect();
+    while let Some(y) = queue.pop_front() {
+        for &x in &rev[y] {
+            if !mark[x] {
+                mark[x] = true;
+                queue.push_back(x);
+            }
+        }
+    }
+    mark
 }
 
 fn sid(i: usize) -> crate::StateId {

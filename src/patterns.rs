@@ -58,61 +58,106 @@ impl Fair {
     }
 }
 
-fn only<T: System>(
-    sys: &T,
-    name: &str,
-    p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
-) -> CheckResult<T::State> {
-    let view = OnlyInvariant {
-        inner: sys,
-        name: name.to_owned(),
-        predicate: std::sync::Arc::new(p),
-        dead_ends_allowed: false,
-    };
-    Checker::new(sys).check_against(&view).0
+impl<T: System> Checker<'_, T> {
+    /// `p` holds in every reachable state (a safety check with `p` as the only invariant, named
+    /// `name`; the model's terminal states and edge invariants are kept, so a deadlock fails it).
+    pub fn always(
+        &self,
+        name: &str,
+        p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
+    ) -> CheckResult<T::State> {
+        let view = OnlyInvariant {
+            inner: self.sys,
+            name: name.to_owned(),
+            predicate: std::sync::Arc::new(p),
+            dead_ends_allowed: false,
+        };
+        self.check_against(&view).0
+    }
+
+    /// `p` holds in no reachable state.
+    pub fn absent(
+        &self,
+        name: &str,
+        p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
+    ) -> CheckResult<T::State> {
+        self.always(name, move |s| !p(s))
+    }
 }
 
-/// `p` holds in every reachable state (a safety check with `p` as the only invariant, named
-/// `name`; the model's terminal states and edge invariants are kept, so a deadlock fails it).
+impl<T: TransitionSystem> Checker<'_, T> {
+    /// Every run eventually reaches `p` (`F p`).
+    pub fn eventually(
+        &self,
+        name: &str,
+        p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
+        fair: &Fair,
+    ) -> Result<LivenessResult<T::State>, Error> {
+        self.check_liveness(&fair.apply(Liveness::eventually(p).goal_name(name)))
+    }
+
+    /// Every run reaches `p` again and again (`G F p`).
+    pub fn recurs(
+        &self,
+        name: &str,
+        p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
+        fair: &Fair,
+    ) -> Result<LivenessResult<T::State>, Error> {
+        self.check_liveness(&fair.apply(Liveness::always_eventually(p).goal_name(name)))
+    }
+
+    /// Every `trigger` state is followed by a `response` state (`G (trigger -> F response)`); the
+    /// goal is reported under `name`.
+    pub fn responds(
+        &self,
+        name: &str,
+        trigger: impl Fn(&T::State) -> bool + Send + Sync + 'static,
+        response: impl Fn(&T::State) -> bool + Send + Sync + 'static,
+        fair: &Fair,
+    ) -> Result<LivenessResult<T::State>, Error> {
+        self.check_liveness(&fair.apply(Liveness::leads_to(trigger, response).goal_name(name)))
+    }
+}
+
+/// [`Checker::always`] with the default configuration.
 pub fn always<T: System>(
     sys: &T,
     name: &str,
     p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
 ) -> CheckResult<T::State> {
-    only(sys, name, p)
+    Checker::new(sys).always(name, p)
 }
 
-/// `p` holds in no reachable state.
+/// [`Checker::absent`] with the default configuration.
 pub fn absent<T: System>(
     sys: &T,
     name: &str,
     p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
 ) -> CheckResult<T::State> {
-    only(sys, name, move |s| !p(s))
+    Checker::new(sys).absent(name, p)
 }
 
-/// Every run eventually reaches `p` (`F p`).
+/// [`Checker::eventually`] with the default configuration.
 pub fn eventually<T: TransitionSystem>(
     sys: &T,
     name: &str,
     p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
     fair: &Fair,
 ) -> Result<LivenessResult<T::State>, Error> {
-    Checker::new(sys).check_liveness(&fair.apply(Liveness::eventually(p).goal_name(name)))
+    Checker::new(sys).eventually(name, p, fair)
 }
 
-/// Every run reaches `p` again and again (`G F p`).
+/// [`Checker::recurs`] with the default configuration.
 pub fn recurs<T: TransitionSystem>(
     sys: &T,
     name: &str,
     p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
     fair: &Fair,
 ) -> Result<LivenessResult<T::State>, Error> {
-    Checker::new(sys).check_liveness(&fair.apply(Liveness::always_eventually(p).goal_name(name)))
+    Checker::new(sys).recurs(name, p, fair)
 }
 
-/// Every `trigger` state is followed by a `response` state (`G (trigger -> F response)`); the
-/// goal is reported under `name`.
+/// [`Checker::responds`] with the default configuration.
 pub fn responds<T: TransitionSystem>(
     sys: &T,
     name: &str,
@@ -120,5 +165,5 @@ pub fn responds<T: TransitionSystem>(
     response: impl Fn(&T::State) -> bool + Send + Sync + 'static,
     fair: &Fair,
 ) -> Result<LivenessResult<T::State>, Error> {
-    Checker::new(sys).check_liveness(&fair.apply(Liveness::leads_to(trigger, response).goal_name(name)))
+    Checker::new(sys).responds(name, trigger, response, fair)
 }

@@ -6,8 +6,7 @@ use std::time::Instant;
 
 use musil::open::environments::{aws, distributed, etcd, k8s, linux, sel4, storage};
 use musil::open::{
-    Assumption, EnvironmentSpec, OpenResult, Status, check_open, check_open_capped, compose,
-    residual_assumptions,
+    Assumption, EnvironmentSpec, OpenResult, Status, check_open, compose, residual_assumptions,
 };
 use musil::{Kind, Model, assert_ok, assert_violates, check, explore};
 
@@ -329,7 +328,7 @@ fn an_assumption_under_an_existing_name_is_replaced_in_place() {
 fn capped_open_check_is_a_truncated_green() {
     let counter = Model::new(0u32).action("inc", |_| true, |n| n + 1);
     let env = EnvironmentSpec::new("e").behaviour("e:jump", |n: &u32| n % 2 == 0, |n| n + 3);
-    let r = check_open_capped(&counter, &[env], 50);
+    let r = musil::Checker::new(&counter).max_states(50).check_open(&[env]);
     assert!(r.ok());
     assert!(r.result.truncated);
     assert_eq!(r.result.states_explored, 50);

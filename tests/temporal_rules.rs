@@ -176,10 +176,11 @@ fn rule_57_58_strong_refinement_tags_and_errors() {
 #[test]
 fn rule_59_truncated_graphs() {
     let unbounded = Model::new(0u64).action("inc", |_| true, |n| n + 1);
+    // Unlike the original, the frontier of a capped graph is not a dead end: the goal beyond
+    // the cap is not reported unreachable. The check says it is incomplete instead.
     let r =
         Checker::new(&unbounded).max_states(10).check_liveness(&Liveness::eventually(|n| *n == 100)).unwrap();
-    assert_eq!(r.kind, Some(LivenessKind::PUnreachable));
-    assert!(!r.truncated);
+    assert!(r.ok && r.truncated, "{r}");
     let r =
         Checker::new(&unbounded).max_states(10).check_liveness(&Liveness::eventually(|n| *n == 1)).unwrap();
     assert!(r.ok && r.truncated);

@@ -11,6 +11,7 @@
 //! asks, every edge, and decides what to keep and when to stop. Traces are rebuilt from parent
 //! links in one place (`trace`).
 
+mod config;
 mod index;
 mod parallel;
 mod progress;
@@ -19,53 +20,15 @@ pub(crate) mod step;
 pub mod store;
 pub(crate) mod trace;
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
-
-pub(crate) use parallel::PARALLEL_LEVEL;
+pub(crate) use config::Canon;
+pub use config::{Config, DEFAULT_MAX_STATES};
 pub(crate) use step::{At, Observer, Problem, Rules, fault_from};
-pub(crate) use store::Identity;
 pub use store::{StateId, Store};
 pub use trace::Step;
 
 use crate::fault::{self, Fault, Site};
 use crate::properties::Properties;
 use crate::system::TransitionSystem;
-
-/// A state-to-representative map for symmetry reduction.
-pub(crate) type Canon<S> = Arc<dyn Fn(&S) -> S + Send + Sync>;
-
-/// Options every sweep understands.
-pub(crate) struct Options<S> {
-    pub max_states: usize,
-    /// Threads expanding each breadth-first level (1: the serial loop).
-    pub workers: usize,
-    /// Levels smaller than this are expanded by the merging thread alone.
-    pub parallel_level: usize,
-    /// Stop (truncated) once the store holds more bytes than this.
-    pub memory_budget: Option<usize>,
-    /// Show a progress line on long runs (on a terminal only).
-    pub progress: bool,
-    /// Identify states by 64-bit fingerprints and forget expanded ones (check, check_all).
-    pub fingerprint: bool,
-    pub canonicalize: Option<Canon<S>>,
-    pub identity: Identity<S>,
-}
-
-impl<S> Clone for Options<S> {
-    fn clone(&self) -> Self {
-        Options {
-            max_states: self.max_states,
-            workers: self.workers,
-            parallel_level: self.parallel_level,
-            memory_budget: self.memory_budget,
-            progress: self.progress,
-            fingerprint: self.fingerprint,
-            canonicalize: self.canonicalize.clone(),
-            identity: self.identity.clone(),
-        }
-    }
-}
 
 /// How a sweep ended.
 #[derive(Debug)]
@@ -93,7 +56,7 @@ pub(crate) struct Sweep<S> {
 }
 
 #[inline]
-pub(crate) fn canon<S>(options: &Options<S>, s: S) -> S {
+pub(crate) fn canon<S>(options: &Config<S>, s: S) -> S {
     match &options.canonicalize {
         None => s,
         Some(c) => {
@@ -107,7 +70,7 @@ pub(crate) fn canon<S>(options: &Options<S>, s: S) -> S {
 pub(crate) fn sweep<T, P, O>(
     sys: &T,
     props: &P,
-    options: &Options<T::State>,
+    options: &Config<T::State>,
     observer: &mut O,
 ) -> Sweep<T::State>
 where
@@ -123,7 +86,7 @@ pub(crate) fn sweep_from<T, P, O>(
     sys: &T,
     props: &P,
     starts: Option<Vec<T::State>>,
-    options: &Options<T::State>,
+    options: &Config<T::State>,
     observer: &mut O,
 ) -> Sweep<T::State>
 where
@@ -139,7 +102,7 @@ where
     let mut initial = Vec::new();
     sys.begin_sweep();
 
-    let seeded = catch_unwind(AssertUnwindSafe(|| {
+    let seeded = crate::fault::catch(|| {
         fault::enter(Site::Initial);
         let starts = starts.unwrap_or_else(|| sys.initial_states());
         for s0 in starts {
@@ -147,7 +110,7 @@ where
             let (id, _) = store.insert(s, None);
             initial.push(id);
         }
-    }));
+    });
     if let Err(payload) = seeded {
         let fault = fault_from(sys, props, &*payload);
         return Sweep { store, initial, end: End::Fault { at: None, fault }, transitions: 0 };

@@ -17,10 +17,9 @@
 //! problem the observer stops at before step 3 leaves the state's successors unstored.
 
 use std::ops::ControlFlow;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use super::trace::{self, Step};
-use super::{End, Options, StateId, Store, canon};
+use super::{Config, End, StateId, Store, canon};
 use crate::fault::{self, Fault, Site};
 use crate::properties::{Properties, Verdict};
 use crate::system::{ActionId, TransitionSystem};
@@ -67,7 +66,7 @@ impl<S> Found<S> {
 /// The state a rule is applied at, as an observer sees it.
 pub(crate) struct At<'a, T: TransitionSystem> {
     pub sys: &'a T,
-    pub options: &'a Options<T::State>,
+    pub options: &'a Config<T::State>,
     pub store: &'a Store<T::State>,
     pub id: StateId,
     /// The states the serial search holds at this point (what a result reports as explored).
@@ -109,7 +108,7 @@ pub(crate) trait Observer<T: TransitionSystem> {
 pub(crate) struct Rules<'a, T: TransitionSystem, P> {
     pub sys: &'a T,
     pub props: &'a P,
-    pub options: &'a Options<T::State>,
+    pub options: &'a Config<T::State>,
     invariants: usize,
     edge_invariants: usize,
     /// The observer ends the sweep at the first problem.
@@ -117,7 +116,7 @@ pub(crate) struct Rules<'a, T: TransitionSystem, P> {
 }
 
 impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
-    pub fn new(sys: &'a T, props: &'a P, options: &'a Options<T::State>, first_problem: bool) -> Self {
+    pub fn new(sys: &'a T, props: &'a P, options: &'a Config<T::State>, first_problem: bool) -> Self {
         Rules {
             sys,
             props,
@@ -134,14 +133,14 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
     pub fn expand(&self, x: &T::State, mut sink: impl FnMut(ActionId, T::State)) -> Found<T::State> {
         let mut found = Found::default();
         if self.invariants > 0 {
-            let judged = catch_unwind(AssertUnwindSafe(|| {
+            let judged = crate::fault::catch(|| {
                 for index in 0..self.invariants {
                     fault::enter(Site::Invariant(index));
                     if let Verdict::Violated(reason) = self.props.check_invariant(index, x) {
                         found.problems.push(Problem::Invariant { index, reason });
                     }
                 }
-            }));
+            });
             if let Err(payload) = judged {
                 found.fault = Some(self.fault_from(&*payload));
                 found.fault_before_successors = true;
@@ -153,7 +152,7 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
             }
         }
         let mut enabled = 0usize;
-        let produced = catch_unwind(AssertUnwindSafe(|| {
+        let produced = crate::fault::catch(|| {
             fault::enter(Site::Successors);
             let _ = self.sys.successors(x, |action, y| {
                 enabled += 1;
@@ -170,16 +169,16 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
                 sink(action, y);
                 ControlFlow::Continue(())
             });
-        }));
+        });
         if let Err(payload) = produced {
             found.fault = Some(self.fault_from(&*payload));
             return found;
         }
         if enabled == 0 {
-            let terminal = catch_unwind(AssertUnwindSafe(|| {
+            let terminal = crate::fault::catch(|| {
                 fault::enter(Site::Terminal);
                 self.props.is_terminal(x)
-            }));
+            });
             match terminal {
                 Ok(terminal) => found.dead = !terminal,
                 Err(payload) => found.fault = Some(self.fault_from(&*payload)),

@@ -53,6 +53,13 @@ struct KeyFns<S> {
     eq: KeyEq<S>,
 }
 
+impl<S> Identity<S> {
+    /// Whether states are identified by a caller's key.
+    pub(crate) fn is_keyed(&self) -> bool {
+        self.key.is_some()
+    }
+}
+
 impl<S> Clone for Identity<S> {
     fn clone(&self) -> Self {
         Identity { key: self.key.as_ref().map(|k| KeyFns { hash: k.hash.clone(), eq: k.eq.clone() }) }
@@ -152,6 +159,29 @@ impl<S: std::hash::Hash + Eq> Identity<S> {
                 hash: Arc::new(move |s| hash_of(&key(s))),
                 eq: Arc::new(move |a, b| k2(a) == k2(b)),
             }),
+        }
+    }
+
+    /// The identity of states `R` made of an `S` part, identified as `self` identifies it,
+    /// and a rest compared by value (the last-action view: the model's state and the action
+    /// that led to it). By value when `self` is.
+    pub(crate) fn lifted<R, X>(&self, part: fn(&R) -> &S, rest: fn(&R) -> &X) -> Identity<R>
+    where
+        S: 'static,
+        R: std::hash::Hash + Eq + 'static,
+        X: std::hash::Hash + Eq + 'static,
+    {
+        match &self.key {
+            None => Identity::by_value(),
+            Some(k) => {
+                let (hash, eq) = (k.hash.clone(), k.eq.clone());
+                Identity {
+                    key: Some(KeyFns {
+                        hash: Arc::new(move |r| hash_of(&(hash(part(r)), rest(r)))),
+                        eq: Arc::new(move |a, b| eq(part(a), part(b)) && rest(a) == rest(b)),
+                    }),
+                }
+            }
         }
     }
 

@@ -8,9 +8,8 @@
 //! the rebuild (a nondeterministic model) gets a step that says so instead of a wrong action.
 
 use std::ops::ControlFlow;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use super::{Options, StateId, Store, canon};
+use super::{Config, StateId, Store, canon};
 use crate::system::TransitionSystem;
 
 /// One trace entry: the action taken and the state it led to. Every trace starts with the
@@ -36,7 +35,7 @@ const NOT_REPRODUCIBLE: &str = "<action not reproducible: the model's successors
 /// The trace from an initial state to `id`, states cloned.
 pub(crate) fn trace_to<T: TransitionSystem>(
     sys: &T,
-    options: &Options<T::State>,
+    options: &Config<T::State>,
     store: &Store<T::State>,
     id: StateId,
 ) -> Vec<Step<T::State>> {
@@ -49,7 +48,7 @@ pub(crate) fn trace_to<T: TransitionSystem>(
     for w in ids.windows(2) {
         let (parent, child) = (store.get(w[0]), store.get(w[1]));
         let mut found = None;
-        let _ = catch_unwind(AssertUnwindSafe(|| {
+        let _ = crate::fault::catch(|| {
             sys.successors(parent, |a, y| {
                 if store.same(&canon(options, y), child) {
                     found = Some(a);
@@ -57,7 +56,7 @@ pub(crate) fn trace_to<T: TransitionSystem>(
                 }
                 ControlFlow::Continue(())
             })
-        }));
+        });
         let name = found.map_or(NOT_REPRODUCIBLE, |a| sys.action_name(a));
         trace.push(Step::new(name, child.clone()));
     }
@@ -67,12 +66,12 @@ pub(crate) fn trace_to<T: TransitionSystem>(
 /// Fingerprint mode: the path found again from the initial states.
 fn by_fingerprints<T: TransitionSystem>(
     sys: &T,
-    options: &Options<T::State>,
+    options: &Config<T::State>,
     store: &Store<T::State>,
     ids: &[StateId],
 ) -> Vec<Step<T::State>> {
     let fp = |i: StateId| store.fingerprint(i).expect("a fingerprint store");
-    let run = catch_unwind(AssertUnwindSafe(|| {
+    let run = crate::fault::catch(|| {
         let root = sys
             .initial_states()
             .into_iter()
@@ -94,7 +93,7 @@ fn by_fingerprints<T: TransitionSystem>(
             trace.push(Step::new(sys.action_name(a), y));
         }
         Some(trace)
-    }));
+    });
     match run {
         Ok(Some(trace)) => trace,
         // The model changed under us: the last state is still known only by its number.

@@ -7,15 +7,17 @@
 //! accepting run is a reachable non-trivial strongly connected component of the product that
 //! meets every acceptance set.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
+use std::ops::ControlFlow;
 
 use super::formula::Ltl;
 use crate::StateId;
-use crate::graph::Graph;
+use crate::engine::Config;
+use crate::graph::{Graph, build_graph, shortest_path};
 use crate::result::Step;
 use crate::scc::tarjan;
-use crate::system::{ActionId, Predicate, State};
+use crate::system::{ActionId, Predicate, State, TransitionSystem};
 
 /// The edges of an automaton: per state, `(guard, successor)` in order.
 pub type Transitions<S> = HashMap<usize, Vec<(Predicate<S>, usize)>>;
@@ -61,68 +63,85 @@ impl<S> fmt::Debug for GeneralizedBuchi<S> {
     }
 }
 
-/// A step label in the product: a model action, or the stutter self-loop added at dead ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Label {
-    Action(ActionId),
-    Stutter,
+/// The product of an explored graph and an automaton, as a system the engine explores: a
+/// state is (model state, automaton state); from `(m, q)` every model edge `m -a-> m'` pairs
+/// with every automaton edge `q -g-> q'` whose guard `g` holds in `m`, in model-edge order,
+/// then automaton-edge order. With `stutter`, an expanded dead end gets a `<stutter>` self-loop
+/// (runs are infinite); a state the cap left unexpanded gets none, so every lasso found is
+/// made of real steps.
+struct ProductSystem<'g, S> {
+    graph: &'g Graph<S>,
+    initial: &'g BTreeSet<usize>,
+    transitions: &'g Transitions<S>,
+    stutter: bool,
 }
 
-/// The reachable product of a graph and an automaton.
-struct Product {
-    /// (model state, automaton state) per product state, in discovery order.
-    states: Vec<(StateId, usize)>,
-    /// Out-edges of product state `i`: `edges[start[i]..start[i + 1]]`.
-    start: Vec<usize>,
-    edges: Vec<(Label, usize)>,
-    /// Initial product states, in discovery order.
-    initial: Vec<usize>,
-}
-
-/// Product state numbers by (model state, automaton state): a dense table when it is small
-/// enough, else a hash map.
-enum ProductIndex {
-    Dense { automaton_states: usize, slots: Vec<u32> },
-    Sparse(HashMap<(StateId, usize), usize>),
-}
-
-impl ProductIndex {
-    fn new(model_states: usize, automaton_states: usize) -> Self {
-        match model_states.checked_mul(automaton_states) {
-            Some(n) if n <= 1 << 26 => ProductIndex::Dense { automaton_states, slots: vec![u32::MAX; n] },
-            _ => ProductIndex::Sparse(HashMap::new()),
-        }
+impl<S> ProductSystem<'_, S> {
+    /// The action id of the stutter step: one past the graph's.
+    fn stutter_id(&self) -> ActionId
+    where
+        S: State,
+    {
+        ActionId::new(self.graph.action_count() as u32)
     }
+}
 
-    /// The number of `(m, q)`, assigning `fresh` when it has none; whether it was new.
-    fn get_or_insert(&mut self, m: StateId, q: usize, fresh: usize) -> (usize, bool) {
-        match self {
-            ProductIndex::Dense { automaton_states, slots } => {
-                let slot = &mut slots[m.index() * *automaton_states + q];
-                if *slot == u32::MAX {
-                    *slot = fresh as u32;
-                    (fresh, true)
-                } else {
-                    (*slot as usize, false)
-                }
+impl<S: State> TransitionSystem for ProductSystem<'_, S> {
+    type State = (StateId, u32);
+
+    fn initial_states(&self) -> Vec<(StateId, u32)> {
+        let mut out = Vec::new();
+        for &m0 in self.graph.initial() {
+            for &q0 in self.initial {
+                out.push((m0, q0 as u32));
             }
-            ProductIndex::Sparse(map) => match map.entry((m, q)) {
-                std::collections::hash_map::Entry::Occupied(e) => (*e.get(), false),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(fresh);
-                    (fresh, true)
-                }
-            },
         }
+        out
+    }
+
+    fn successors<F>(&self, &(m, q): &(StateId, u32), mut emit: F) -> ControlFlow<()>
+    where
+        F: FnMut(ActionId, (StateId, u32)) -> ControlFlow<()>,
+    {
+        let Some(auto_edges) = self.transitions.get(&(q as usize)) else {
+            return ControlFlow::Continue(());
+        };
+        // The guard reads the source model state; it is the same for every model edge.
+        let open: Vec<u32> =
+            auto_edges.iter().filter(|(g, _)| g(self.graph.state(m))).map(|e| e.1 as u32).collect();
+        if open.is_empty() {
+            return ControlFlow::Continue(());
+        }
+        let model_edges = self.graph.edges(m);
+        if self.stutter && model_edges.is_empty() && self.graph.is_expanded(m) {
+            for &q2 in &open {
+                emit(self.stutter_id(), (m, q2))?;
+            }
+            return ControlFlow::Continue(());
+        }
+        for &(a, m2) in model_edges {
+            for &q2 in &open {
+                emit(a, (m2, q2))?;
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn action_name(&self, action: ActionId) -> &str {
+        if action == self.stutter_id() { "<stutter>" } else { self.graph.action_name(action) }
     }
 }
 
+/// The reachable product, explored by the engine with the analysis's workers, memory budget
+/// and progress line. Its cap is the graph's times the automaton's states: the most a product
+/// of a graph within the cap can hold, so only the memory budget can cut it short.
 fn product<S: State>(
     graph: &Graph<S>,
     stutter: bool,
     initial: &BTreeSet<usize>,
     transitions: &Transitions<S>,
-) -> Product {
+    options: &Config<S>,
+) -> Graph<(StateId, u32)> {
     let automaton_states = transitions
         .keys()
         .chain(initial)
@@ -130,131 +149,40 @@ fn product<S: State>(
         .chain(transitions.values().flatten().map(|e| e.1))
         .max()
         .map_or(0, |m| m + 1);
-    let mut index = ProductIndex::new(graph.len(), automaton_states);
-    let mut states = Vec::new();
-    let mut init = Vec::new();
-    for &m0 in graph.initial() {
-        for &q0 in initial {
-            if index.get_or_insert(m0, q0, states.len()).1 {
-                init.push(states.len());
-                states.push((m0, q0));
-            }
-        }
-    }
-    let mut start = vec![0usize];
-    let mut edges: Vec<(Label, usize)> = Vec::new();
-    let mut head = 0;
-    let none = Vec::new();
-    while head < states.len() {
-        let (m, q) = states[head];
-        head += 1;
-        let auto_edges = transitions.get(&q).unwrap_or(&none);
-        let model_edges = graph.edges(m);
-        let stutters = stutter && model_edges.is_empty();
-        let model_edges: Box<dyn Iterator<Item = (Label, StateId)>> = if stutters {
-            Box::new(std::iter::once((Label::Stutter, m)))
-        } else {
-            Box::new(model_edges.iter().map(|&(a, t)| (Label::Action(a), t)))
-        };
-        // The guard reads the source model state; it is the same for every model edge.
-        let open: Vec<usize> = auto_edges.iter().filter(|(g, _)| g(graph.state(m))).map(|e| e.1).collect();
-        if !open.is_empty() {
-            for (label, m2) in model_edges {
-                for &q2 in &open {
-                    let (next, fresh) = index.get_or_insert(m2, q2, states.len());
-                    if fresh {
-                        states.push((m2, q2));
-                    }
-                    edges.push((label, next));
-                }
-            }
-        }
-        start.push(edges.len());
-    }
-    Product { states, start, edges, initial: init }
+    let system = ProductSystem { graph, initial, transitions, stutter };
+    let config = options.for_states_of(options.max_states.saturating_mul(automaton_states.max(1)));
+    build_graph(&system, None, &config)
 }
 
-impl Product {
-    fn out(&self, v: usize) -> &[(Label, usize)] {
-        &self.edges[self.start[v]..self.start[v + 1]]
-    }
-
-    fn sccs(&self) -> Vec<Vec<usize>> {
-        tarjan(
-            self.states.len(),
-            0..self.states.len(),
-            |_| true,
-            |v, out| out.extend(self.out(v).iter().map(|e| e.1)),
-        )
-    }
-
-    fn non_trivial(&self, scc: &[usize]) -> bool {
-        scc.len() > 1 || self.out(scc[0]).iter().any(|e| e.1 == scc[0])
-    }
-
-    /// The first reachable non-trivial SCC meeting every set, in completion order.
-    fn accepting_scc(&self, sets: &[BTreeSet<usize>]) -> Option<Vec<usize>> {
-        self.sccs().into_iter().find(|scc| {
-            self.non_trivial(scc)
-                && sets.iter().all(|acc| scc.iter().any(|&p| acc.contains(&self.states[p].1)))
-        })
-    }
-
-    /// Shortest path from `sources` to the first state satisfying `goal` (tested when
-    /// dequeued), staying inside `allowed`. Returns the edges and the source it started from.
-    fn bfs(
-        &self,
-        sources: &[usize],
-        goal: impl Fn(usize) -> bool,
-        allowed: Option<&[bool]>,
-    ) -> Option<(Vec<(Label, usize)>, usize)> {
-        const ROOT: u32 = u32::MAX;
-        const UNSEEN: u32 = u32::MAX - 1;
-        let mut parent: Vec<(u32, Label)> = vec![(UNSEEN, Label::Stutter); self.states.len()];
-        let mut queue = VecDeque::new();
-        for &s in sources {
-            if parent[s].0 == UNSEEN {
-                parent[s].0 = ROOT;
-                queue.push_back(s);
-            }
-        }
-        while let Some(u) = queue.pop_front() {
-            if goal(u) {
-                let mut path = Vec::new();
-                let mut cur = u;
-                while parent[cur].0 != ROOT {
-                    let (prev, label) = parent[cur];
-                    path.push((label, cur));
-                    cur = prev as usize;
-                }
-                path.reverse();
-                return Some((path, cur));
-            }
-            for &(label, v) in self.out(u) {
-                if parent[v].0 == UNSEEN && allowed.is_none_or(|a| a[v]) {
-                    parent[v] = (u as u32, label);
-                    queue.push_back(v);
-                }
-            }
-        }
-        None
-    }
+/// The first reachable non-trivial SCC of the product meeting every set, in completion order.
+fn accepting_scc(p: &Graph<(StateId, u32)>, sets: &[BTreeSet<usize>]) -> Option<Vec<usize>> {
+    let out = |v: usize| p.edges(StateId::new(v as u32));
+    let sccs =
+        tarjan(p.len(), 0..p.len(), |_| true, |v, next| next.extend(out(v).iter().map(|e| e.1.index())));
+    sccs.into_iter().find(|scc| {
+        let non_trivial = scc.len() > 1 || out(scc[0]).iter().any(|e| e.1.index() == scc[0]);
+        non_trivial
+            && sets
+                .iter()
+                .all(|acc| scc.iter().any(|&v| acc.contains(&(p.state(StateId::new(v as u32)).1 as usize))))
+    })
 }
 
-fn label_name<S: State>(graph: &Graph<S>, label: Label) -> String {
-    match label {
-        Label::Action(a) => graph.action_name(a).to_owned(),
-        Label::Stutter => "<stutter>".to_owned(),
-    }
+/// What a product search found: a lasso (trace and loop index), none, or a panic in an
+/// automaton guard (an atom of the formula) with the trace to the product state being
+/// expanded.
+pub(crate) enum LassoSearch<S> {
+    Lasso { trace: Vec<Step<S>>, loop_index: usize },
+    None,
+    Fault { fault: crate::fault::Fault, trace: Vec<Step<S>> },
 }
 
 impl<S: State> Buchi<S> {
     /// Whether the product with `graph` (taken as it is: no stutter at dead ends) has an
     /// accepting run.
     pub fn has_accepting_run(&self, graph: &Graph<S>) -> bool {
-        let p = product(graph, false, &self.initial, &self.transitions);
-        let sets = [self.accepting.clone()];
-        p.accepting_scc(&sets).is_some()
+        let p = product(graph, false, &self.initial, &self.transitions, &Config::default());
+        accepting_scc(&p, std::slice::from_ref(&self.accepting)).is_some()
     }
 }
 
@@ -267,51 +195,65 @@ impl<S: State> GeneralizedBuchi<S> {
 
     /// Whether the product with `graph` (taken as it is) has an accepting run.
     pub fn has_accepting_run(&self, graph: &Graph<S>) -> bool {
-        product(graph, false, &self.initial, &self.transitions).accepting_scc(&self.accepting_sets).is_some()
+        let p = product(graph, false, &self.initial, &self.transitions, &Config::default());
+        accepting_scc(&p, &self.accepting_sets).is_some()
     }
 
     /// An accepting run as a lasso: the trace (`<init>` first; model states, actions named,
     /// `<stutter>` for the self-loop at a dead end when `stutter` is set) and the index of the
     /// state the cycle returns to. `None` when there is no accepting run.
     pub fn accepting_lasso(&self, graph: &Graph<S>) -> Option<(Vec<Step<S>>, usize)> {
-        self.lasso(graph, false)
+        match self.lasso(graph, false, &Config::default()) {
+            LassoSearch::Lasso { trace, loop_index } => Some((trace, loop_index)),
+            LassoSearch::None | LassoSearch::Fault { .. } => None,
+        }
     }
 
-    pub(crate) fn lasso(&self, graph: &Graph<S>, stutter: bool) -> Option<(Vec<Step<S>>, usize)> {
-        let p = product(graph, stutter, &self.initial, &self.transitions);
-        let target = p.accepting_scc(&self.accepting_sets)?;
-        let mut in_target = vec![false; p.states.len()];
+    /// The lasso search over the product with `graph`, explored with `options`.
+    pub(crate) fn lasso(&self, graph: &Graph<S>, stutter: bool, options: &Config<S>) -> LassoSearch<S> {
+        let p = product(graph, stutter, &self.initial, &self.transitions, options);
+        let state = |v: StateId| graph.state(p.state(v).0).clone();
+        if let Some(f) = p.fault() {
+            let trace =
+                f.trace.iter().map(|s| Step::new(s.action.clone(), graph.state(s.state.0).clone())).collect();
+            return LassoSearch::Fault { fault: f.fault.clone(), trace };
+        }
+        let Some(target) = accepting_scc(&p, &self.accepting_sets) else { return LassoSearch::None };
+        let mut in_target = vec![false; p.len()];
         for &s in &target {
             in_target[s] = true;
         }
-        let (stem, source) = p.bfs(&p.initial, |s| in_target[s], None)?;
+        let Some((stem, source)) =
+            shortest_path(&p, p.initial().iter().copied(), |s| in_target[s.index()], None)
+        else {
+            return LassoSearch::None;
+        };
         let entry = stem.last().map_or(source, |e| e.1);
-        let mut cycle: Vec<(Label, usize)> = Vec::new();
+        let mut cycle: Vec<(ActionId, StateId)> = Vec::new();
         let mut current = entry;
         for acc in &self.accepting_sets {
-            if let Some((seg, _)) = p.bfs(&[current], |s| acc.contains(&p.states[s].1), Some(&in_target)) {
+            let goal = |s: StateId| acc.contains(&(p.state(s).1 as usize));
+            if let Some((seg, _)) = shortest_path(&p, [current], goal, Some(&in_target)) {
                 if let Some(&(_, last)) = seg.last() {
                     cycle.extend(seg);
                     current = last;
                 }
             }
         }
-        if let Some((back, _)) = p.bfs(&[current], |s| s == entry, Some(&in_target)) {
+        if let Some((back, _)) = shortest_path(&p, [current], |s| s == entry, Some(&in_target)) {
             cycle.extend(back);
         }
         if cycle.is_empty() {
-            if let Some(&(label, next)) = p.out(entry).iter().find(|e| in_target[e.1]) {
+            if let Some(&(label, next)) = p.edges(entry).iter().find(|e| in_target[e.1.index()]) {
                 cycle.push((label, next));
-                if let Some((ret, _)) = p.bfs(&[next], |s| s == entry, Some(&in_target)) {
+                if let Some((ret, _)) = shortest_path(&p, [next], |s| s == entry, Some(&in_target)) {
                     cycle.extend(ret);
                 }
             }
         }
-        let state = |i: usize| graph.state(p.states[i].0).clone();
-        let mut steps = vec![Step::new("<init>", state(source))];
-        steps.extend(stem.iter().map(|&(l, s)| Step::new(label_name(graph, l), state(s))));
-        steps.extend(cycle.iter().map(|&(l, s)| Step::new(label_name(graph, l), state(s))));
-        Some((steps, stem.len()))
+        let mut trace = vec![Step::new("<init>", state(source))];
+        trace.extend(stem.iter().chain(&cycle).map(|&(a, s)| Step::new(p.action_name(a), state(s))));
+        LassoSearch::Lasso { trace, loop_index: stem.len() }
     }
 
     /// The equivalent single-set automaton (counter construction); with no acceptance sets,

@@ -284,6 +284,29 @@ impl<S> Ltl<S> {
     /// The formula without implications: `(a -> b)` becomes `(nnf(!a) | b)`, so that the
     /// automaton construction sees every obligation. (The original leaves an implication that
     /// survives normal form unexpanded and so ignores it; see [`check_ltl`](crate::ltl::check_ltl).)
+    /// The formula's depth (an atom is 1), computed without recursion.
+    pub fn depth(&self) -> usize {
+        let mut deepest = 0;
+        let mut stack = vec![(self, 1usize)];
+        while let Some((f, d)) = stack.pop() {
+            deepest = deepest.max(d);
+            match f {
+                Ltl::Atom(_) => {}
+                Ltl::Not(a) | Ltl::Next(a) | Ltl::Eventually(a) | Ltl::Always(a) => stack.push((a, d + 1)),
+                Ltl::And(a, b)
+                | Ltl::Or(a, b)
+                | Ltl::Implies(a, b)
+                | Ltl::Until(a, b)
+                | Ltl::Release(a, b)
+                | Ltl::WeakUntil(a, b) => {
+                    stack.push((a, d + 1));
+                    stack.push((b, d + 1));
+                }
+            }
+        }
+        deepest
+    }
+
     pub(crate) fn without_implies(&self) -> Self {
         use Ltl::*;
         let b = |x: Self| Box::new(x);
@@ -377,8 +400,8 @@ impl<S> Ltl<S> {
         S: 'static,
     {
         let tokens = tokenize(text)?;
-        let mut p = Parser { tokens, pos: 0, text_len: text.len(), atoms: &atoms };
-        let f = p.implication()?;
+        let mut p = Parser { tokens, pos: 0, open: 0, text_len: text.len(), atoms: &atoms };
+        let (f, _) = p.implication()?;
         match p.tokens.get(p.pos) {
             None => Ok(f),
             Some((at, t)) => Err(Error::new(
@@ -436,9 +459,20 @@ fn tokenize(text: &str) -> Result<Vec<(usize, String)>, Error> {
     Ok(out)
 }
 
+/// The most parentheses [`Ltl::parse`] reads open at once (each costs the parser a few stack
+/// frames).
+const MAX_PARENTHESES: usize = 128;
+
+/// The deepest formula [`Ltl::parse`] reads (and [`check_ltl`](crate::check_ltl) takes): every pass over a formula (normal form, the
+/// automaton, printing) recurses once per level, and this many levels stay far inside a
+/// thread's stack.
+pub const MAX_DEPTH: usize = 500;
+
 struct Parser<'a, S> {
     tokens: Vec<(usize, String)>,
     pos: usize,
+    /// Parentheses open at this point.
+    open: usize,
     text_len: usize,
     atoms: &'a dyn Fn(&str) -> Option<Predicate<S>>,
 }
@@ -461,66 +495,127 @@ impl<S: 'static> Parser<'_, S> {
         .at(self.offset())
     }
 
-    fn implication(&mut self) -> Result<Ltl<S>, Error> {
-        let left = self.disjunction()?;
-        if self.peek() == Some("->") {
-            self.pos += 1;
-            let right = self.implication()?;
-            return Ok(left.implies(right));
+    /// The depth of a tree with a node over a subtree of depth `below`; refused past
+    /// [`MAX_DEPTH`] (every pass over formulas recurses, so a deeper one could overflow the
+    /// stack).
+    fn deeper(&self, below: usize) -> Result<usize, Error> {
+        if below >= MAX_DEPTH {
+            let at = self.offset();
+            return Err(Error::new(
+                ErrorKind::Formula,
+                format!("LTL formula: nested more than {MAX_DEPTH} levels deep at offset {at}"),
+            )
+            .at(at));
         }
-        Ok(left)
+        Ok(below + 1)
     }
 
-    fn disjunction(&mut self) -> Result<Ltl<S>, Error> {
-        let mut left = self.conjunction()?;
+    // Each rule returns the formula and its depth (a leaf is 1).
+    fn implication(&mut self) -> Result<(Ltl<S>, usize), Error> {
+        // Right-associative: a chain is read into a list, then folded from the right.
+        let mut chain = vec![self.disjunction()?];
+        while self.peek() == Some("->") {
+            self.pos += 1;
+            chain.push(self.disjunction()?);
+        }
+        let (mut f, mut depth) = chain.pop().expect("one formula at least");
+        while let Some((left, d)) = chain.pop() {
+            depth = self.deeper(depth.max(d))?;
+            f = left.implies(f);
+        }
+        Ok((f, depth))
+    }
+
+    fn disjunction(&mut self) -> Result<(Ltl<S>, usize), Error> {
+        let (mut left, mut depth) = self.conjunction()?;
         while self.peek() == Some("|") {
             self.pos += 1;
-            left = left.or(self.conjunction()?);
+            let (right, d) = self.conjunction()?;
+            depth = self.deeper(depth.max(d))?;
+            left = left.or(right);
         }
-        Ok(left)
+        Ok((left, depth))
     }
 
-    fn conjunction(&mut self) -> Result<Ltl<S>, Error> {
-        let mut left = self.binary_temporal()?;
+    fn conjunction(&mut self) -> Result<(Ltl<S>, usize), Error> {
+        let (mut left, mut depth) = self.binary_temporal()?;
         while self.peek() == Some("&") {
             self.pos += 1;
-            left = left.and(self.binary_temporal()?);
+            let (right, d) = self.binary_temporal()?;
+            depth = self.deeper(depth.max(d))?;
+            left = left.and(right);
         }
-        Ok(left)
+        Ok((left, depth))
     }
 
-    fn binary_temporal(&mut self) -> Result<Ltl<S>, Error> {
-        let left = self.unary()?;
-        match self.peek() {
-            Some("U") => {
-                self.pos += 1;
-                Ok(left.until(self.binary_temporal()?))
-            }
-            Some("R") => {
-                self.pos += 1;
-                Ok(left.release(self.binary_temporal()?))
-            }
-            Some("W") => {
-                self.pos += 1;
-                Ok(left.weak_until(self.binary_temporal()?))
-            }
-            _ => Ok(left),
+    fn binary_temporal(&mut self) -> Result<(Ltl<S>, usize), Error> {
+        // Right-associative, as `->`.
+        let mut chain = vec![(self.unary()?, "")];
+        while let Some(op) = self.peek().and_then(|t| ["U", "R", "W"].into_iter().find(|op| *op == t)) {
+            self.pos += 1;
+            let last = chain.len() - 1;
+            chain[last].1 = op;
+            chain.push((self.unary()?, ""));
         }
+        let ((mut f, mut depth), _) = chain.pop().expect("one formula at least");
+        while let Some(((left, d), op)) = chain.pop() {
+            depth = self.deeper(depth.max(d))?;
+            f = match op {
+                "U" => left.until(f),
+                "R" => left.release(f),
+                _ => left.weak_until(f),
+            };
+        }
+        Ok((f, depth))
     }
 
-    fn unary(&mut self) -> Result<Ltl<S>, Error> {
+    fn unary(&mut self) -> Result<(Ltl<S>, usize), Error> {
+        // Prefix operators are read into a list, then applied innermost first.
+        let mut prefixes = Vec::new();
+        loop {
+            let Some(tok) = self.peek().map(str::to_owned) else { return Err(self.fail("a formula")) };
+            if !matches!(tok.as_str(), "!" | "X" | "F" | "G") {
+                break;
+            }
+            self.pos += 1;
+            prefixes.push(tok);
+            if prefixes.len() > MAX_DEPTH {
+                self.deeper(MAX_DEPTH)?;
+            }
+        }
+        let (mut f, mut depth) = self.operand()?;
+        while let Some(op) = prefixes.pop() {
+            depth = self.deeper(depth)?;
+            f = match op.as_str() {
+                "!" => f.not(),
+                "X" => Ltl::next(f),
+                "F" => Ltl::eventually(f),
+                _ => Ltl::always(f),
+            };
+        }
+        Ok((f, depth))
+    }
+
+    fn operand(&mut self) -> Result<(Ltl<S>, usize), Error> {
         let Some(tok) = self.peek().map(str::to_owned) else { return Err(self.fail("a formula")) };
         self.pos += 1;
         match tok.as_str() {
-            "!" => Ok(self.unary()?.not()),
-            "X" => Ok(Ltl::next(self.unary()?)),
-            "F" => Ok(Ltl::eventually(self.unary()?)),
-            "G" => Ok(Ltl::always(self.unary()?)),
             "(" => {
+                self.open += 1;
+                if self.open > MAX_PARENTHESES {
+                    self.pos -= 1;
+                    let at = self.offset();
+                    return Err(Error::new(
+                        ErrorKind::Formula,
+                        format!("LTL formula: more than {MAX_PARENTHESES} parentheses open at offset {at}"),
+                    )
+                    .at(at));
+                }
                 let f = self.implication()?;
                 if self.peek() != Some(")") {
                     return Err(self.fail("')'"));
                 }
+                self.open -= 1;
                 self.pos += 1;
                 Ok(f)
             }
@@ -529,9 +624,9 @@ impl<S: 'static> Parser<'_, S> {
                 Err(self.fail("a formula"))
             }
             name => match (self.atoms)(name) {
-                Some(p) => Ok(Ltl::Atom(Atom::from_predicate(name, p))),
-                None if name == "true" => Ok(Ltl::atom("true", |_| true)),
-                None if name == "false" => Ok(Ltl::atom("false", |_| false)),
+                Some(p) => Ok((Ltl::Atom(Atom::from_predicate(name, p)), 1)),
+                None if name == "true" => Ok((Ltl::atom("true", |_| true), 1)),
+                None if name == "false" => Ok((Ltl::atom("false", |_| false), 1)),
                 None => {
                     self.pos -= 1;
                     let at = self.offset();

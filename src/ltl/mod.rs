@@ -42,19 +42,20 @@ use std::fmt;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
+use buchi::LassoSearch;
 pub use buchi::{Buchi, GeneralizedBuchi, Transitions};
-pub use formula::{Atom, Ltl};
+pub use formula::{Atom, Ltl, MAX_DEPTH};
 
 use crate::check::Checker;
-use crate::engine::Options;
+use crate::engine::Config;
 use crate::error::{Error, ErrorKind};
 use crate::history::{LastAction, action_taken, with_last_action};
 use crate::liveness::{Liveness, LivenessResult, py_list};
 use crate::properties::{Properties, Verdict};
 use crate::result::{CheckResult, Kind, Outcome, Step};
-use crate::system::{ActionId, Predicate, State, System};
+use crate::system::{ActionId, Predicate, System};
 
-/// Options of [`check_ltl`]: the name violations are reported under, and fairness.
+/// Config of [`check_ltl`]: the name violations are reported under, and fairness.
 #[derive(Clone, Debug)]
 pub struct LtlOptions {
     name: String,
@@ -230,6 +231,15 @@ impl<T: System> Checker<'_, T> {
         formula: &Ltl<T::State>,
         options: &LtlOptions,
     ) -> Result<LtlResult<T::State>, Error> {
+        if formula.depth() > MAX_DEPTH {
+            return Err(Error::new(
+                ErrorKind::Formula,
+                format!(
+                    "check_ltl: the formula is nested {} levels deep; at most {MAX_DEPTH} are checked",
+                    formula.depth()
+                ),
+            ));
+        }
         let f = formula.nnf();
         let opts = options;
         let liveness = |spec: Liveness<T::State>| -> Result<LtlResult<T::State>, Error> {
@@ -289,13 +299,10 @@ impl<T: System> Checker<'_, T> {
     fn general(&self, f: &Ltl<T::State>) -> CheckResult<T::State> {
         let graph = self.explore();
         if let Some(fault) = graph.fault() {
-            return fault_result(graph.len(), fault);
+            return fault_result(graph.len(), &fault.fault, fault.trace.clone());
         }
         let automaton = GeneralizedBuchi::from_ltl(&f.clone().not());
-        match automaton.lasso(&graph, true) {
-            None => CheckResult::pass(graph.len(), graph.truncated()),
-            Some((trace, loop_index)) => ltl_violation(graph.len(), graph.truncated(), f, trace, loop_index),
-        }
+        lasso_result(graph.len(), graph.truncated(), f, automaton.lasso(&graph, true, &self.options), |s| s)
     }
 
     /// The general engine under fairness: `fairness -> f` over the last-action system.
@@ -327,12 +334,7 @@ impl<T: System> Checker<'_, T> {
         }
         let augmented = with_last_action(sys);
         let canon = self.options.canonicalize.clone();
-        let options = Options {
-            max_states: self.options.max_states,
-            workers: self.options.workers,
-            parallel_level: self.options.parallel_level,
-            memory_budget: self.options.memory_budget,
-            progress: self.options.progress,
+        let options = Config {
             fingerprint: false,
             canonicalize: canon.map(|c| {
                 std::sync::Arc::new(move |s: &LastAction<T::State>| LastAction {
@@ -340,16 +342,12 @@ impl<T: System> Checker<'_, T> {
                     action: s.action.clone(),
                 }) as crate::engine::Canon<LastAction<T::State>>
             }),
-            identity: crate::engine::Identity::by_value(),
+            identity: self.options.identity.lifted(|l: &LastAction<T::State>| &l.state, |l| &l.action),
+            ..self.options.for_states_of(self.options.max_states)
         };
         let graph = crate::graph::build_graph(&augmented, None, &options);
         if let Some(fault) = graph.fault() {
-            let mut r =
-                CheckResult::fail(Kind::Panic, graph.len(), fault.trace.iter().map(inner_step).collect());
-            r.invariant = fault.fault.name.clone();
-            r.reason = Some(fault.fault.message.clone());
-            r.fault = Some(fault.fault.clone());
-            return Ok(r);
+            return Ok(fault_result(graph.len(), &fault.fault, fault.trace.iter().map(inner_step).collect()));
         }
         // "enabled:a" per fair name and explored state, read from the model itself (also for
         // states the cap left unexpanded).
@@ -394,16 +392,30 @@ impl<T: System> Checker<'_, T> {
         });
         let property = premise.implies(lifted);
         let automaton = GeneralizedBuchi::from_ltl(&property.not());
-        Ok(match automaton.lasso(&graph, true) {
-            None => CheckResult::pass(graph.len(), graph.truncated()),
-            Some((trace, loop_index)) => ltl_violation(
-                graph.len(),
-                graph.truncated(),
-                f,
-                trace.iter().map(inner_step).collect(),
-                loop_index,
-            ),
-        })
+        let search = automaton.lasso(&graph, true, &options);
+        Ok(lasso_result(graph.len(), graph.truncated(), f, search, |s| inner_step(&s)))
+    }
+}
+
+/// The result of a product search: the lasso as a violation (each step mapped by `step`), a
+/// pass (truncated when the graph was), or the panic of a formula's atom.
+fn lasso_result<S, R, F>(
+    n: usize,
+    truncated: bool,
+    f: &Ltl<F>,
+    search: LassoSearch<S>,
+    step: impl Fn(Step<S>) -> Step<R>,
+) -> CheckResult<R> {
+    match search {
+        LassoSearch::None => CheckResult::pass(n, truncated),
+        LassoSearch::Lasso { trace, loop_index } => {
+            // Every step of a lasso is a real transition: it stands even in a truncated graph.
+            let mut r = CheckResult::fail(Kind::Ltl, n, trace.into_iter().map(step).collect());
+            r.reason = Some(f.to_string());
+            r.loop_index = Some(loop_index);
+            r
+        }
+        LassoSearch::Fault { fault, trace } => fault_result(n, &fault, trace.into_iter().map(step).collect()),
     }
 }
 
@@ -411,25 +423,11 @@ fn inner_step<S: Clone>(s: &Step<LastAction<S>>) -> Step<S> {
     Step::new(s.action.clone(), s.state.state.clone())
 }
 
-fn ltl_violation<S, F>(
-    n: usize,
-    truncated: bool,
-    f: &Ltl<F>,
-    trace: Vec<Step<S>>,
-    loop_index: usize,
-) -> CheckResult<S> {
-    let mut r = CheckResult::fail(Kind::Ltl, n, trace);
-    r.reason = Some(f.to_string());
-    r.loop_index = Some(loop_index);
-    r.truncated = truncated;
-    r
-}
-
-fn fault_result<S: State>(n: usize, fault: &crate::graph::GraphFault<S>) -> CheckResult<S> {
-    let mut r = CheckResult::fail(Kind::Panic, n, fault.trace.clone());
-    r.invariant = fault.fault.name.clone();
-    r.reason = Some(fault.fault.message.clone());
-    r.fault = Some(fault.fault.clone());
+fn fault_result<S>(n: usize, fault: &crate::fault::Fault, trace: Vec<Step<S>>) -> CheckResult<S> {
+    let mut r = CheckResult::fail(Kind::Panic, n, trace);
+    r.invariant = fault.name.clone();
+    r.reason = Some(fault.message.clone());
+    r.fault = Some(fault.clone());
     r
 }
 

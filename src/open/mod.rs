@@ -369,50 +369,50 @@ impl<R: Outcome<State = S>, S> Outcome for Open<R, S> {
     }
 }
 
-/// Check `system` against every interleaving of its environments' behaviours (default cap).
+impl<S: State> Checker<'_, Model<S>> {
+    /// Check the system against every interleaving of its environments' behaviours, with
+    /// their guarantees as invariants, under this checker's [`Config`](crate::Config).
+    pub fn check_open(&self, envs: &[EnvironmentSpec<S>]) -> OpenResult<S> {
+        let composed = compose(self.sys, envs);
+        let result = Checker::new(&composed).config(self.options.clone()).check();
+        OpenResult { result, unverified_assumptions: residual_assumptions(envs) }
+    }
+
+    /// Check a liveness property of the system against its environments' behaviours, under
+    /// this checker's [`Config`](crate::Config).
+    ///
+    /// The environments act but promise nothing here: their guarantees are not merged (that is
+    /// [`check_open`]'s job). Fairness defaults differ from [`check_liveness`](crate::check_liveness):
+    /// when `spec` gives no weak fairness, exactly the system's own actions are weakly fair (an
+    /// adversary is never assumed to help), and when it gives no strong fairness there is none;
+    /// the actions' fairness tags are not read. Explicit names must match composed actions.
+    pub fn check_liveness_open(
+        &self,
+        envs: &[EnvironmentSpec<S>],
+        spec: &Liveness<S>,
+    ) -> Result<OpenLivenessResult<S>, Error> {
+        let system = self.sys;
+        let behaviours = envs.iter().flat_map(|e| e.behaviours.iter().cloned()).collect();
+        let composed = system.composed(behaviours, Vec::new());
+        let own: Vec<String> = system.static_action_list().iter().map(|a| a.name().to_owned()).collect();
+        let mut spec = spec.clone();
+        spec.fair = Some(spec.fair.clone().unwrap_or(own));
+        spec.fair_strong = Some(spec.fair_strong.clone().unwrap_or_default());
+        let result = Checker::new(&composed).config(self.options.clone()).check_liveness(&spec)?;
+        Ok(OpenLivenessResult { result, unverified_assumptions: residual_assumptions(envs) })
+    }
+}
+
+/// [`Checker::check_open`] with the default configuration.
 pub fn check_open<S: State>(system: &Model<S>, envs: &[EnvironmentSpec<S>]) -> OpenResult<S> {
-    check_open_capped(system, envs, crate::DEFAULT_MAX_STATES)
+    Checker::new(system).check_open(envs)
 }
 
-/// [`check_open`] with a cap on distinct states.
-pub fn check_open_capped<S: State>(
-    system: &Model<S>,
-    envs: &[EnvironmentSpec<S>],
-    max_states: usize,
-) -> OpenResult<S> {
-    let composed = compose(system, envs);
-    let result = Checker::new(&composed).max_states(max_states).check();
-    OpenResult { result, unverified_assumptions: residual_assumptions(envs) }
-}
-
-/// Check a liveness property of `system` against its environments' behaviours (default cap).
-///
-/// The environments act but promise nothing here: their guarantees are not merged (that is
-/// [`check_open`]'s job). Fairness defaults differ from [`check_liveness`](crate::check_liveness):
-/// when `spec` gives no weak fairness, exactly the system's own actions are weakly fair (an
-/// adversary is never assumed to help), and when it gives no strong fairness there is none;
-/// the actions' fairness tags are not read. Explicit names must match composed actions.
+/// [`Checker::check_liveness_open`] with the default configuration.
 pub fn check_liveness_open<S: State>(
     system: &Model<S>,
     envs: &[EnvironmentSpec<S>],
     spec: &Liveness<S>,
 ) -> Result<OpenLivenessResult<S>, Error> {
-    check_liveness_open_capped(system, envs, spec, crate::DEFAULT_MAX_STATES)
-}
-
-/// [`check_liveness_open`] with a cap on distinct states.
-pub fn check_liveness_open_capped<S: State>(
-    system: &Model<S>,
-    envs: &[EnvironmentSpec<S>],
-    spec: &Liveness<S>,
-    max_states: usize,
-) -> Result<OpenLivenessResult<S>, Error> {
-    let behaviours = envs.iter().flat_map(|e| e.behaviours.iter().cloned()).collect();
-    let composed = system.composed(behaviours, Vec::new());
-    let own: Vec<String> = system.static_action_list().iter().map(|a| a.name().to_owned()).collect();
-    let mut spec = spec.clone();
-    spec.fair = Some(spec.fair.clone().unwrap_or(own));
-    spec.fair_strong = Some(spec.fair_strong.clone().unwrap_or_default());
-    let result = Checker::new(&composed).max_states(max_states).check_liveness(&spec)?;
-    Ok(OpenLivenessResult { result, unverified_assumptions: residual_assumptions(envs) })
+    Checker::new(system).check_liveness_open(envs, spec)
 }

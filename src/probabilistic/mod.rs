@@ -81,7 +81,7 @@ use std::fmt;
 use indexmap::IndexMap;
 use num_traits::{One, Zero};
 
-use crate::check::{Checker, DEFAULT_MAX_STATES};
+use crate::check::{Checker, Config};
 use crate::error::{Error, ErrorKind};
 use crate::graph::Graph;
 use crate::ltl::Ltl;
@@ -159,7 +159,7 @@ pub struct Prob<'a, T: TransitionSystem, M = Dtmc> {
     cost: Option<WeightFn<'a, T::State>>,
     avoid: Option<Pred<'a, T::State>>,
     steps: Option<usize>,
-    max_states: usize,
+    config: Config<T::State>,
     kind: M,
 }
 
@@ -170,7 +170,7 @@ impl<T: TransitionSystem, M: fmt::Debug> fmt::Debug for Prob<'_, T, M> {
             .field("cost", &self.cost.is_some())
             .field("avoid", &self.avoid.is_some())
             .field("steps", &self.steps)
-            .field("max_states", &self.max_states)
+            .field("config", &self.config)
             .field("kind", &self.kind)
             .finish()
     }
@@ -196,17 +196,9 @@ fn indicator(b: bool) -> Ratio {
 
 impl<'a, T: TransitionSystem> Prob<'a, T, Dtmc> {
     /// The analyses of `sys` with the defaults: uniform weights, unit costs, no `avoid`, no
-    /// step bound, at most [`DEFAULT_MAX_STATES`] states.
+    /// step bound, at most [`DEFAULT_MAX_STATES`](crate::DEFAULT_MAX_STATES) states.
     pub fn new(sys: &'a T) -> Self {
-        Prob {
-            sys,
-            weight: None,
-            cost: None,
-            avoid: None,
-            steps: None,
-            max_states: DEFAULT_MAX_STATES,
-            kind: Dtmc,
-        }
+        Prob { sys, weight: None, cost: None, avoid: None, steps: None, config: Config::new(), kind: Dtmc }
     }
 
     /// Read the model as an MDP: `moves(state, enabled)` gets the state and the names of its
@@ -237,7 +229,7 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Dtmc> {
             cost: self.cost,
             avoid: self.avoid,
             steps: self.steps,
-            max_states: self.max_states,
+            config: self.config,
             kind: Mdp { moves: Box::new(moves), max_policies: DEFAULT_MAX_POLICIES },
         }
     }
@@ -274,20 +266,26 @@ impl<'a, T: TransitionSystem, M> Prob<'a, T, M> {
     }
 
     /// Refuse to answer (an [`ErrorKind::Truncated`] error) once the exploration has recorded
-    /// this many states (default [`DEFAULT_MAX_STATES`]); the test is made when a new state is
+    /// this many states (default [`DEFAULT_MAX_STATES`](crate::DEFAULT_MAX_STATES)); the test is made when a new state is
     /// recorded, so a model of exactly `n` states needs `max_states(n + 1)`.
     pub fn max_states(mut self, max_states: usize) -> Self {
-        self.max_states = max_states;
+        self.config = self.config.max_states(max_states);
         self
     }
 
+    /// Explore under this configuration (cap, workers, memory budget, symmetry reduction,
+    /// key); it replaces every earlier setting of the cap.
+    pub fn config(mut self, config: Config<T::State>) -> Self {
+        self.config = config;
+        self
+    }
     fn weights(&self) -> Weights<'_, 'a, T::State> {
         Weights { weight: self.weight.as_ref(), cost: self.cost.as_ref() }
     }
 
     /// Explore once; refuse a partial graph. Returns the graph and the first initial state.
     fn explore(&self, func: &str, what: &str) -> Result<(Graph<T::State>, usize), Error> {
-        let graph = Checker::new(self.sys).max_states(self.max_states).explore();
+        let graph = Checker::new(self.sys).config(self.config.clone()).explore();
         if let Some(f) = graph.fault() {
             return Err(Error::new(
                 ErrorKind::Truncated,

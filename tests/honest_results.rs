@@ -1,0 +1,134 @@
+//! Never a wrong answer, never a silent one: what a check says when it did not see everything,
+//! when user code panics outside the engine, and when a formula is too deep to handle.
+
+use musil::ltl::{Ltl, LtlOptions};
+use musil::{Checker, Config, ErrorKind, Kind, Liveness, LivenessKind, Model};
+
+/// A counter that always reaches 5000, then stays there (a legal end).
+fn counter() -> Model<u32> {
+    Model::new(0u32).action("inc", |n| *n < 5000, |n| n + 1).terminal(|n| *n == 5000)
+}
+
+#[test]
+fn a_capped_liveness_check_reports_no_violation_it_did_not_witness() {
+    let m = counter();
+    let full = Checker::new(&m).check_liveness(&Liveness::eventually(|n| *n == 5000)).unwrap();
+    assert!(full.ok && !full.truncated);
+    // Capped, the frontier at 100 is unexplored, not a dead end from which 5000 is unreachable.
+    let capped =
+        Checker::new(&m).max_states(100).check_liveness(&Liveness::eventually(|n| *n == 5000)).unwrap();
+    assert!(capped.ok, "{capped}");
+    assert!(capped.truncated);
+    // A trap the capped graph does see is still reported, and it stands.
+    let trap = Model::new(0u32)
+        .action("inc", |n| *n < 5000, |n| n + 1)
+        .action("stuck", |n| *n == 3, |_| 1_000_000)
+        .terminal(|_| true);
+    let r =
+        Checker::new(&trap).max_states(100).check_liveness(&Liveness::eventually(|n| *n == 5000)).unwrap();
+    assert_eq!(r.kind, Some(LivenessKind::PUnreachable));
+    assert_eq!(r.witness(), Some(&1_000_000));
+    assert!(!r.truncated);
+}
+
+#[test]
+fn a_capped_ltl_check_draws_no_lasso_at_the_frontier() {
+    let m = counter();
+    let done = Ltl::atom("done", |n: &u32| *n == 5000);
+    // `true U done` goes to the general engine (no reduction applies).
+    let f = Ltl::atom("true", |_: &u32| true).until(done);
+    let full = Checker::new(&m).check_ltl(&f, &LtlOptions::new()).unwrap();
+    assert!(full.ok());
+    let capped = Checker::new(&m).max_states(100).check_ltl(&f, &LtlOptions::new()).unwrap();
+    assert!(capped.ok(), "{capped}");
+    assert!(capped.as_safety().unwrap().truncated);
+    assert!(!capped.to_string().contains("<stutter>"));
+}
+
+#[test]
+fn a_panic_in_a_liveness_goal_or_an_ltl_atom_is_a_result() {
+    let m = counter();
+    let r = Checker::new(&m)
+        .check_liveness(&Liveness::eventually(
+            |n: &u32| if *n == 7 { panic!("goal broke at 7") } else { false },
+        ))
+        .unwrap();
+    assert_eq!(r.kind, Some(LivenessKind::Panic));
+    let fault = r.fault.as_ref().unwrap();
+    assert_eq!(fault.message, "goal broke at 7");
+    assert_eq!(fault.callback, "goal");
+    assert_eq!(r.witness(), Some(&7));
+
+    let trigger =
+        Liveness::leads_to(|n: &u32| if *n == 9 { panic!("trigger broke") } else { false }, |_| true);
+    let r = Checker::new(&m).check_liveness(&trigger).unwrap();
+    assert_eq!(r.kind, Some(LivenessKind::Panic));
+    assert_eq!(r.fault.as_ref().unwrap().callback, "leads-to trigger");
+
+    let bad = Ltl::atom("bad", |n: &u32| if *n == 11 { panic!("atom broke") } else { true });
+    let f = bad.until(Ltl::atom("done", |n: &u32| *n == 5000));
+    let r = Checker::new(&m).check_ltl(&f, &LtlOptions::new()).unwrap();
+    let r = r.as_safety().unwrap();
+    assert_eq!(r.kind, Some(Kind::Panic));
+    assert_eq!(r.reason.as_deref(), Some("atom broke"));
+    assert_eq!(r.witness(), Some(&11));
+}
+
+/// Parse on a thread with the default 2 MiB test stack: deep input is a clear error.
+fn parse_on_small_stack(text: String) -> Result<(), musil::Error> {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let atoms = |name: &str| -> Option<musil::Predicate<u32>> {
+                (name == "a").then(|| std::sync::Arc::new(|_: &u32| true) as musil::Predicate<u32>)
+            };
+            Ltl::parse(&text, atoms).map(|_| ())
+        })
+        .unwrap()
+        .join()
+        .expect("the parser does not overflow its stack")
+}
+
+#[test]
+fn deep_formulas_are_refused_with_a_clear_error() {
+    let deep = [
+        format!("{}a{}", "(".repeat(2000), ")".repeat(2000)),
+        format!("{}a", "X ".repeat(5000)),
+        format!("{}a", "! ".repeat(5000)),
+        format!("a{}", " -> a".repeat(10_000)),
+        format!("a{}", " U a".repeat(10_000)),
+        format!("a{}", " & a".repeat(10_000)),
+        format!("a{}", " | a".repeat(10_000)),
+    ];
+    for text in deep {
+        let err = parse_on_small_stack(text.clone()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Formula, "{}", &text[..20]);
+        assert!(err.message().contains("LTL formula"), "{}", err.message());
+        assert!(err.position().is_some());
+    }
+    // Shallow formulas of the same operators still parse.
+    parse_on_small_stack(format!("{}a{}", "(".repeat(100), ")".repeat(100))).unwrap();
+    parse_on_small_stack(format!("a{}", " -> a".repeat(400))).unwrap();
+    parse_on_small_stack("G (a -> F a) & X ! a U a".to_owned()).unwrap();
+    // A formula built deeper than the limit through the API is refused by check_ltl.
+    let mut f = Ltl::atom("a", |_: &u32| true);
+    for _ in 0..=musil::ltl::MAX_DEPTH {
+        f = Ltl::next(f);
+    }
+    let err = musil::check_ltl(&counter(), &f).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Formula);
+    std::mem::forget(f);
+}
+
+#[test]
+fn one_config_for_every_analysis() {
+    let m = counter();
+    let config = Config::new().max_states(100).workers(2);
+    let c = Checker::new(&m).config(config.clone());
+    assert!(c.check().truncated);
+    assert!(c.explore().truncated());
+    assert!(c.always("small", |n| *n < 6000).truncated);
+    assert!(c.eventually("done", |n| *n == 5000, &musil::patterns::Fair::tags()).unwrap().truncated);
+    let p = musil::probabilistic::Prob::new(&m).config(config);
+    assert_eq!(p.reach_probability(|n| *n == 5000).unwrap_err().kind(), ErrorKind::Truncated);
+}
