@@ -132,3 +132,29 @@ fn one_config_for_every_analysis() {
     let p = musil::probabilistic::Prob::new(&m).config(config);
     assert_eq!(p.reach_probability(|n| *n == 5000).unwrap_err().kind(), ErrorKind::Truncated);
 }
+
+#[test]
+fn the_memory_budget_stops_at_the_same_count_for_any_workers_and_close_to_it() {
+    let chain = Model::new(0u32).action("inc", |n| *n < 1_000_000, |n| n + 1).terminal(|n| *n == 1_000_000);
+    let wide = Model::new((0u8, 0u8, 0u8))
+        .action("a", |s| s.0 < 40, |s| (s.0 + 1, s.1, s.2))
+        .action("b", |s| s.1 < 40, |s| (s.0, s.1 + 1, s.2))
+        .action("c", |s| s.2 < 40, |s| (s.0, s.1, s.2 + 1))
+        .terminal(|_| true);
+    let budget = 100_000;
+    let one = Checker::new(&chain).memory_budget(budget).check_with_stats();
+    assert!(one.0.ok && one.0.truncated);
+    assert_eq!(one.0.limit, Some(musil::Limit::MemoryBudget));
+    // Close: the store is measured more often as the budget nears.
+    assert!(one.1.store_bytes < budget * 2, "{} bytes for a budget of {budget}", one.1.store_bytes);
+    for workers in [2, 4] {
+        let r = Checker::new(&chain).memory_budget(budget).workers(workers).parallel_level(1).check();
+        assert_eq!(r, one.0, "{workers} workers");
+    }
+    let one = Checker::new(&wide).memory_budget(budget).check();
+    assert!(one.truncated);
+    for workers in [2, 4] {
+        let r = Checker::new(&wide).memory_budget(budget).workers(workers).parallel_level(1).check();
+        assert_eq!(r, one, "{workers} workers");
+    }
+}

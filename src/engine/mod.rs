@@ -4,12 +4,13 @@
 //! A sweep seeds the store with the initial states (canonicalised, deduplicated, never
 //! capped), then expands states in discovery order, which is FIFO order because the store
 //! numbers states as it finds them. What happens at each state (invariants, successors, edge
-//! invariants, the cap, panics, deadlocks) is written once, in `step`; the serial driver
-//! (`serial`) and the level-synchronous parallel driver (`parallel`) both apply it, so the
-//! verdict, the count and the trace do not depend on the number of workers. An analysis
-//! (`check`, `check_all`, `explore`, ...) only observes: it hears every problem and, if it
-//! asks, every edge, and decides what to keep and when to stop. Traces are rebuilt from parent
-//! links in one place (`trace`).
+//! invariants, the cap, panics, deadlocks) is written once, in `step`. The sweep goes level by
+//! level (`parallel::levels`): a level runs on the serial driver (`serial`) with one worker or
+//! when it is narrow, and on the workers otherwise; both apply the same rules, so the verdict,
+//! the count and the trace do not depend on the number of workers. An analysis (`check`,
+//! `check_all`, `explore`, ...) only observes: it hears every problem and, if it asks, every
+//! edge, and decides what to keep and when to stop. Traces are rebuilt from parent links in
+//! one place (`trace`); the limits and settings of a sweep are one [`Config`].
 
 mod config;
 mod index;
@@ -118,10 +119,6 @@ where
 
     let rules = Rules::new(sys, props, options, observer.stops_at_first_problem());
     let mut transitions = 0u64;
-    let end = if options.workers > 1 {
-        parallel::levels(&rules, &mut store, observer, &mut transitions)
-    } else {
-        serial::run(&rules, &mut store, observer, &mut transitions)
-    };
+    let end = parallel::levels(&rules, &mut store, observer, &mut transitions);
     Sweep { store, initial, end, transitions }
 }

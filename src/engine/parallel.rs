@@ -48,22 +48,27 @@ fn run_on(pool: &rayon::ThreadPool, workers: usize, work: impl Fn() + Sync) {
     });
 }
 
-/// Run `chunk(c)` for every chunk `c` of `count` on the workers; the results in chunk order.
-fn chunks<R: Send>(
+/// Run `chunk(scratch, c)` for every chunk `c` of `count` on the workers, each worker with
+/// its own scratch space (buffers kept from one chunk to the next); the results in chunk order.
+fn chunks<R: Send, W>(
     pool: &rayon::ThreadPool,
     workers: usize,
     count: usize,
-    chunk: impl Fn(usize) -> R + Sync,
-) -> Vec<R> {
+    chunk: impl Fn(&mut W, usize) -> R + Sync,
+) -> Vec<R>
+where
+    W: Default,
+{
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<R>>> = Mutex::new((0..count).map(|_| None).collect());
     run_on(pool, workers, || {
+        let mut scratch = W::default();
         loop {
             let c = next.fetch_add(1, Ordering::Relaxed);
             if c >= count {
                 break;
             }
-            let done = chunk(c);
+            let done = chunk(&mut scratch, c);
             results.lock().unwrap_or_else(|e| e.into_inner())[c] = Some(done);
         }
     });
@@ -75,7 +80,14 @@ fn chunks<R: Send>(
         .collect()
 }
 
-/// Expand every level from the first on; the end of the sweep.
+/// The sweep, level by level from the first; its end. With one worker, or for a level
+/// narrower than `parallel_level`, the level runs on the serial driver.
+///
+/// The store is measured (released below the level in fingerprint mode, the progress line
+/// updated, the memory budget tested) at level boundaries only, at least every
+/// [`EVERY`](super::progress::EVERY) states and more often as the budget nears: the same points
+/// for any number of workers, so a sweep stopped by the budget has the same count whatever
+/// ran it. A level is never cut by the budget.
 pub(super) fn levels<T, P, O>(
     rules: &Rules<'_, T, P>,
     store: &mut Store<T::State>,
@@ -91,27 +103,46 @@ where
     let workers = options.workers;
     // One pool per sweep: a level costs a scope, not a thread start (deep searches have many
     // small levels).
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(workers - 1).build().ok();
+    let pool = (workers > 1)
+        .then(|| rayon::ThreadPoolBuilder::new().num_threads(workers - 1).build().ok())
+        .flatten();
     let mut start = 0usize;
     let mut progress = super::progress::Progress::new(options.progress);
+    let mut buffers = serial::Buffers::default();
     let mut depth = 0usize;
+    let mut next_look = 0usize;
     while start < store.len() {
         let end = store.len();
-        store.release_before(start);
-        let bytes = store.heap_bytes();
-        progress.update(store.len(), depth, end - start, bytes);
-        if options.memory_budget.is_some_and(|b| bytes > b) {
-            return End::OverBudget;
+        if start >= next_look {
+            store.release_before(start);
+            let bytes = store.heap_bytes();
+            progress.update(store.len(), depth, end - start, bytes);
+            next_look = start + super::progress::EVERY;
+            if let Some(budget) = options.memory_budget {
+                if bytes > budget {
+                    return End::OverBudget;
+                }
+                // Look again before the states the remaining room holds at the current
+                // bytes per state, halved: the stop lands close to the budget.
+                let per_state = (bytes / end.max(1)).max(1);
+                let room = (budget - bytes) / per_state / 2;
+                next_look = next_look.min(start + room.max(1));
+            }
         }
         depth += 1;
-        let stop = match pool.as_ref().filter(|_| end - start >= options.parallel_level) {
-            None => serial::stretch(rules, store, observer, transitions, start, end),
-            Some(pool) if observer.wants_edges() => {
-                edge_level(rules, store, observer, pool, start, end, transitions)
+        let parallel = pool.as_ref().filter(|_| end - start >= options.parallel_level);
+        let stop = match parallel {
+            None => serial::stretch(rules, store, observer, transitions, &mut buffers, start, end),
+            Some(pool) => {
+                let stop = if observer.wants_edges() {
+                    edge_level(rules, store, observer, pool, start, end, transitions)
+                } else {
+                    count_level(rules, store, observer, pool, start, end, transitions)
+                };
+                store.end_level();
+                stop
             }
-            Some(pool) => count_level(rules, store, observer, pool, start, end, transitions),
         };
-        store.end_level();
         if let Some(end) = stop {
             return end;
         }
@@ -125,6 +156,19 @@ where
 struct Counted<S> {
     enabled: Vec<u32>,
     found: Vec<(usize, Found<S>)>,
+}
+
+/// A worker's buffers for [`count_level`], kept from one chunk to the next: its successors
+/// (hash, order, state) and their positions grouped by shard.
+struct Scratch<S> {
+    entries: Vec<(u64, u64, Option<S>)>,
+    which: Vec<u32>,
+}
+
+impl<S> Default for Scratch<S> {
+    fn default() -> Self {
+        Scratch { entries: Vec::new(), which: Vec::new() }
+    }
 }
 
 /// Which successors of each state of a level are first discoveries, and their rank.
@@ -204,10 +248,11 @@ where
     let overflow = AtomicBool::new(false);
     let counted: Vec<Counted<T::State>> = {
         let store: &Store<T::State> = store;
-        chunks(pool, workers, n.div_ceil(CHUNK), |c| {
+        chunks(pool, workers, n.div_ceil(CHUNK), |scratch: &mut Scratch<T::State>, c| {
             let lo = start + c * CHUNK;
             let hi = (lo + CHUNK).min(end);
-            let mut entries: Vec<(u64, u64, Option<T::State>)> = Vec::new();
+            let Scratch { entries, which } = scratch;
+            entries.clear();
             let mut counted = Counted { enabled: Vec::with_capacity(hi - lo), found: Vec::new() };
             for i in lo..hi {
                 let position = i - start;
@@ -227,7 +272,7 @@ where
                     counted.found.push((position, found));
                 }
             }
-            probe_by_shard(store, &mut entries);
+            probe_by_shard(store, entries, which);
             counted
         })
     };
@@ -346,7 +391,11 @@ where
 
 /// Look a worker's successors up, grouped by index shard (a counting sort of positions), one
 /// lock per shard: the unknown ones become pending, with the smallest order that met them.
-fn probe_by_shard<S: std::hash::Hash + Eq>(store: &Store<S>, entries: &mut [(u64, u64, Option<S>)]) {
+fn probe_by_shard<S: std::hash::Hash + Eq>(
+    store: &Store<S>,
+    entries: &mut [(u64, u64, Option<S>)],
+    which: &mut Vec<u32>,
+) {
     let mut offsets = [0u32; SHARDS + 1];
     for e in entries.iter() {
         offsets[shard_of(e.0) + 1] += 1;
@@ -354,7 +403,8 @@ fn probe_by_shard<S: std::hash::Hash + Eq>(store: &Store<S>, entries: &mut [(u64
     for sh in 0..SHARDS {
         offsets[sh + 1] += offsets[sh];
     }
-    let mut which = vec![0u32; entries.len()];
+    which.clear();
+    which.resize(entries.len(), 0);
     let mut fill = offsets;
     for (j, e) in entries.iter().enumerate() {
         let sh = shard_of(e.0);
@@ -400,7 +450,7 @@ where
     let max = rules.options.max_states;
     let expanded: Vec<Vec<Expansion<T::State>>> = {
         let store: &Store<T::State> = store;
-        chunks(pool, rules.options.workers, (end - start).div_ceil(CHUNK), |c| {
+        chunks(pool, rules.options.workers, (end - start).div_ceil(CHUNK), |_: &mut (), c| {
             let lo = start + c * CHUNK;
             let hi = (lo + CHUNK).min(end);
             (lo..hi)

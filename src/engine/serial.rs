@@ -8,11 +8,23 @@
 //! unchanged by it: states are stored in emission order, the cap stops at the same successor,
 //! and what the rules found at a state is heard only when the sweep reaches that state.
 
-use super::progress::{self, Progress};
 use super::step::{At, Found, Observer, Rules};
 use super::{End, StateId, Store};
 use crate::properties::Properties;
 use crate::system::{ActionId, TransitionSystem};
+
+/// The serial driver's buffers, kept from one stretch to the next: the successors of the
+/// state being processed and of the one after it.
+pub(super) struct Buffers<S> {
+    current: Expanded<S>,
+    ahead: Expanded<S>,
+}
+
+impl<S> Default for Buffers<S> {
+    fn default() -> Self {
+        Buffers { current: Expanded::new(), ahead: Expanded::new() }
+    }
+}
 
 /// A state's successors (action, state, identity hash) and what the rules found there.
 struct Expanded<S> {
@@ -42,46 +54,6 @@ fn expand<T: TransitionSystem, P: Properties<T::State>>(
     });
 }
 
-/// The whole search on this thread: every state from the first on, with a progress line and
-/// the memory budget tested every [`progress::EVERY`] states.
-pub(super) fn run<T, P, O>(
-    rules: &Rules<'_, T, P>,
-    store: &mut Store<T::State>,
-    observer: &mut O,
-    transitions: &mut u64,
-) -> End
-where
-    T: TransitionSystem,
-    P: Properties<T::State>,
-    O: Observer<T>,
-{
-    let mut progress = Progress::new(rules.options.progress);
-    let budget = rules.options.memory_budget;
-    let mut from = 0;
-    let (mut depth, mut level_end) = (0usize, store.len());
-    while from < store.len() {
-        // One stretch of up to EVERY states, then the progress line and the budget.
-        if from > 0 {
-            store.release_before(from);
-            let bytes = store.heap_bytes();
-            if from >= level_end {
-                depth += 1;
-                level_end = store.len();
-            }
-            progress.update(store.len(), depth, store.len() - from, bytes);
-            if budget.is_some_and(|b| bytes > b) {
-                return End::OverBudget;
-            }
-        }
-        let until = from + progress::EVERY;
-        if let Some(end) = stretch(rules, store, observer, transitions, from, until) {
-            return end;
-        }
-        from = until.min(store.len());
-    }
-    End::Exhausted
-}
-
 /// Apply the rules to the states numbered `[from, until)` in order (fewer when the store ends
 /// first). `Some(end)` when the sweep ends there.
 pub(super) fn stretch<T, P, O>(
@@ -89,6 +61,7 @@ pub(super) fn stretch<T, P, O>(
     store: &mut Store<T::State>,
     observer: &mut O,
     transitions: &mut u64,
+    buffers: &mut Buffers<T::State>,
     from: usize,
     until: usize,
 ) -> Option<End>
@@ -99,8 +72,7 @@ where
 {
     let max = rules.options.max_states;
     let edges = observer.wants_edges();
-    let mut current = Expanded::new();
-    let mut ahead = Expanded::new();
+    let Buffers { current, ahead } = buffers;
     let mut ahead_of: Option<usize> = None;
     let mut cursor = from;
     while cursor < until && cursor < store.len() {
@@ -109,15 +81,15 @@ where
         // SAFETY: the store outlives `x`, and nothing in this loop releases states.
         let x: &T::State = unsafe { store.detached(id) };
         if ahead_of == Some(id.index()) {
-            std::mem::swap(&mut current, &mut ahead);
+            std::mem::swap(current, ahead);
         } else {
-            expand(rules, store, x, &mut current);
+            expand(rules, store, x, current);
         }
         ahead_of = None;
         if cursor < until && cursor < store.len() {
             // SAFETY: as for `x`.
             let next: &T::State = unsafe { store.detached(StateId::new(cursor as u32)) };
-            expand(rules, store, next, &mut ahead);
+            expand(rules, store, next, ahead);
             ahead_of = Some(cursor);
         }
         let mut found = std::mem::take(&mut current.found);

@@ -132,27 +132,22 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
     #[inline]
     pub fn expand(&self, x: &T::State, mut sink: impl FnMut(ActionId, T::State)) -> Found<T::State> {
         let mut found = Found::default();
-        if self.invariants > 0 {
-            let judged = crate::fault::catch(|| {
-                for index in 0..self.invariants {
-                    fault::enter(Site::Invariant(index));
-                    if let Verdict::Violated(reason) = self.props.check_invariant(index, x) {
-                        found.problems.push(Problem::Invariant { index, reason });
-                    }
+        // One catch for the whole state; `before` says whether a panic came before any
+        // successor was produced (among the invariants).
+        let mut before = true;
+        let outcome = crate::fault::catch(|| {
+            for index in 0..self.invariants {
+                fault::enter(Site::Invariant(index));
+                if let Verdict::Violated(reason) = self.props.check_invariant(index, x) {
+                    found.problems.push(Problem::Invariant { index, reason });
                 }
-            });
-            if let Err(payload) = judged {
-                found.fault = Some(self.fault_from(&*payload));
-                found.fault_before_successors = true;
-                return found;
             }
             if self.first_problem && !found.problems.is_empty() {
                 // The sweep ends here: the state is not expanded.
-                return found;
+                return;
             }
-        }
-        let mut enabled = 0usize;
-        let produced = crate::fault::catch(|| {
+            before = false;
+            let mut enabled = 0usize;
             fault::enter(Site::Successors);
             let _ = self.sys.successors(x, |action, y| {
                 enabled += 1;
@@ -169,20 +164,14 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
                 sink(action, y);
                 ControlFlow::Continue(())
             });
-        });
-        if let Err(payload) = produced {
-            found.fault = Some(self.fault_from(&*payload));
-            return found;
-        }
-        if enabled == 0 {
-            let terminal = crate::fault::catch(|| {
+            if enabled == 0 {
                 fault::enter(Site::Terminal);
-                self.props.is_terminal(x)
-            });
-            match terminal {
-                Ok(terminal) => found.dead = !terminal,
-                Err(payload) => found.fault = Some(self.fault_from(&*payload)),
+                found.dead = !self.props.is_terminal(x);
             }
+        });
+        if let Err(payload) = outcome {
+            found.fault = Some(self.fault_from(&*payload));
+            found.fault_before_successors = before;
         }
         found
     }
