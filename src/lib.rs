@@ -26,23 +26,23 @@
 //! ```
 //!
 //! ## The layers
-//! - [`model`]: the closure-based [`Model`] builder (actions, schemas, invariants, edge
-//!   invariants, terminal states, per-state menus).
-//! - [`system`]: the one [`TransitionSystem`] trait every analysis explores; implement it by
-//!   hand for static dispatch.
-//! - [`engine`]: the one breadth-first loop and the state [`Store`].
-//! - [`check`](mod@check): [`check()`], [`check_all`] and the [`Checker`] builder
-//!   (`max_states`, `canonicalize`, `key`).
-//! - [`graph`]: [`explore`] into a [`Graph`] and the queries over it ([`reaches`],
-//!   [`path_to`], [`witness`], [`states_where`], [`check_of`], [`fixed_points`]).
-//! - [`liveness`]: [`check_liveness`] under weak and strong fairness; [`ltl`]: [`Ltl`]
-//!   formulas and [`check_ltl`]; [`history`]: the last action as state; [`patterns`].
-//! - [`probabilistic`]: exact probabilities and expectations, the model read as a Markov
-//!   chain or decision process.
+//! Each layer uses only those above it in this list.
+//! - [`system`]: the [`TransitionSystem`] trait, dynamics only (initial states, successors in
+//!   order, action names, fairness); [`properties`]: the [`Properties`] trait (invariants,
+//!   edge invariants, legal dead ends) and [`Verdict`]; [`System`] is both.
+//! - [`model`]: the closure-based [`Model`] builder, which implements both (actions, schemas,
+//!   invariants, edge invariants, terminal states, per-state menus).
+//! - [`engine`]: the one breadth-first engine (the per-state rules written once, the serial and
+//!   parallel drivers, the state store, traces from parent links) and its one [`Config`].
+//! - [`analysis`]: everything that observes the engine or reads its graph:
+//!   [`check`](mod@check) ([`check()`], [`check_all`], the [`Checker`] every analysis is
+//!   configured by), [`graph`] ([`explore`] into a [`Graph`] and its queries), [`liveness`]
+//!   ([`check_liveness`] under weak and strong fairness), [`ltl`] ([`Ltl`] and [`check_ltl`]),
+//!   [`history`], [`patterns`], and [`probabilistic`] (exact probabilities and expectations).
 //! - [`open`]: checking against adversarial environments ([`open::check_open`]) and the
 //!   pre-built environments, with the assumptions each verdict rests on.
-//! - [`result`]: [`CheckResult`], traces and their printed forms; [`dot`]: Graphviz output;
-//!   [`testing`]: [`assert_ok!`] and [`assert_violates!`].
+//! - [`present`]: [`result`] ([`CheckResult`], traces and their printed forms), [`dot`]
+//!   (Graphviz) and [`testing`] ([`assert_ok!`] and [`assert_violates!`]).
 //!
 //! ## Conventions
 //! - Names follow the original Python library (musil 0.36.7), written the Rust way: builders
@@ -57,28 +57,26 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
-pub mod check;
-pub mod dot;
+pub mod analysis;
 pub mod engine;
 mod error;
 mod fault;
-pub mod graph;
-pub mod history;
-pub mod liveness;
-pub mod ltl;
 pub mod model;
 pub mod open;
-pub mod patterns;
-pub mod probabilistic;
+pub mod present;
 pub mod properties;
-pub mod result;
-mod scc;
 pub mod system;
-pub mod testing;
+
+// The paths users type: each module where the original's reader looks for it.
+pub use analysis::prob as probabilistic;
+pub use analysis::safety as check;
+pub(crate) use analysis::scc;
+pub use analysis::{graph, history, liveness, ltl, patterns};
+pub use present::{dot, result, testing};
 
 pub use check::{Checker, Config, DEFAULT_MAX_STATES, DistinctBy, Stats, check, check_all};
 pub use dot::to_dot;
-pub use engine::{StateId, Store};
+pub use engine::StateId;
 pub use error::{Error, ErrorKind};
 pub use fault::Fault;
 pub use graph::{

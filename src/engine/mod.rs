@@ -18,13 +18,14 @@ mod parallel;
 mod progress;
 mod serial;
 pub(crate) mod step;
-pub mod store;
+pub(crate) mod store;
 pub(crate) mod trace;
 
 pub(crate) use config::Canon;
 pub use config::{Config, DEFAULT_MAX_STATES};
 pub(crate) use step::{At, Observer, Problem, Rules, fault_from};
-pub use store::{StateId, Store};
+pub use store::StateId;
+pub(crate) use store::Store;
 pub use trace::Step;
 
 use crate::fault::{self, Fault, Site};

@@ -1,0 +1,19 @@
+//! The analyses: each observes the one engine or reads the graph it explores.
+//!
+//! - [`safety`]: `check`, `check_all` and the [`Checker`](crate::Checker) that configures every
+//!   analysis (re-exported as [`crate::check`](mod@crate::check));
+//! - [`graph`]: `explore` into a [`Graph`](crate::Graph) and the queries over it, with the one
+//!   shortest-path helper;
+//! - [`liveness`]: eventually, always-eventually and leads-to under weak and strong fairness;
+//! - [`ltl`]: formulas, the Büchi automata and the product, explored by the engine;
+//! - [`history`]: the last action as part of the state; [`patterns`]: properties by name;
+//! - [`prob`]: exact probabilities and expectations (re-exported as [`crate::probabilistic`]).
+
+pub mod graph;
+pub mod history;
+pub mod liveness;
+pub mod ltl;
+pub mod patterns;
+pub mod prob;
+pub mod safety;
+pub(crate) mod scc;
