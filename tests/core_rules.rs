@@ -462,14 +462,17 @@ fn rule_34_39_check_all() {
     assert!(check_all(&light(), DistinctBy::Invariant).is_empty());
     // "" and false land in different buckets by reason.
     let split = Model::new(0u8).invariant("x", |_| "").terminal(|_| true);
-    let split2 = split.clone().invariant("x", |_| false);
+    let split2 = Model::new(0u8).invariant("x", |_| false).terminal(|_| true);
     assert_eq!(check_all(&split, DistinctBy::Reason).len(), 1);
     assert_eq!(check_all(&split2, DistinctBy::Reason)[0].reason, None);
-    // Capped: every entry truncated.
+    // Capped: every entry truncated, and the answer says it is incomplete, found or not.
     let unbounded = Model::new(0u64).action("inc", |_| true, |n| n + 1).invariant("small", |n| *n < 2);
     let capped = Checker::new(&unbounded).max_states(5).check_all(DistinctBy::Invariant);
-    assert!(capped.len() == 1 && capped[0].truncated);
-    assert!(Checker::new(&counter(100)).max_states(5).check_all(DistinctBy::Invariant).is_empty());
+    assert!(capped.len() == 1 && capped[0].truncated && capped.truncated);
+    let nothing_seen = Checker::new(&counter(100)).max_states(5).check_all(DistinctBy::Invariant);
+    assert!(nothing_seen.is_empty() && nothing_seen.truncated && !nothing_seen.ok());
+    assert!(nothing_seen.to_string().ends_with("(TRUNCATED at cap: problems beyond it are unknown)"));
+    assert!(check_all(&counter(100).terminal(|n| *n == 100), DistinctBy::Invariant).ok());
 }
 
 #[test]

@@ -158,3 +158,50 @@ fn the_memory_budget_stops_at_the_same_count_for_any_workers_and_close_to_it() {
         assert_eq!(r, one, "{workers} workers");
     }
 }
+
+fn panic_text(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
+    let payload = std::panic::catch_unwind(f).unwrap_err();
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap()
+}
+
+#[test]
+fn names_are_unique_non_empty_and_not_reserved() {
+    let text = panic_text(|| {
+        let _ = Model::new(0u8).action("tick", |_| true, |n| *n).action("tick", |_| true, |n| n + 1);
+    });
+    assert!(text.contains("two actions named 'tick'"), "{text}");
+    let text = panic_text(|| {
+        let _ = Model::new(0u8).action("<init>", |_| true, |n| *n);
+    });
+    assert!(text.contains("'<init>' is reserved"), "{text}");
+    let text = panic_text(|| {
+        let _ = Model::new(0u8).action("", |_| true, |n| *n);
+    });
+    assert!(text.contains("non-empty name"), "{text}");
+    let text = panic_text(|| {
+        let _ = Model::new(0u8).invariant("small", |n| *n < 3).invariant("small", |n| *n < 4);
+    });
+    assert!(text.contains("two invariants named 'small'"), "{text}");
+    let text = panic_text(|| {
+        let _ = Model::new(0u8).edge_invariant("e", |_, _, _| true).edge_invariant("e", |_, _, _| true);
+    });
+    assert!(text.contains("two edge invariants named 'e'"), "{text}");
+    // Two environments under one name would merge their guarantees: refused.
+    let env = || musil::open::EnvironmentSpec::new("net").guarantee("bounded", |n: &u8| *n < 10);
+    let text = panic_text(|| {
+        let _ = musil::open::check_open(&Model::new(0u8).terminal(|_| true), &[env(), env()]);
+    });
+    assert!(text.contains("two invariants named 'net:bounded'"), "{text}");
+    // A per-state menu with two actions of one name is a result naming actions_fn.
+    let menu = Model::new(0u8).actions_fn(|_| {
+        vec![musil::Action::new("go", |_| true, |n| *n), musil::Action::new("go", |_| true, |n| *n)]
+    });
+    let r = musil::check(&menu);
+    assert_eq!(r.kind, Some(Kind::Panic));
+    assert_eq!(r.fault.as_ref().unwrap().callback, "actions_fn");
+    assert!(r.reason.as_deref().unwrap().contains("two actions named 'go'"));
+}

@@ -271,15 +271,15 @@ fn system_invariants_come_before_qualified_guarantees() {
 }
 
 #[test]
-fn qualified_guarantee_colliding_with_a_system_invariant_keeps_its_position() {
+fn qualified_guarantee_colliding_with_a_system_invariant_is_refused() {
+    // The original lets the guarantee replace the system's invariant in place, so the
+    // invariant is silently no longer checked. Refused here, naming the clash.
     let sys =
         Model::new(Tag("start")).invariant("e:g", |_| true).invariant("other", |_| true).terminal(|_| true);
     let env = EnvironmentSpec::new("e").guarantee("g", |_: &Tag| false);
-    let composed = compose(&sys, std::slice::from_ref(&env));
-    let names: Vec<&str> = composed.invariant_list().iter().map(|i| i.name()).collect();
-    assert_eq!(names, ["e:g", "other"]);
-    // The value is the guarantee's.
-    assert_eq!(check_open(&sys, &[env]).result.invariant.as_deref(), Some("e:g"));
+    let refused = std::panic::catch_unwind(|| compose(&sys, std::slice::from_ref(&env))).unwrap_err();
+    let text = refused.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(text.contains("two invariants named 'e:g'"), "{text}");
 }
 
 #[test]

@@ -248,12 +248,15 @@ fn edges_to_one_successor_sum_in_first_occurrence_order() {
 }
 
 #[test]
-fn duplicate_action_names_split_the_chain_and_the_mdp() {
-    let m = Model::new("x").action("x", |s| *s == "x", |_| "A").action("x", |s| *s == "x", |_| "B");
-    assert_eq!(reach_probability(&m, at("A")).unwrap(), ratio(1, 2));
-    // The MDP matches group members by name: the last edge of that name wins.
-    assert_eq!(reach_probability_mdp(&m, at("A"), one_move, Optimize::Max).unwrap(), Ratio::zero());
-    assert_eq!(reach_probability_mdp(&m, at("B"), one_move, Optimize::Max).unwrap(), Ratio::one());
+fn duplicate_action_names_are_refused() {
+    // The original accepts two actions named "x": its chain reads them as two edges (1/2 each)
+    // while its MDP groups by name and keeps the last (0 or 1). One name, one action here.
+    let refused = std::panic::catch_unwind(|| {
+        Model::new("x").action("x", |s| *s == "x", |_| "A").action("x", |s| *s == "x", |_| "B")
+    })
+    .unwrap_err();
+    let text = refused.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(text.contains("two actions named 'x'"), "{text}");
 }
 
 #[test]

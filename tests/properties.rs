@@ -53,7 +53,9 @@ fn spec() -> impl Strategy<Value = Spec> {
                 move |(init, actions, invariants, edge_invariants, terminal, canon, key, cap)| Spec {
                     n,
                     init,
-                    actions: actions.into_iter().map(|(k, t)| (format!("a{k}"), t)).collect(),
+                    // Names are unique (the builder refuses a name taken twice); `k` only varies
+                    // the order in which the names a0..a2 are drawn, the rest are a3, a4.
+                    actions: unique_names(actions),
                     invariants,
                     edge_invariants,
                     terminal,
@@ -63,6 +65,19 @@ fn spec() -> impl Strategy<Value = Spec> {
                 },
             )
     })
+}
+
+/// Each action under its drawn name `a{k}` if still free, else the next free `a{i}`.
+fn unique_names<T>(actions: Vec<(usize, T)>) -> Vec<(String, T)> {
+    let mut taken = std::collections::HashSet::new();
+    actions
+        .into_iter()
+        .map(|(k, t)| {
+            let i = (k..).find(|i| !taken.contains(i)).expect("a free index");
+            taken.insert(i);
+            (format!("a{i}"), t)
+        })
+        .collect()
 }
 
 fn model(spec: &Spec) -> Model<u8> {

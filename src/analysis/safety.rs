@@ -186,9 +186,10 @@ impl<T: System> Checker<'_, T> {
     }
 
     /// Sweep everything and return the shortest witness of each distinct problem, ordered by
-    /// trace length (ties in discovery order). Violating states are expanded too. Empty iff
-    /// the model is correct (up to the cap: a capped sweep marks every entry truncated).
-    pub fn check_all(&self, distinct_by: DistinctBy) -> Vec<CheckResult<T::State>> {
+    /// trace length (ties in discovery order). Violating states are expanded too. Empty and
+    /// complete iff the model is correct; a sweep stopped by the cap or the memory budget says
+    /// so ([`Violations::truncated`]), and marks every entry truncated as the original does.
+    pub fn check_all(&self, distinct_by: DistinctBy) -> Violations<T::State> {
         let mut observer =
             EveryProblem { props: self.sys, distinct_by: &distinct_by, found: IndexMap::new() };
         let sweep = engine::sweep(self.sys, self.sys, &self.options, &mut observer);
@@ -203,7 +204,95 @@ impl<T: System> Checker<'_, T> {
                 r.truncated = true;
             }
         }
-        found
+        Violations {
+            found,
+            states_explored: sweep.store.len(),
+            truncated,
+            limit: matches!(sweep.end, End::OverBudget).then_some(Limit::MemoryBudget),
+        }
+    }
+}
+
+/// What [`check_all`] returns: the shortest witness of each distinct problem, and whether the
+/// search saw every reachable state. It dereferences to the slice of witnesses, so `len()`,
+/// indexing and iteration read them directly.
+///
+/// ```
+/// use musil::{Checker, DistinctBy, Model};
+/// let unbounded = Model::new(0u64).action("inc", |_| true, |n| n + 1);
+/// let all = Checker::new(&unbounded).max_states(5).check_all(DistinctBy::Invariant);
+/// assert!(all.is_empty());
+/// assert!(all.truncated && !all.is_complete()); // no violation seen, but not everything seen
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use = "check_all's answer says what is broken: assert on it or print it"]
+pub struct Violations<S> {
+    /// One shortest witness per distinct problem, by trace length (ties in discovery order).
+    pub found: Vec<CheckResult<S>>,
+    /// Distinct states the sweep stored.
+    pub states_explored: usize,
+    /// The sweep stopped at the cap or the memory budget: problems beyond it are unknown.
+    pub truncated: bool,
+    /// What stopped it, when it was not the cap.
+    pub limit: Option<Limit>,
+}
+
+impl<S> Violations<S> {
+    /// True when the sweep saw every reachable state (so an empty answer proves the model).
+    pub fn is_complete(&self) -> bool {
+        !self.truncated
+    }
+
+    /// True when nothing is broken and everything was seen.
+    pub fn ok(&self) -> bool {
+        self.found.is_empty() && !self.truncated
+    }
+}
+
+impl<S> std::ops::Deref for Violations<S> {
+    type Target = [CheckResult<S>];
+    fn deref(&self) -> &[CheckResult<S>] {
+        &self.found
+    }
+}
+
+impl<S> IntoIterator for Violations<S> {
+    type Item = CheckResult<S>;
+    type IntoIter = std::vec::IntoIter<CheckResult<S>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.found.into_iter()
+    }
+}
+
+impl<'v, S> IntoIterator for &'v Violations<S> {
+    type Item = &'v CheckResult<S>;
+    type IntoIter = std::slice::Iter<'v, CheckResult<S>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.found.iter()
+    }
+}
+
+impl<S: std::fmt::Debug> std::fmt::Display for Violations<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.found.is_empty() {
+            write!(f, "OK — {} states, no violations", self.states_explored)?;
+        } else {
+            for (i, r) in self.found.iter().enumerate() {
+                if i > 0 {
+                    writeln!(f)?;
+                }
+                write!(f, "{r}")?;
+            }
+        }
+        if self.truncated {
+            match self.limit {
+                Some(Limit::MemoryBudget) => {
+                    write!(f, "\n(TRUNCATED at the memory budget: problems beyond it are unknown)")?
+                }
+                _ => write!(f, "\n(TRUNCATED at cap: problems beyond it are unknown)")?,
+            }
+        }
+        Ok(())
     }
 }
 
@@ -246,7 +335,7 @@ pub fn check<T: System>(sys: &T) -> CheckResult<T::State> {
 }
 
 /// [`Checker::check_all`] with the defaults.
-pub fn check_all<T: System>(sys: &T, distinct_by: DistinctBy) -> Vec<CheckResult<T::State>> {
+pub fn check_all<T: System>(sys: &T, distinct_by: DistinctBy) -> Violations<T::State> {
     Checker::new(sys).check_all(distinct_by)
 }
 

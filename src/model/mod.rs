@@ -149,8 +149,9 @@ where
 /// A model described with closures: initial states, actions, invariants, edge invariants and
 /// terminal states. It implements [`TransitionSystem`], so every analysis accepts it.
 ///
-/// Builder methods take and return the model. Invariants and edge invariants keep
-/// declaration order; adding one under an existing name replaces it in place.
+/// Builder methods take and return the model. Actions, invariants and edge invariants keep
+/// declaration order, and each needs a name of its own: a builder given a name already taken
+/// (or an empty or reserved action name) panics at once, naming it.
 pub struct Model<S> {
     init: Vec<S>,
     actions: Vec<Entry<S>>,
@@ -220,8 +221,22 @@ impl<S: State> Model<S> {
     }
 
     /// Add a prepared [`Action`].
+    ///
+    /// # Panics
+    /// When the name is empty, reserved (`<init>` and any other `<...>` name, which traces use
+    /// for steps that are not actions), or already taken by another action of this model:
+    /// fairness, edge invariants, probabilities and traces all speak of actions by name, so two
+    /// actions under one name would be one action to them.
     #[must_use]
     pub fn add_action(mut self, action: Action<S>) -> Self {
+        refuse_action_name(&action.name, "Model::action");
+        if let Some(twin) = self.actions.iter().find(|e| e.action.name == action.name) {
+            panic!(
+                "Model::action: two actions named '{}'; action names must be unique (the first is action #{})",
+                action.name,
+                self.actions.iter().position(|e| std::ptr::eq(e, twin)).unwrap_or(0) + 1
+            );
+        }
         let id = self.names.intern(&action.name);
         self.actions.push(Entry { id, action });
         self
@@ -241,6 +256,10 @@ impl<S: State> Model<S> {
 
     /// Add a state invariant. It returns anything convertible to a [`Verdict`]: `bool`, a
     /// reason string (always a violation), `Option<String>` or `Result<(), E>`.
+    ///
+    /// # Panics
+    /// When another invariant of this model has the same name (results name the broken
+    /// invariant, so two under one name could not be told apart).
     #[must_use]
     pub fn invariant<V: Into<Verdict>>(
         mut self,
@@ -248,11 +267,17 @@ impl<S: State> Model<S> {
         check: impl Fn(&S) -> V + Send + Sync + 'static,
     ) -> Self {
         let inv = Invariant::new(name, check);
+        if self.invariants.contains_key(&inv.name) {
+            panic!("Model::invariant: two invariants named '{}'; invariant names must be unique", inv.name);
+        }
         self.invariants.insert(inv.name.clone(), inv);
         self
     }
 
     /// Add an edge invariant over `(before, action name, after)`.
+    ///
+    /// # Panics
+    /// When another edge invariant of this model has the same name.
     #[must_use]
     pub fn edge_invariant<V: Into<Verdict>>(
         mut self,
@@ -260,6 +285,12 @@ impl<S: State> Model<S> {
         check: impl Fn(&S, &str, &S) -> V + Send + Sync + 'static,
     ) -> Self {
         let inv = EdgeInvariant::new(name, check);
+        if self.edge_invariants.contains_key(&inv.name) {
+            panic!(
+                "Model::edge_invariant: two edge invariants named '{}'; edge invariant names must be unique",
+                inv.name
+            );
+        }
         self.edge_invariants.insert(inv.name.clone(), inv);
         self
     }
@@ -362,7 +393,7 @@ impl<S: State> Model<S> {
     }
 
     /// This model composed with extra actions (after its own, also after a per-state menu)
-    /// and extra invariants (after its own; an existing name is replaced in place).
+    /// and extra invariants (after its own). Panics on a name taken twice, as the builders do.
     pub(crate) fn composed(&self, behaviours: Vec<Action<S>>, invariants: Vec<Invariant<S>>) -> Self {
         let mut m = self.clone();
         match m.menu_fn.take() {
@@ -380,6 +411,12 @@ impl<S: State> Model<S> {
             }
         }
         for inv in invariants {
+            if m.invariants.contains_key(&inv.name) {
+                panic!(
+                    "compose: two invariants named '{}' (an environment's guarantee clashes with an invariant or another guarantee; environments need distinct names)",
+                    inv.name
+                );
+            }
             m.invariants.insert(inv.name.clone(), inv);
         }
         m
@@ -390,12 +427,41 @@ impl<S: State> Model<S> {
         let make = || -> Menu<S> {
             fault::enter(Site::Menu);
             let acts = f(state);
-            acts.into_iter().map(|action| Entry { id: self.names.intern(&action.name), action }).collect()
+            let menu: Menu<S> = acts
+                .into_iter()
+                .map(|action| Entry { id: self.names.intern(&action.name), action })
+                .collect();
+            for (i, e) in menu.iter().enumerate() {
+                refuse_action_name(&e.action.name, "actions_fn");
+                if menu[..i].iter().any(|d| d.id == e.id) {
+                    panic!("actions_fn: two actions named '{}' in one state's menu", e.action.name);
+                }
+            }
+            menu
         };
         match &self.footprint {
             Some(cache) => cache.lookup(state, &make),
             None => make(),
         }
+    }
+}
+
+// A panic in user code leaves a model as it was: its closures are shared and immutable, and
+// its name table and menu cache change only by whole entries (a poisoned interning lock is
+// taken over). So a `&Model` may cross `catch_unwind`.
+impl<S> std::panic::RefUnwindSafe for Model<S> {}
+impl<S> std::panic::UnwindSafe for Model<S> {}
+
+/// Refuse an action name no result could show: empty, or `<...>` (traces use `<init>`,
+/// `<stutter>` for steps that are not actions).
+fn refuse_action_name(name: &str, what: &str) {
+    if name.is_empty() {
+        panic!("{what}: an action needs a non-empty name");
+    }
+    if name.starts_with('<') && name.ends_with('>') {
+        panic!(
+            "{what}: the action name '{name}' is reserved (traces use <init> and <stutter> for steps that are not actions)"
+        );
     }
 }
 

@@ -276,6 +276,10 @@ impl<S: State> EnvironmentSpec<S> {
     }
 }
 
+// Shared immutable closures and plain data: a panic in user code leaves a spec as it was.
+impl<S> std::panic::RefUnwindSafe for EnvironmentSpec<S> {}
+impl<S> std::panic::UnwindSafe for EnvironmentSpec<S> {}
+
 /// The system composed with its environments, as one [`Model`]: the system's actions (or
 /// menu), then each environment's behaviours; the system's invariants, then each
 /// environment's guarantees as `<env>:<name>`; the system's terminal states and edge
