@@ -7,7 +7,8 @@
 //! as "eventually recovered" hold).
 //!
 //! Every fault is opt-in and at least one is required: [`BlockVolumeFaults::build`] returns
-//! [`NoFaultError`] when none was added.
+//! an [`Error`](crate::Error) of kind [`InvalidInput`](crate::ErrorKind::InvalidInput) when
+//! none was added.
 //!
 //! ```
 //! use musil::open::{check_open, environments::storage};
@@ -29,11 +30,12 @@
 //! assert_eq!(r.result.action_names(), ["attach", "storage:wrong-volume-attached", "serve"]);
 //!
 //! assert!(storage::block_volume_faults::<Node>().build().is_err());
-//! # Ok::<(), storage::NoFaultError>(())
+//! # Ok::<(), musil::Error>(())
 //! ```
 
 use std::fmt;
 
+use crate::error::{Error, ErrorKind};
 use crate::model::Action;
 use crate::open::{Assumption, EnvironmentSpec, Status};
 use crate::system::State;
@@ -59,19 +61,6 @@ pub fn data_presence_sensed<S>() -> Assumption<S> {
     .status(Status::Unverified)
     .source("Operational assumption: the node must implement the sense and the deployment must guarantee it resolves")
 }
-
-/// [`BlockVolumeFaults::build`] was called without any fault: an environment that can do
-/// nothing to the system is refused rather than silently accepted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct NoFaultError;
-
-impl fmt::Display for NoFaultError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("block_volume_faults: supply at least one fault's can_/on_ pair")
-    }
-}
-
-impl std::error::Error for NoFaultError {}
 
 /// Builder of the `storage` environment; see [`block_volume_faults`].
 ///
@@ -107,7 +96,7 @@ impl<S> fmt::Debug for BlockVolumeFaults<S> {
 ///
 /// Each method takes a fault's guard and effect together, so the original's half-supplied
 /// pair (its `BOTH` error) cannot be written; adding no fault at all is the one error left,
-/// reported by [`build`](BlockVolumeFaults::build) as [`NoFaultError`].
+/// reported by [`build`](BlockVolumeFaults::build) as an [`Error`].
 pub fn block_volume_faults<S: State>() -> BlockVolumeFaults<S> {
     BlockVolumeFaults {
         detach: None,
@@ -170,15 +159,20 @@ impl<S: State> BlockVolumeFaults<S> {
         self
     }
 
-    /// The environment, or [`NoFaultError`] when no fault was added.
-    pub fn build(self) -> Result<EnvironmentSpec<S>, NoFaultError> {
+    /// The environment, or an error of kind [`ErrorKind::InvalidInput`] when no fault was
+    /// added: an environment that can do nothing to the system is refused rather than
+    /// silently accepted.
+    pub fn build(self) -> Result<EnvironmentSpec<S>, Error> {
         let faults: Vec<Action<S>> =
             [self.detach, self.wrong_attach, self.empty_attach, self.detach_during_write]
                 .into_iter()
                 .flatten()
                 .collect();
         if faults.is_empty() {
-            return Err(NoFaultError);
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "block_volume_faults: supply at least one fault's can_/on_ pair",
+            ));
         }
         Ok(faults
             .into_iter()
@@ -190,8 +184,8 @@ impl<S: State> BlockVolumeFaults<S> {
 }
 
 impl<S: State> TryFrom<BlockVolumeFaults<S>> for EnvironmentSpec<S> {
-    type Error = NoFaultError;
-    fn try_from(b: BlockVolumeFaults<S>) -> Result<Self, NoFaultError> {
+    type Error = Error;
+    fn try_from(b: BlockVolumeFaults<S>) -> Result<Self, Error> {
         b.build()
     }
 }
@@ -231,6 +225,6 @@ mod tests {
         let err = block_volume_faults::<u8>().build().unwrap_err();
         assert_eq!(err.to_string(), "block_volume_faults: supply at least one fault's can_/on_ pair");
         let via_try: Result<EnvironmentSpec<u8>, _> = block_volume_faults::<u8>().try_into();
-        assert_eq!(via_try.unwrap_err(), NoFaultError);
+        assert_eq!(via_try.unwrap_err().kind(), ErrorKind::InvalidInput);
     }
 }
