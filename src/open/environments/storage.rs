@@ -7,7 +7,7 @@
 //! as "eventually recovered" hold).
 //!
 //! Every fault is opt-in and at least one is required: [`BlockVolumeFaults::build`] returns
-//! an [`Error`](crate::Error) of kind [`InvalidInput`](crate::ErrorKind::InvalidInput) when
+//! an [`Error`] of kind [`InvalidInput`](crate::ErrorKind::InvalidInput) when
 //! none was added.
 //!
 //! ```
