@@ -37,8 +37,22 @@ thread_local! {
 /// Run user code, turning a panic into an `Err` with its payload: the one place musil catches
 /// panics. The panic is not printed (the result that reports it says what it was), while a
 /// panic anywhere else, on any thread, still reaches the panic hook that was installed before.
+#[inline]
 pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Result<R, Box<dyn Any + Send>> {
-    static QUIET: Once = Once::new();
+    if !QUIET.is_completed() {
+        install_quiet_hook();
+    }
+    CATCHING.with(|c| c.set(c.get() + 1));
+    let outcome = catch_unwind(AssertUnwindSafe(f));
+    CATCHING.with(|c| c.set(c.get() - 1));
+    outcome
+}
+
+static QUIET: Once = Once::new();
+
+/// Put a hook in front of the current one that stays silent for panics [`catch`] catches.
+#[cold]
+fn install_quiet_hook() {
     QUIET.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
@@ -47,10 +61,6 @@ pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Result<R, Box<dyn Any + Send>> 
             }
         }));
     });
-    CATCHING.with(|c| c.set(c.get() + 1));
-    let outcome = catch_unwind(AssertUnwindSafe(f));
-    CATCHING.with(|c| c.set(c.get() - 1));
-    outcome
 }
 
 /// Record the callback about to run.

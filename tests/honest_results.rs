@@ -205,3 +205,13 @@ fn names_are_unique_non_empty_and_not_reserved() {
     assert_eq!(r.fault.as_ref().unwrap().callback, "actions_fn");
     assert!(r.reason.as_deref().unwrap().contains("two actions named 'go'"));
 }
+
+#[test]
+fn a_system_without_initial_states_says_its_pass_is_vacuous() {
+    let none = Model::<u8>::with_initial_states(Vec::new()).action("inc", |_| true, |n| n + 1);
+    let vacuous = "(VACUOUS: the system has no initial state, so nothing was checked)";
+    assert!(musil::check(&none).to_string().ends_with(vacuous));
+    assert!(musil::check_all(&none, musil::DistinctBy::Invariant).to_string().ends_with(vacuous));
+    let r = Checker::new(&none).check_liveness(&Liveness::eventually(|n| *n == 3)).unwrap();
+    assert!(r.to_string().ends_with(vacuous), "{r}");
+}

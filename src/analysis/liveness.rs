@@ -33,10 +33,11 @@ use std::collections::VecDeque;
 use std::fmt::{self, Debug, Display};
 use std::sync::Arc;
 
+use crate::StateId;
 use crate::check::Checker;
 use crate::error::{Error, ErrorKind};
 use crate::fault::Fault;
-use crate::graph::Graph;
+use crate::graph::{Graph, shortest_path};
 use crate::model::Value;
 use crate::result::{Outcome, Step, format_trace};
 use crate::system::{ActionId, Fairness, State, TransitionSystem};
@@ -225,6 +226,9 @@ impl<S: Debug> Display for LivenessResult<S> {
             write!(f, "OK — eventually '{}' on every run ({} states)", self.goal, self.states_explored)?;
             if self.truncated {
                 write!(f, " (TRUNCATED at cap)")?;
+            }
+            if self.states_explored == 0 {
+                write!(f, " (VACUOUS: the system has no initial state, so nothing was checked)")?;
             }
             return Ok(());
         }
@@ -508,7 +512,7 @@ pub fn check_liveness_of<S: State>(graph: &Graph<S>, spec: &Liveness<S>) -> Live
         in_scc[s] = true;
     }
     let entry = *order.iter().find(|&&s| in_scc[s]).expect("the fair SCC lies in the search order");
-    let cycle = simple_cycle(graph, entry, &in_scc);
+    let cycle = fair_cycle(graph, entry, &scc, &in_scc, &weak, &strong);
     LivenessResult {
         ok: false,
         states_explored: n,
@@ -624,6 +628,94 @@ fn find_fair_scc<S: State>(
         }
     }
     None
+}
+
+/// A loop from `entry` back to itself inside the fair component that is itself a fair run:
+/// the shortest loop when it already is (which is the original's choice), else one built to
+/// be. The original always prints the shortest loop, which may leave out the fair action the
+/// component takes elsewhere: a loop a fair scheduler would not follow forever. Here, in
+/// order: for each weakly fair name, an edge of it when every state of the component enables
+/// it, else a visit to a state that does not; for each strongly fair name enabled somewhere
+/// in the component, an edge of it (the component takes it, or it would not be fair); then the
+/// shortest way back to `entry`. Each leg is a shortest path inside the component.
+fn fair_cycle<S: State>(
+    graph: &Graph<S>,
+    entry: usize,
+    scc: &[usize],
+    in_scc: &[bool],
+    weak: &[Vec<ActionId>],
+    strong: &[Vec<ActionId>],
+) -> Vec<Step<S>> {
+    let shortest = simple_cycle(graph, entry, in_scc);
+    let enables = |a: &[ActionId], s: usize| graph.edges(sid(s)).iter().any(|(x, _)| a.contains(x));
+    let fair = |states: &[usize], actions: &[ActionId]| {
+        weak.iter().all(|a| !states.iter().all(|&s| enables(a, s)) || actions.iter().any(|x| a.contains(x)))
+            && strong
+                .iter()
+                .all(|a| !states.iter().any(|&s| enables(a, s)) || actions.iter().any(|x| a.contains(x)))
+    };
+    let ids = |steps: &[Step<S>]| -> (Vec<usize>, Vec<ActionId>) {
+        let mut states = vec![entry];
+        let mut actions = Vec::new();
+        for (i, st) in steps.iter().enumerate() {
+            let from = states[i];
+            let (a, t) = graph
+                .edges(sid(from))
+                .iter()
+                .find(|(a, t)| graph.action_name(*a) == st.action && graph.state(*t) == &st.state)
+                .map(|&(a, t)| (a, t.index()))
+                .expect("a step of the loop is an edge");
+            actions.push(a);
+            if i + 1 < steps.len() {
+                states.push(t);
+            }
+        }
+        (states, actions)
+    };
+    let (states, actions) = ids(&shortest);
+    if fair(&states, &actions) {
+        return shortest;
+    }
+    let inside: Vec<bool> = in_scc.to_vec();
+    let mut path: Vec<(ActionId, StateId)> = Vec::new();
+    let mut cur = sid(entry);
+    // Walk to the first state (from `cur`, inside the component) meeting `goal`.
+    let walk = |cur: &mut StateId, goal: &dyn Fn(StateId) -> bool, path: &mut Vec<(ActionId, StateId)>| {
+        if let Some((leg, _)) = shortest_path(graph, [*cur], goal, Some(&inside)) {
+            if let Some(&(_, last)) = leg.last() {
+                *cur = last;
+            }
+            path.extend(leg);
+        }
+    };
+    let take =
+        |a: &[ActionId], s: StateId| graph.edges(s).iter().any(|(x, t)| a.contains(x) && in_scc[t.index()]);
+    let taking = |cur: &mut StateId, a: &[ActionId], path: &mut Vec<(ActionId, StateId)>| {
+        walk(cur, &|s| take(a, s), path);
+        if let Some(&(x, t)) = graph.edges(*cur).iter().find(|(x, t)| a.contains(x) && in_scc[t.index()]) {
+            path.push((x, t));
+            *cur = t;
+        }
+    };
+    for a in weak {
+        if scc.iter().all(|&s| enables(a, s)) {
+            taking(&mut cur, a, &mut path);
+        } else {
+            walk(&mut cur, &|s| !enables(a, s.index()), &mut path);
+        }
+    }
+    for a in strong {
+        if scc.iter().any(|&s| enables(a, s)) {
+            taking(&mut cur, a, &mut path);
+        }
+    }
+    if path.is_empty() {
+        return shortest;
+    }
+    if cur.index() != entry {
+        walk(&mut cur, &|s| s.index() == entry, &mut path);
+    }
+    path.into_iter().map(|(a, t)| Step::new(graph.action_name(a), graph.state(t).clone())).collect()
 }
 
 /// The shortest loop from `entry` back to itself inside the component.

@@ -276,6 +276,9 @@ impl<S: std::fmt::Debug> std::fmt::Display for Violations<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.found.is_empty() {
             write!(f, "OK — {} states, no violations", self.states_explored)?;
+            if self.states_explored == 0 {
+                write!(f, " (VACUOUS: the system has no initial state, so nothing was checked)")?;
+            }
         } else {
             for (i, r) in self.found.iter().enumerate() {
                 if i > 0 {

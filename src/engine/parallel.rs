@@ -257,7 +257,8 @@ where
             for i in lo..hi {
                 let position = i - start;
                 let mut k = 0u64;
-                let found = rules.expand(store.get(StateId::new(i as u32)), |_, y| {
+                let mut found = Found::default();
+                rules.expand(store.get(StateId::new(i as u32)), &mut found, |_, y| {
                     let order = ((position as u64) << 32) | k;
                     k += 1;
                     let h = store.hash(&y);
@@ -346,8 +347,8 @@ where
         } else {
             kept += new;
         }
-        let here = here.unwrap_or_default();
-        if let Some(e) = rules.after_storing(observer, &at(end + kept), here, truncated) {
+        let mut here = here.unwrap_or_default();
+        if let Some(e) = rules.after_storing(observer, &at(end + kept), &mut here, truncated) {
             if !truncated {
                 // All of this state's successors are stored.
                 bound = (position as u64 + 1) << 32;
@@ -457,7 +458,8 @@ where
                 .map(|i| {
                     let position = i - start;
                     let mut succs = Vec::new();
-                    let found = rules.expand(store.get(StateId::new(i as u32)), |action, y| {
+                    let mut found = Found::default();
+                    rules.expand(store.get(StateId::new(i as u32)), &mut found, |action, y| {
                         let order = ((position as u64) << 32) | succs.len() as u64;
                         let h = store.hash(&y);
                         succs.push(match store.probe_or_pend(y, h, order) {
@@ -497,7 +499,7 @@ where
         }
         if truncated || !found.is_quiet() {
             let at = At { sys: rules.sys, options: rules.options, store, id, explored: store.len() };
-            if let Some(e) = rules.after_storing(observer, &at, found, truncated) {
+            if let Some(e) = rules.after_storing(observer, &at, &mut found, truncated) {
                 return Some(e);
             }
         }

@@ -47,7 +47,7 @@ fn expand<T: TransitionSystem, P: Properties<T::State>>(
 ) {
     into.successors.clear();
     let out = &mut into.successors;
-    into.found = rules.expand(x, |a, y| {
+    rules.expand(x, &mut into.found, |a, y| {
         let h = store.hash(&y);
         store.prefetch_slot(h);
         out.push((a, y, h));
@@ -92,10 +92,10 @@ where
             expand(rules, store, next, ahead);
             ahead_of = Some(cursor);
         }
-        let mut found = std::mem::take(&mut current.found);
-        if !found.is_quiet() {
+        let quiet = current.found.is_quiet();
+        if !quiet {
             let at = At { sys: rules.sys, options: rules.options, store, id, explored: store.len() };
-            if let Some(end) = rules.before_storing(observer, &at, &mut found) {
+            if let Some(end) = rules.before_storing(observer, &at, &mut current.found) {
                 return Some(end);
             }
         }
@@ -111,9 +111,9 @@ where
                 break;
             }
         }
-        if truncated || !found.is_quiet() {
+        if truncated || !quiet {
             let at = At { sys: rules.sys, options: rules.options, store, id, explored: store.len() };
-            if let Some(end) = rules.after_storing(observer, &at, found, truncated) {
+            if let Some(end) = rules.after_storing(observer, &at, &mut current.found, truncated) {
                 return Some(end);
             }
         }

@@ -127,11 +127,19 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
         }
     }
 
-    /// Steps 1, 2 and the terminal test at `x`: each successor, canonicalised and judged, goes
-    /// to `sink` with its action in order. Every panic in user code is caught and named.
+    /// Steps 1, 2 and the terminal test at `x`, what they find written into `found` (emptied
+    /// first): each successor, canonicalised and judged, goes to `sink` with its action in
+    /// order. Every panic in user code is caught and named.
     #[inline]
-    pub fn expand(&self, x: &T::State, mut sink: impl FnMut(ActionId, T::State)) -> Found<T::State> {
-        let mut found = Found::default();
+    pub fn expand(
+        &self,
+        x: &T::State,
+        found: &mut Found<T::State>,
+        mut sink: impl FnMut(ActionId, T::State),
+    ) {
+        if !found.is_quiet() || found.fault_before_successors {
+            *found = Found::default();
+        }
         // One catch for the whole state; `before` says whether a panic came before any
         // successor was produced (among the invariants).
         let mut before = true;
@@ -147,24 +155,34 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
                 return;
             }
             before = false;
-            let mut enabled = 0usize;
+            let mut enabled = false;
             fault::enter(Site::Successors);
-            let _ = self.sys.successors(x, |action, y| {
-                enabled += 1;
-                let y = canon(self.options, y);
-                for index in 0..self.edge_invariants {
-                    fault::enter(Site::EdgeInvariant(index));
-                    if let Verdict::Violated(reason) = self.props.check_edge_invariant(index, x, action, &y) {
-                        found.problems.push(Problem::Edge { index, action, next: y.clone(), reason });
-                        if self.first_problem {
-                            return ControlFlow::Break(());
+            if self.edge_invariants == 0 {
+                let _ = self.sys.successors(x, |action, y| {
+                    enabled = true;
+                    sink(action, canon(self.options, y));
+                    ControlFlow::Continue(())
+                });
+            } else {
+                let _ = self.sys.successors(x, |action, y| {
+                    enabled = true;
+                    let y = canon(self.options, y);
+                    for index in 0..self.edge_invariants {
+                        fault::enter(Site::EdgeInvariant(index));
+                        if let Verdict::Violated(reason) =
+                            self.props.check_edge_invariant(index, x, action, &y)
+                        {
+                            found.problems.push(Problem::Edge { index, action, next: y.clone(), reason });
+                            if self.first_problem {
+                                return ControlFlow::Break(());
+                            }
                         }
                     }
-                }
-                sink(action, y);
-                ControlFlow::Continue(())
-            });
-            if enabled == 0 {
+                    sink(action, y);
+                    ControlFlow::Continue(())
+                });
+            }
+            if !enabled {
                 fault::enter(Site::Terminal);
                 found.dead = !self.props.is_terminal(x);
             }
@@ -173,7 +191,6 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
             found.fault = Some(self.fault_from(&*payload));
             found.fault_before_successors = before;
         }
-        found
     }
 
     /// The rules before the state's successors are stored: its broken invariants, a panic
@@ -204,13 +221,13 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
         &self,
         observer: &mut O,
         at: &At<'_, T>,
-        found: Found<T::State>,
+        found: &mut Found<T::State>,
         truncated: bool,
     ) -> Option<End> {
         if truncated {
             return Some(End::Truncated);
         }
-        if let Some(fault) = found.fault {
+        if let Some(fault) = found.fault.take() {
             return Some(End::Fault { at: Some(at.id), fault });
         }
         if found.dead && (observer.problem(at, Problem::Deadlock).is_break() || self.first_problem) {

@@ -169,6 +169,10 @@ impl<S: Debug> Display for CheckResult<S> {
                     _ => write!(f, " (TRUNCATED at cap)")?,
                 }
             }
+            if self.states_explored == 0 {
+                // Not in the original, which prints a vacuous pass like any other.
+                write!(f, " (VACUOUS: the system has no initial state, so nothing was checked)")?;
+            }
             return Ok(());
         }
         let reason = self.reason.as_deref().filter(|r| !r.is_empty());
