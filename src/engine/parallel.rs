@@ -474,34 +474,28 @@ where
     };
     for (position, (succs, mut found)) in expanded.into_iter().flatten().enumerate() {
         let id = StateId::new((start + position) as u32);
-        if !found.is_quiet() {
-            let at = At { sys: rules.sys, options: rules.options, store, id, explored: store.len() };
-            if let Some(e) = rules.before_storing(observer, &at, &mut found) {
-                return Some(e);
+        let stored = |store: &mut Store<T::State>, observer: &mut O| {
+            for succ in succs {
+                *transitions += 1;
+                let (action, to, new) = match succ {
+                    Succ::Known { action, id: to } => (action, to, false),
+                    Succ::New { action, shard, slot, order } => match store.pending_status(shard, slot) {
+                        (first, None) if first == order => (action, store.settle(shard, slot, id), true),
+                        (_, Some(to)) => (action, to, false),
+                        (_, None) => {
+                            unreachable!("the first discoverer of a state is walked before the others")
+                        }
+                    },
+                };
+                observer.edge(id, action, to);
+                if new && store.len() >= max {
+                    return true;
+                }
             }
-        }
-        let mut truncated = false;
-        for succ in succs {
-            *transitions += 1;
-            let (action, to, new) = match succ {
-                Succ::Known { action, id: to } => (action, to, false),
-                Succ::New { action, shard, slot, order } => match store.pending_status(shard, slot) {
-                    (first, None) if first == order => (action, store.settle(shard, slot, id), true),
-                    (_, Some(to)) => (action, to, false),
-                    (_, None) => unreachable!("the first discoverer of a state is walked before the others"),
-                },
-            };
-            observer.edge(id, action, to);
-            if new && store.len() >= max {
-                truncated = true;
-                break;
-            }
-        }
-        if truncated || !found.is_quiet() {
-            let at = At { sys: rules.sys, options: rules.options, store, id, explored: store.len() };
-            if let Some(e) = rules.after_storing(observer, &at, &mut found, truncated) {
-                return Some(e);
-            }
+            false
+        };
+        if let Some(e) = rules.apply(observer, store, id, &mut found, stored) {
+            return Some(e);
         }
     }
     None

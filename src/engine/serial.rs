@@ -8,7 +8,7 @@
 //! unchanged by it: states are stored in emission order, the cap stops at the same successor,
 //! and what the rules found at a state is heard only when the sweep reaches that state.
 
-use super::step::{At, Found, Observer, Rules};
+use super::step::{Found, Observer, Rules};
 use super::{End, StateId, Store};
 use crate::properties::Properties;
 use crate::system::{ActionId, TransitionSystem};
@@ -92,30 +92,22 @@ where
             expand(rules, store, next, ahead);
             ahead_of = Some(cursor);
         }
-        let quiet = current.found.is_quiet();
-        if !quiet {
-            let at = At { sys: rules.sys, options: rules.options, store, id, explored: store.len() };
-            if let Some(end) = rules.before_storing(observer, &at, &mut current.found) {
-                return Some(end);
+        let successors = &mut current.successors;
+        let stored = |store: &mut Store<T::State>, observer: &mut O| {
+            for (a, y, h) in successors.drain(..) {
+                *transitions += 1;
+                let (to, new) = store.insert_hashed(y, h, Some(id));
+                if edges {
+                    observer.edge(id, a, to);
+                }
+                if new && store.len() >= max {
+                    return true;
+                }
             }
-        }
-        let mut truncated = false;
-        for (a, y, h) in current.successors.drain(..) {
-            *transitions += 1;
-            let (to, new) = store.insert_hashed(y, h, Some(id));
-            if edges {
-                observer.edge(id, a, to);
-            }
-            if new && store.len() >= max {
-                truncated = true;
-                break;
-            }
-        }
-        if truncated || !quiet {
-            let at = At { sys: rules.sys, options: rules.options, store, id, explored: store.len() };
-            if let Some(end) = rules.after_storing(observer, &at, &mut current.found, truncated) {
-                return Some(end);
-            }
+            false
+        };
+        if let Some(end) = rules.apply(observer, store, id, &mut current.found, stored) {
+            return Some(end);
         }
     }
     None

@@ -193,6 +193,35 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
         }
     }
 
+    /// All the rules at state `id`, in their order, on the thread that owns the store:
+    /// what was found before its successors are stored, then `store_successors` (which
+    /// stores them in order and says whether the cap was hit among them), then the cap, a
+    /// panic, a deadlock. The serial driver and the edge-recording parallel walk both go
+    /// through here; the counting parallel walk, which stores a level's states in bulk, calls
+    /// [`Rules::before_storing`] and [`Rules::after_storing`] itself.
+    pub fn apply<O: Observer<T>>(
+        &self,
+        observer: &mut O,
+        store: &mut Store<T::State>,
+        id: StateId,
+        found: &mut Found<T::State>,
+        store_successors: impl FnOnce(&mut Store<T::State>, &mut O) -> bool,
+    ) -> Option<End> {
+        let quiet = found.is_quiet();
+        if !quiet {
+            let at = At { sys: self.sys, options: self.options, store, id, explored: store.len() };
+            if let Some(end) = self.before_storing(observer, &at, found) {
+                return Some(end);
+            }
+        }
+        let truncated = store_successors(store, observer);
+        if truncated || !quiet {
+            let at = At { sys: self.sys, options: self.options, store, id, explored: store.len() };
+            return self.after_storing(observer, &at, found, truncated);
+        }
+        None
+    }
+
     /// The rules before the state's successors are stored: its broken invariants, a panic
     /// among them, its broken edge invariants. `Some(end)` ends the sweep with none of them
     /// stored.
