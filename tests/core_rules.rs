@@ -580,10 +580,10 @@ fn rule_49_symmetry_reduction_sound() {
         .action("b", |s| s.1 < 2, |s| (s.0, s.1 + 1))
         .invariant("sum", |s| s.0 + s.1 < 4);
     let sorted = |s: &(u8, u8)| (s.0.min(s.1), s.0.max(s.1));
-    assert!(symmetry_reduction_sound(&m, sorted, 1000));
+    assert!(symmetry_reduction_sound(&m, sorted));
     let lopsided = m.clone().invariant("ordered", |s| s.0 <= s.1);
-    assert!(!symmetry_reduction_sound(&lopsided, sorted, 1000));
-    assert!(!symmetry_reduction_sound(&m, sorted, 3));
+    assert!(!symmetry_reduction_sound(&lopsided, sorted));
+    assert!(!Checker::new(&m).max_states(3).symmetry_reduction_sound(sorted));
 }
 
 #[test]

@@ -563,31 +563,45 @@ pub fn fixed_points_of<S: State>(graph: &Graph<S>) -> FixedPoints<S> {
     FixedPoints { by_init: by_init.into_iter().collect(), truncated: graph.truncated() }
 }
 
-/// Whether `canonicalize` is a sound symmetry reduction of `sys` on its reachable states: the
-/// reduced graph's states are exactly the representatives of the full graph's, and the same
-/// invariants are violated somewhere with and without it. False when either exploration is
-/// truncated. Deadlocks are not compared.
+impl<T: System> Checker<'_, T> {
+    /// Whether `canonicalize` is a sound symmetry reduction of the system on its reachable
+    /// states, explored under this checker's [`Config`] (its cap, workers and
+    /// key; its own canonicalisation is not used): the reduced graph's states are exactly the
+    /// representatives of the full graph's, and the same invariants are violated somewhere with
+    /// and without it. False when either exploration is truncated. Deadlocks are not compared.
+    pub fn symmetry_reduction_sound(
+        &self,
+        canonicalize: impl Fn(&T::State) -> T::State + Send + Sync + 'static,
+    ) -> bool {
+        let canonicalize = std::sync::Arc::new(canonicalize);
+        let c2 = canonicalize.clone();
+        let mut plain = self.options.clone();
+        plain.canonicalize = None;
+        let full_checker = Checker::new(self.sys).config(plain.clone());
+        let reduced_checker = Checker::new(self.sys).config(plain).canonicalize(move |s| c2(s));
+        let full = full_checker.explore();
+        let reduced = reduced_checker.explore();
+        if full.truncated() || reduced.truncated() {
+            return false;
+        }
+        let reps: std::collections::HashSet<T::State> = full.states().map(|s| canonicalize(s)).collect();
+        let red: std::collections::HashSet<T::State> = reduced.states().cloned().collect();
+        if reps != red {
+            return false;
+        }
+        let names = |v: Vec<StateViolation<T::State>>| -> std::collections::BTreeSet<String> {
+            v.into_iter().map(|x| x.invariant).collect()
+        };
+        names(full_checker.reachable_violations()) == names(reduced_checker.reachable_violations())
+    }
+}
+
+/// [`Checker::symmetry_reduction_sound`] with the default configuration (a cap of
+/// [`DEFAULT_MAX_STATES`](crate::DEFAULT_MAX_STATES) states); set a smaller cap through the
+/// checker for a quick look at a small instance.
 pub fn symmetry_reduction_sound<T: System>(
     sys: &T,
     canonicalize: impl Fn(&T::State) -> T::State + Send + Sync + 'static,
-    max_states: usize,
 ) -> bool {
-    let canonicalize = std::sync::Arc::new(canonicalize);
-    let c2 = canonicalize.clone();
-    let full_checker = Checker::new(sys).max_states(max_states);
-    let reduced_checker = Checker::new(sys).max_states(max_states).canonicalize(move |s| c2(s));
-    let full = full_checker.explore();
-    let reduced = reduced_checker.explore();
-    if full.truncated() || reduced.truncated() {
-        return false;
-    }
-    let reps: std::collections::HashSet<T::State> = full.states().map(|s| canonicalize(s)).collect();
-    let red: std::collections::HashSet<T::State> = reduced.states().cloned().collect();
-    if reps != red {
-        return false;
-    }
-    let names = |v: Vec<StateViolation<T::State>>| -> std::collections::BTreeSet<String> {
-        v.into_iter().map(|x| x.invariant).collect()
-    };
-    names(full_checker.reachable_violations()) == names(reduced_checker.reachable_violations())
+    Checker::new(sys).symmetry_reduction_sound(canonicalize)
 }
