@@ -79,7 +79,12 @@ fn measure(model: &str, states: usize) {
     // The second exploration (for the count) is not in the time: it is measured on its own.
     let took = start.elapsed();
     let p = p.expect("the solve succeeds");
-    println!("{model:<12} {explored:>9} {:>11.3} {:>10.1}  {}", took.as_secs_f64(), peak_mib(), short(&p));
+    println!(
+        "{model:<12} {explored:>9} {:>11.3} {:>10.1}  {}",
+        took.as_secs_f64(),
+        peak_mib(),
+        short(&p.unwrap_exact())
+    );
 }
 
 /// Run one size in a fresh process (so that its peak memory is its own), stopping it after

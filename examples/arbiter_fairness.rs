@@ -52,7 +52,10 @@ pub fn probability_served_infinitely_often() -> Ratio {
     let m = arbiter();
     let aug = with_last_action(&m);
     let gf_serve = Ltl::always(Ltl::eventually(Ltl::atom("serve_A", action_taken("serve_A"))));
-    Prob::new(&aug).probability_ltl(&gf_serve).expect("G F of a state formula is in the fragment")
+    Prob::new(&aug)
+        .probability_ltl(&gf_serve)
+        .expect("G F of a state formula is in the fragment")
+        .unwrap_exact()
 }
 
 fn main() {

@@ -89,17 +89,21 @@ pub struct Figures {
 pub fn figures() -> Figures {
     let av = availability();
     let chain = Prob::new(&av).weight(weight);
-    let up = chain.long_run_probability(|s| *s == Healthy).unwrap();
-    let down = chain.long_run_probability(|s| *s == Failed).unwrap();
-    let reach_failed = chain.reach_probability(|s| *s == Failed).unwrap();
-    let failed_first =
-        Prob::new(&av).weight(weight).avoid(|s| *s == Healthy).reach_probability(|s| *s == Failed).unwrap();
+    let up = chain.long_run_probability(|s| *s == Healthy).unwrap().unwrap_exact();
+    let down = chain.long_run_probability(|s| *s == Failed).unwrap().unwrap_exact();
+    let reach_failed = chain.reach_probability(|s| *s == Failed).unwrap().unwrap_exact();
+    let failed_first = Prob::new(&av)
+        .weight(weight)
+        .avoid(|s| *s == Healthy)
+        .reach_probability(|s| *s == Failed)
+        .unwrap()
+        .unwrap_exact();
     let rec = recovery();
     // Each recovery action is its own move: the strategy picks staged or direct.
     let mdp =
         Prob::new(&rec).cost(cost).moves(|_, enabled| enabled.iter().map(|a| vec![a.clone()]).collect());
-    let min_cost = mdp.expected_reward_mdp(|s| *s == Healthy, Optimize::Min).unwrap();
-    let max_cost = mdp.expected_reward_mdp(|s| *s == Healthy, Optimize::Max).unwrap();
+    let min_cost = mdp.expected_reward_mdp(|s| *s == Healthy, Optimize::Min).unwrap().unwrap_exact();
+    let max_cost = mdp.expected_reward_mdp(|s| *s == Healthy, Optimize::Max).unwrap().unwrap_exact();
     Figures { up, down, reach_failed, failed_first, min_cost, max_cost }
 }
 

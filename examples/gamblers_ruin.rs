@@ -50,17 +50,23 @@ pub struct Figures {
 
 /// Compute the figures.
 pub fn figures() -> Figures {
-    let fair =
-        (0..=N).map(|i| Prob::new(&walk_model(i, N)).reach_probability(|s| s.pos == N).unwrap()).collect();
+    let fair = (0..=N)
+        .map(|i| Prob::new(&walk_model(i, N)).reach_probability(|s| s.pos == N).unwrap().unwrap_exact())
+        .collect();
     let bets = (0..=N)
         .map(|i| {
-            Prob::new(&walk_model(i, N)).cost(|_, _| 1).expected_reward(|s| s.pos == 0 || s.pos == N).unwrap()
+            Prob::new(&walk_model(i, N))
+                .cost(|_, _| 1)
+                .expected_reward(|s| s.pos == 0 || s.pos == N)
+                .unwrap()
+                .unwrap_exact()
         })
         .collect();
     let biased = Prob::new(&walk_model(2, N))
         .weight(|action, _| if action == "up" { 2 } else { 1 })
         .reach_probability(|s| s.pos == N)
-        .unwrap();
+        .unwrap()
+        .unwrap_exact();
     Figures { fair, bets, biased }
 }
 

@@ -87,16 +87,19 @@ pub struct Figures {
 /// Compute the figures.
 pub fn figures() -> Figures {
     let m = retry();
-    let delivered_p = Prob::new(&m).reach_probability(delivered).unwrap();
-    let within = (1..=4).map(|k| Prob::new(&m).steps(k).reach_probability(delivered).unwrap()).collect();
-    let attempts = Prob::new(&m).expected_reward(delivered).unwrap();
+    let delivered_p = Prob::new(&m).reach_probability(delivered).unwrap().unwrap_exact();
+    let within = (1..=4)
+        .map(|k| Prob::new(&m).steps(k).reach_probability(delivered).unwrap().unwrap_exact())
+        .collect();
+    let attempts = Prob::new(&m).expected_reward(delivered).unwrap().unwrap_exact();
     let choice = mdp();
     let min_cost = Prob::new(&choice)
         .weight(weight)
         .cost(cost)
         .moves(by_link)
         .expected_reward_mdp(delivered, Optimize::Min)
-        .unwrap();
+        .unwrap()
+        .unwrap_exact();
     Figures { delivered: delivered_p, within, attempts, min_cost }
 }
 

@@ -49,7 +49,10 @@ pub fn run() -> Vec<(String, LtlResult<Light>)> {
         .iter()
         .map(|(text, _)| {
             let f = Ltl::parse(text, atom).expect("the example's formulas parse");
-            (f.to_string(), check_ltl(&m, &f).expect("no fairness names to refuse"))
+            (
+                f.to_string(),
+                check_ltl(&m, &f, &musil::LtlOptions::new()).expect("no fairness names to refuse"),
+            )
         })
         .collect()
 }

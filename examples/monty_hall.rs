@@ -68,8 +68,8 @@ pub fn won(s: &Game) -> bool {
 
 /// P(win) when staying and when switching.
 pub fn figures() -> (Ratio, Ratio) {
-    let stay = reach_probability(&game(Strategy::Stay), won).unwrap();
-    let switch = reach_probability(&game(Strategy::Switch), won).unwrap();
+    let stay = reach_probability(&game(Strategy::Stay), won).unwrap().unwrap_exact();
+    let switch = reach_probability(&game(Strategy::Switch), won).unwrap().unwrap_exact();
     (stay, switch)
 }
 

@@ -86,14 +86,15 @@ pub struct Figures {
 pub fn figures() -> Figures {
     let m = eco();
     let chain = Prob::new(&m).weight(weight);
-    let util = chain.long_run_reward(utilisation).unwrap();
-    let revenue_rate = chain.long_run_reward(revenue).unwrap();
-    let warmup =
-        (0..5).map(|k| chain.transient_distribution(k).unwrap()[&Server { busy: true }].clone()).collect();
+    let util = chain.long_run_reward(utilisation).unwrap().unwrap_exact();
+    let revenue_rate = chain.long_run_reward(revenue).unwrap().unwrap_exact();
+    let warmup = (0..5)
+        .map(|k| chain.transient_distribution(k).unwrap().unwrap_exact()[&Server { busy: true }].clone())
+        .collect();
     let mdp = server_mdp();
     let policies = Prob::new(&mdp).weight(weight).moves(modes);
-    let best = policies.long_run_reward_mdp(utilisation, Optimize::Max).unwrap();
-    let worst = policies.long_run_reward_mdp(utilisation, Optimize::Min).unwrap();
+    let best = policies.long_run_reward_mdp(utilisation, Optimize::Max).unwrap().unwrap_exact();
+    let worst = policies.long_run_reward_mdp(utilisation, Optimize::Min).unwrap().unwrap_exact();
     Figures { util, revenue: revenue_rate, warmup, best, worst }
 }
 

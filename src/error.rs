@@ -1,6 +1,7 @@
 //! The one error type: input musil refuses (an unknown fairness name, a formula it cannot
-//! parse, a weight that is not a number). Violations, truncation and panics in user code are
-//! results, never errors.
+//! parse, a weight that is not a number). Violations, truncation, panics in user code, infinite
+//! expectations and inconclusive answers are results, never errors (see
+//! [`probabilistic::Answer`](crate::probabilistic::Answer) for the probabilistic ones).
 
 use std::fmt;
 
@@ -14,17 +15,8 @@ pub enum ErrorKind {
     Formula,
     /// Any other refused input (an empty builder, an inconsistent option).
     InvalidInput,
-    /// An exact probabilistic answer needs the whole graph, but the exploration stopped early
-    /// (at `max_states`, or on a panic in user code): any number would be inconclusive.
-    Truncated,
-    /// A probabilistic analysis would go past a cap on its own work (`max_policies`).
-    Limit,
-    /// An expected cost is infinite: the target is not reached almost surely.
-    Infinite,
     /// A probabilistic LTL formula outside the fragment that reduces to reachability.
     Unsupported,
-    /// A probability or expectation missed its bound (`probabilistic::Expect::check`).
-    Assertion,
 }
 
 /// Refused input, with a message naming what was wrong.

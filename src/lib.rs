@@ -74,6 +74,7 @@ pub(crate) use analysis::scc;
 pub use analysis::{graph, history, liveness, ltl, patterns};
 pub use present::{dot, result, testing};
 
+pub use analysis::fair::Fair;
 pub use check::{Checker, Config, DEFAULT_MAX_STATES, DistinctBy, Stats, Violations, check, check_all};
 pub use dot::to_dot;
 pub use engine::StateId;

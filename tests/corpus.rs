@@ -350,10 +350,9 @@ fn answer(case: &Case, q: &Value, workers: usize) -> Answer {
                 Ok(musil::LtlResult::Liveness(r)) => {
                     if !r.ok && r.kind == Some(musil::LivenessKind::FairCycle) {
                         // A reduction's fair cycle is a lasso of the formula itself, from an
-                        // initial state (a leads-to stem starts at its trigger: reach it first).
+                        // initial state (a leads-to stem passes through its trigger).
                         let fairness = case.fairness(q.get("fair"), None, true);
-                        let mut trace = lasso::path_to(&sem, &r.stem[0].state);
-                        trace.extend(r.stem.iter().skip(1).cloned());
+                        let mut trace = r.stem.clone();
                         let l = trace.len() - 1;
                         trace.extend(r.cycle.iter().cloned());
                         vouch(case, q, sem.ltl_lasso(&formula, &trace, l, &fairness));
@@ -367,7 +366,16 @@ fn answer(case: &Case, q: &Value, workers: usize) -> Answer {
     }
 }
 
+/// The result in the original's form: a leads-to stem starting at its trigger (musil prints
+/// the path from an initial state to it first), and the original's wording of a pass
+/// ("eventually 'goal' on every run" for every shape).
 fn liveness_json(r: &musil::LivenessResult<St>) -> Value {
+    let mut r = r.clone();
+    if let Some(at) = r.trigger_at.take() {
+        r.stem.drain(..at);
+        r.stem[0].action = "<init>".to_owned();
+    }
+    r.property = musil::liveness::LivenessProperty::Eventually;
     json!({
         "type": "liveness",
         "ok": r.ok,
@@ -445,8 +453,10 @@ fn reference_cycle_unfair(case: &Case, q: &Value, expected: &Value) -> bool {
         ok: false,
         states_explored: 0,
         goal: String::new(),
+        property: musil::liveness::LivenessProperty::Eventually,
         kind: Some(musil::LivenessKind::FairCycle),
         stem: steps_of(case, &want["stem"]),
+        trigger_at: None,
         cycle: steps_of(case, &want["cycle"]),
         truncated: false,
         fault: None,
@@ -475,6 +485,14 @@ fn reference_cycle_unfair(case: &Case, q: &Value, expected: &Value) -> bool {
     let fairness = case.fairness(q.get("fair"), q.get("fair_strong"), true);
     let in_trigger = |s: &St| trigger.as_ref().is_some_and(|t| t.contains(s));
     let trigger_fn: Option<&dyn Fn(&St) -> bool> = trigger.as_ref().map(|_| &in_trigger as _);
+    let mut r = r;
+    if trigger.is_some() {
+        // The reference's leads-to stem starts at its trigger: reach it first.
+        let mut stem = lasso::path_to(&sem, &r.stem[0].state);
+        r.trigger_at = Some(stem.len() - 1);
+        stem.extend(r.stem.iter().skip(1).cloned());
+        r.stem = stem;
+    }
     sem.liveness(&r, &|s| goal.contains(s), trigger_fn, everywhere, &fairness).is_err()
 }
 

@@ -60,9 +60,10 @@ fn gamblers_ruin_extra_figures() {
     // Spec §10: biased E[steps to absorption] 174/31; fair P(goal within k), k = 0..5.
     let walk = gamblers_ruin::walk_model(2, 5);
     let biased = Prob::new(&walk).weight(|a, _| if a == "up" { 2 } else { 1 });
-    assert_eq!(biased.expected_reward(|s| s.pos == 0 || s.pos == 5).unwrap(), ratio(174, 31));
-    let within: Vec<Ratio> =
-        (0..=5).map(|k| Prob::new(&walk).steps(k).reach_probability(|s| s.pos == 5).unwrap()).collect();
+    assert_eq!(biased.expected_reward(|s| s.pos == 0 || s.pos == 5).unwrap().unwrap_exact(), ratio(174, 31));
+    let within: Vec<Ratio> = (0..=5)
+        .map(|k| Prob::new(&walk).steps(k).reach_probability(|s| s.pos == 5).unwrap().unwrap_exact())
+        .collect();
     assert_eq!(strs(&within), ["0", "0", "0", "1/8", "1/8", "7/32"]);
 }
 
@@ -80,7 +81,7 @@ fn monty_hall_stay_and_switch() {
     let stay = monty_hall::game(monty_hall::Strategy::Stay);
     let won: Vec<Ratio> = (0..4)
         .map(|k| {
-            let pi = Prob::new(&stay).transient_distribution(k).unwrap();
+            let pi = Prob::new(&stay).transient_distribution(k).unwrap().unwrap_exact();
             pi.iter().filter(|(s, _)| monty_hall::won(s)).map(|(_, p)| p).sum()
         })
         .collect();
@@ -112,24 +113,31 @@ fn availability_extra_figures() {
     use availability::Health::*;
     let m = availability::availability();
     let chain = Prob::new(&m).weight(availability::weight);
-    assert_eq!(chain.long_run_probability(|s| *s == Degraded).unwrap(), ratio(2, 7));
-    assert_eq!(chain.expected_reward(|s| *s == Failed).unwrap(), ratio(6, 1));
-    assert_eq!(chain.expected_reward(|s| *s == Healthy).unwrap(), ratio(3, 1));
-    let healthy: Vec<Ratio> =
-        (0..5).map(|k| chain.transient_distribution(k).unwrap().get(&Healthy).cloned().unwrap()).collect();
+    assert_eq!(chain.long_run_probability(|s| *s == Degraded).unwrap().unwrap_exact(), ratio(2, 7));
+    assert_eq!(chain.expected_reward(|s| *s == Failed).unwrap().unwrap_exact(), ratio(6, 1));
+    assert_eq!(chain.expected_reward(|s| *s == Healthy).unwrap().unwrap_exact(), ratio(3, 1));
+    let healthy: Vec<Ratio> = (0..5)
+        .map(|k| chain.transient_distribution(k).unwrap().unwrap_exact().get(&Healthy).cloned().unwrap())
+        .collect();
     assert_eq!(strs(&healthy), ["0", "1/2", "3/8", "19/32", "63/128"]);
     let gf = musil::Ltl::always(musil::Ltl::eventually(musil::Ltl::atom(
         "healthy",
         |s: &availability::Health| *s == Healthy,
     )));
-    assert_eq!(chain.probability_ltl(&gf).unwrap(), ratio(1, 1));
+    assert_eq!(chain.probability_ltl(&gf).unwrap().unwrap_exact(), ratio(1, 1));
     let rec = availability::recovery();
     let one_step = Prob::new(&rec)
         .cost(availability::cost)
         .steps(1)
         .moves(|_, enabled| enabled.iter().map(|a| vec![a.clone()]).collect());
-    assert_eq!(one_step.expected_reward_mdp(|s| *s == Healthy, Optimize::Min).unwrap(), ratio(1, 1));
-    assert_eq!(one_step.expected_reward_mdp(|s| *s == Healthy, Optimize::Max).unwrap(), ratio(3, 1));
+    assert_eq!(
+        one_step.expected_reward_mdp(|s| *s == Healthy, Optimize::Min).unwrap().unwrap_exact(),
+        ratio(1, 1)
+    );
+    assert_eq!(
+        one_step.expected_reward_mdp(|s| *s == Healthy, Optimize::Max).unwrap().unwrap_exact(),
+        ratio(3, 1)
+    );
 }
 
 #[test]
@@ -155,18 +163,18 @@ fn lossy_retry_extra_figures() {
     use lossy_retry::{Link, by_link, cost, delivered, weight};
     let m = lossy_retry::mdp();
     let mdp = Prob::new(&m).weight(weight).cost(cost).moves(by_link);
-    assert_eq!(mdp.expected_reward_mdp(delivered, Optimize::Max).unwrap(), ratio(3, 1));
-    assert_eq!(mdp.reach_probability_mdp(delivered, Optimize::Max).unwrap(), ratio(1, 1));
-    assert_eq!(mdp.reach_probability_mdp(delivered, Optimize::Min).unwrap(), ratio(1, 1));
+    assert_eq!(mdp.expected_reward_mdp(delivered, Optimize::Max).unwrap().unwrap_exact(), ratio(3, 1));
+    assert_eq!(mdp.reach_probability_mdp(delivered, Optimize::Max).unwrap().unwrap_exact(), ratio(1, 1));
+    assert_eq!(mdp.reach_probability_mdp(delivered, Optimize::Min).unwrap().unwrap_exact(), ratio(1, 1));
     let one = Prob::new(&m).weight(weight).steps(1).moves(by_link);
-    assert_eq!(one.reach_probability_mdp(delivered, Optimize::Max).unwrap(), ratio(2, 3));
-    assert_eq!(one.reach_probability_mdp(delivered, Optimize::Min).unwrap(), ratio(1, 2));
+    assert_eq!(one.reach_probability_mdp(delivered, Optimize::Max).unwrap().unwrap_exact(), ratio(2, 3));
+    assert_eq!(one.reach_probability_mdp(delivered, Optimize::Min).unwrap().unwrap_exact(), ratio(1, 2));
     let two = Prob::new(&m).weight(weight).cost(cost).steps(2).moves(by_link);
-    assert_eq!(two.expected_reward_mdp(delivered, Optimize::Min).unwrap(), ratio(3, 2));
-    assert_eq!(two.expected_reward_mdp(delivered, Optimize::Max).unwrap(), ratio(8, 3));
+    assert_eq!(two.expected_reward_mdp(delivered, Optimize::Min).unwrap().unwrap_exact(), ratio(3, 2));
+    assert_eq!(two.expected_reward_mdp(delivered, Optimize::Max).unwrap().unwrap_exact(), ratio(8, 3));
     let retry = lossy_retry::retry();
-    assert_eq!(Prob::new(&retry).steps(3).expected_reward(delivered).unwrap(), ratio(7, 4));
-    let pi = Prob::new(&retry).transient_distribution(3).unwrap();
+    assert_eq!(Prob::new(&retry).steps(3).expected_reward(delivered).unwrap().unwrap_exact(), ratio(7, 4));
+    let pi = Prob::new(&retry).transient_distribution(3).unwrap().unwrap_exact();
     assert_eq!(
         pi.into_iter().collect::<Vec<_>>(),
         [(Link::Sending, ratio(1, 8)), (Link::Delivered, ratio(7, 8))]
@@ -198,14 +206,16 @@ fn server_utilization_extra_figures() {
     let eco = server_utilization::eco();
     let busy: Vec<Ratio> = (5..=8)
         .map(|k| {
-            Prob::new(&eco).weight(weight).transient_distribution(k).unwrap()[&Server { busy: true }].clone()
+            Prob::new(&eco).weight(weight).transient_distribution(k).unwrap().unwrap_exact()
+                [&Server { busy: true }]
+                .clone()
         })
         .collect();
     assert_eq!(strs(&busy), ["341/512", "1365/2048", "5461/8192", "21845/32768"]);
     let m = server_utilization::server_mdp();
     let mdp = Prob::new(&m).weight(weight).moves(modes);
-    assert_eq!(mdp.long_run_reward_mdp(revenue, Optimize::Max).unwrap(), ratio(19, 3));
-    assert_eq!(mdp.long_run_reward_mdp(revenue, Optimize::Min).unwrap(), ratio(9, 2));
-    assert_eq!(mdp.long_run_probability_mdp(|s| s.busy, Optimize::Max).unwrap(), ratio(2, 3));
-    assert_eq!(mdp.long_run_probability_mdp(|s| s.busy, Optimize::Min).unwrap(), ratio(1, 2));
+    assert_eq!(mdp.long_run_reward_mdp(revenue, Optimize::Max).unwrap().unwrap_exact(), ratio(19, 3));
+    assert_eq!(mdp.long_run_reward_mdp(revenue, Optimize::Min).unwrap().unwrap_exact(), ratio(9, 2));
+    assert_eq!(mdp.long_run_probability_mdp(|s| s.busy, Optimize::Max).unwrap().unwrap_exact(), ratio(2, 3));
+    assert_eq!(mdp.long_run_probability_mdp(|s| s.busy, Optimize::Min).unwrap().unwrap_exact(), ratio(1, 2));
 }

@@ -79,8 +79,13 @@ fn arbiter_fairness_three_ltl_lines() {
     assert!(!unfair.ok);
     assert_eq!(unfair.kind, Some(LivenessKind::FairCycle));
     assert_eq!(unfair.states_explored, 13);
-    assert_eq!(unfair.action_names(), ["req_B", "serve_B", "req_B"]);
+    // The reference's stem starts at the trigger (req_A waiting); musil reaches it first.
+    assert_eq!(unfair.action_names(), ["req_A", "req_B", "serve_B", "req_B"]);
     assert_eq!(unfair.stem[0].action, "<init>");
+    assert_eq!(unfair.trigger_at, Some(1));
+    assert!(unfair.to_string().contains(
+        "a_wait: true, b_wait: false }, action: Some(\"req_A\") }\n  --- the trigger holds here ---\n"
+    ));
     assert!(weak.ok() && weak.states_explored() == 13);
     assert!(strong.ok() && strong.states_explored() == 13);
     assert_eq!(arbiter_fairness::probability_served_infinitely_often().to_string(), "1");

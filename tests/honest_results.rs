@@ -115,7 +115,7 @@ fn deep_formulas_are_refused_with_a_clear_error() {
     for _ in 0..=musil::ltl::MAX_DEPTH {
         f = Ltl::next(f);
     }
-    let err = musil::check_ltl(&counter(), &f).unwrap_err();
+    let err = musil::check_ltl(&counter(), &f, &musil::LtlOptions::new()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Formula);
     std::mem::forget(f);
 }
@@ -130,7 +130,11 @@ fn one_config_for_every_analysis() {
     assert!(c.always("small", |n| *n < 6000).truncated);
     assert!(c.eventually("done", |n| *n == 5000, &musil::patterns::Fair::tags()).unwrap().truncated);
     let p = musil::probabilistic::Prob::new(&m).config(config);
-    assert_eq!(p.reach_probability(|n| *n == 5000).unwrap_err().kind(), ErrorKind::Truncated);
+    let answer = p.reach_probability(|n| *n == 5000).unwrap();
+    assert_eq!(
+        answer.inconclusive().map(|i| i.kind),
+        Some(musil::probabilistic::InconclusiveKind::Truncated)
+    );
 }
 
 #[test]
@@ -214,4 +218,81 @@ fn a_system_without_initial_states_says_its_pass_is_vacuous() {
     assert!(musil::check_all(&none, musil::DistinctBy::Invariant).to_string().ends_with(vacuous));
     let r = Checker::new(&none).check_liveness(&Liveness::eventually(|n| *n == 3)).unwrap();
     assert!(r.to_string().ends_with(vacuous), "{r}");
+}
+
+/// A light that cycles red → green → yellow → red, with a way to get stuck on green.
+fn light() -> Model<&'static str> {
+    Model::new("red")
+        .action("go", |s| *s == "red", |_| "green")
+        .action("slow", |s| *s == "green", |_| "yellow")
+        .action("stop", |s| *s == "yellow", |_| "red")
+        .action("hold", |s| *s == "green", |_| "green")
+}
+
+#[test]
+fn atoms_written_as_different_closures_parse_into_one_formula() {
+    use musil::ltl::Atoms;
+    let atoms = Atoms::new().atom("red", |s: &&str| *s == "red").atom("green", |s: &&str| *s == "green");
+    let f = atoms.parse("G (red -> F green)").unwrap();
+    assert_eq!(f.to_string(), "G (red -> F green)");
+    assert!(musil::check_ltl(&light(), &f, &LtlOptions::new()).unwrap().ok());
+    let err = atoms.parse("G yellow").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Formula);
+    let twice = std::panic::catch_unwind(|| Atoms::new().atom("p", |_: &u8| true).atom("p", |_: &u8| false));
+    assert!(twice.is_err());
+    let operator = std::panic::catch_unwind(|| Atoms::new().atom("F", |_: &u8| true));
+    assert!(operator.is_err());
+}
+
+#[test]
+fn the_free_check_ltl_takes_fairness() {
+    let f = Ltl::parse_with("G F red", [("red", |s: &&str| *s == "red")]).unwrap();
+    // `hold` may repeat forever on green unless `slow` is weakly fair.
+    let unfair = musil::check_ltl(&light(), &f, &LtlOptions::new()).unwrap();
+    assert!(!unfair.ok());
+    let fair = musil::check_ltl(&light(), &f, &LtlOptions::new().fair(["slow"])).unwrap();
+    assert!(fair.ok(), "{fair}");
+    // One spelling of fairness for liveness, LTL and the patterns.
+    let same = musil::Fair::tags().fair(["slow"]);
+    assert!(musil::check_ltl(&light(), &f, &LtlOptions::new().fairness(same.clone())).unwrap().ok());
+    assert!(musil::patterns::recurs(&light(), "red", |s| *s == "red", &same).unwrap().ok);
+    let err = musil::check_ltl(&light(), &f, &LtlOptions::new().fair(["nope"])).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnknownAction);
+}
+
+#[test]
+fn a_pass_is_worded_by_the_property_checked() {
+    let fair = musil::Fair::tags().fair(["slow"]);
+    let m = light();
+    let c = Checker::new(&m);
+    let again =
+        c.check_liveness(&Liveness::always_eventually(|s| *s == "red").fairness(fair.clone())).unwrap();
+    assert_eq!(again.to_string(), "OK — 'goal' again and again on every run (3 states)");
+    let once = c.check_liveness(&Liveness::eventually(|s| *s == "red")).unwrap();
+    assert_eq!(once.to_string(), "OK — eventually 'goal' on every run (3 states)");
+    let leads = c
+        .check_liveness(
+            &Liveness::leads_to(|s| *s == "green", |s| *s == "red").fairness(fair).goal_name("red"),
+        )
+        .unwrap();
+    assert_eq!(leads.to_string(), "OK — every trigger state is followed by 'red' on every run (3 states)");
+}
+
+#[test]
+fn a_leads_to_counterexample_starts_at_an_initial_state() {
+    // The trigger (green) is two steps in; the original printed it as `Init:`.
+    let m = Model::new(0u8)
+        .action("a", |n| *n < 2, |n| n + 1)
+        .action("spin", |n| *n == 2, |n| *n)
+        .action("exit", |n| *n == 2, |_| 9)
+        .terminal(|n| *n == 9);
+    let r = Checker::new(&m).check_liveness(&Liveness::leads_to(|n| *n == 2, |n| *n == 9)).unwrap();
+    assert_eq!(r.kind, Some(LivenessKind::FairCycle));
+    assert_eq!(r.stem.iter().map(|s| s.state).collect::<Vec<_>>(), [0, 1, 2]);
+    assert_eq!(r.trigger_at, Some(2));
+    assert_eq!(r.action_names(), ["a", "a", "spin"]);
+    assert_eq!(
+        r.to_string(),
+        "LIVENESS VIOLATED: a fair cycle never reaches 'goal'\n  Init: 0\n  → a: 1\n  → a: 2\n  --- the trigger holds here ---\n  --- loops forever ---\n  ↺ spin: 2\n(4 states explored)"
+    );
 }

@@ -146,57 +146,98 @@ impl<S: State> Graph<S> {
     }
 }
 
-/// The one shortest-path search over an explored graph.
+/// A breadth-first search tree over an explored graph: the states in the order the search
+/// reached them, and the edge each was first reached by. [`shortest_path`] and the liveness
+/// stems read their paths from one.
+pub(crate) struct Tree {
+    /// Per state: the predecessor's index and the action, `ROOT` for a source, `UNSEEN` when
+    /// not reached.
+    parent: Vec<(u32, ActionId)>,
+    order: Vec<StateId>,
+}
+
+const ROOT: u32 = u32::MAX;
+const UNSEEN: u32 = u32::MAX - 1;
+
+impl Tree {
+    /// The states reached, in breadth-first order (sources first, in the order given).
+    pub(crate) fn order(&self) -> &[StateId] {
+        &self.order
+    }
+
+    /// The path to `to`, a reached state: its steps after the source, as `(action, state)` in
+    /// order, and the source it starts from.
+    pub(crate) fn path(&self, to: StateId) -> (Vec<(ActionId, StateId)>, StateId) {
+        debug_assert_ne!(self.parent[to.index()].0, UNSEEN, "path to a state the search did not reach");
+        let mut path = Vec::new();
+        let mut cur = to;
+        while self.parent[cur.index()].0 != ROOT {
+            let (prev, action) = self.parent[cur.index()];
+            path.push((action, cur));
+            cur = StateId::new(prev);
+        }
+        path.reverse();
+        (path, cur)
+    }
+}
+
+/// The one breadth-first search over an explored graph.
 ///
 /// # Arguments
-/// - `sources`: where paths may start (duplicates ignored; the first listed is tried first);
-/// - `goal`: tested on each state when it is dequeued, the sources included;
-/// - `allowed`: when given, paths stay inside the states marked `true` (sources excepted).
+/// - `sources`: where paths may start (duplicates ignored; the first listed is dequeued first);
+/// - `allowed`: when given, the search stays inside the states marked `true` (sources excepted);
+/// - `stop`: tested on each state when it is dequeued, the sources included; the search ends
+///   at the first state it accepts.
 ///
 /// # Returns
-/// The path's steps after its source, as `(action, state)` in order, and the source it
-/// starts from; `None` when no goal state is reachable. Breadth-first, edges in order: the
-/// path is a shortest one, and among those the first the search meets.
+/// The search tree and the state `stop` accepted, if any. Edges are followed in order, so each
+/// path in the tree is a shortest one, and among those the first the search meets.
 ///
 /// # Complexity
 /// O(states + edges) time, one parent link per state.
-pub(crate) fn shortest_path<S>(
+pub(crate) fn breadth_first<S: State>(
+    graph: &Graph<S>,
+    sources: impl IntoIterator<Item = StateId>,
+    allowed: Option<&[bool]>,
+    mut stop: impl FnMut(StateId) -> bool,
+) -> (Tree, Option<StateId>) {
+    let mut tree = Tree { parent: vec![(UNSEEN, ActionId::new(0)); graph.len()], order: Vec::new() };
+    for s in sources {
+        if tree.parent[s.index()].0 == UNSEEN {
+            tree.parent[s.index()].0 = ROOT;
+            tree.order.push(s);
+        }
+    }
+    let mut head = 0;
+    while head < tree.order.len() {
+        let u = tree.order[head];
+        head += 1;
+        if stop(u) {
+            tree.order.truncate(head);
+            return (tree, Some(u));
+        }
+        let out = &graph.edges[graph.edge_start[u.index()]..graph.edge_start[u.index() + 1]];
+        for &(action, v) in out {
+            if tree.parent[v.index()].0 == UNSEEN && allowed.is_none_or(|a| a[v.index()]) {
+                tree.parent[v.index()] = (u.index() as u32, action);
+                tree.order.push(v);
+            }
+        }
+    }
+    (tree, None)
+}
+
+/// The shortest path from `sources` to a state satisfying `goal` ([`breadth_first`] stopped
+/// at the first goal state), as `(steps after the source, source)`; `None` when no goal state
+/// is reachable inside `allowed`.
+pub(crate) fn shortest_path<S: State>(
     graph: &Graph<S>,
     sources: impl IntoIterator<Item = StateId>,
     goal: impl Fn(StateId) -> bool,
     allowed: Option<&[bool]>,
 ) -> Option<(Vec<(ActionId, StateId)>, StateId)> {
-    const ROOT: u32 = u32::MAX;
-    const UNSEEN: u32 = u32::MAX - 1;
-    let mut parent: Vec<(u32, ActionId)> = vec![(UNSEEN, ActionId::new(0)); graph.edge_start.len() - 1];
-    let mut queue = VecDeque::new();
-    for s in sources {
-        if parent[s.index()].0 == UNSEEN {
-            parent[s.index()].0 = ROOT;
-            queue.push_back(s);
-        }
-    }
-    while let Some(u) = queue.pop_front() {
-        if goal(u) {
-            let mut path = Vec::new();
-            let mut cur = u;
-            while parent[cur.index()].0 != ROOT {
-                let (prev, action) = parent[cur.index()];
-                path.push((action, cur));
-                cur = StateId::new(prev);
-            }
-            path.reverse();
-            return Some((path, cur));
-        }
-        let out = &graph.edges[graph.edge_start[u.index()]..graph.edge_start[u.index() + 1]];
-        for &(action, v) in out {
-            if parent[v.index()].0 == UNSEEN && allowed.is_none_or(|a| a[v.index()]) {
-                parent[v.index()] = (u.index() as u32, action);
-                queue.push_back(v);
-            }
-        }
-    }
-    None
+    let (tree, found) = breadth_first(graph, sources, allowed, goal);
+    found.map(|s| tree.path(s))
 }
 
 /// `explore`: record every edge.
@@ -344,6 +385,13 @@ pub fn explore<T: TransitionSystem>(sys: &T) -> Graph<T::State> {
 /// The states from which some state satisfying `predicate` is reachable (those states
 /// included), in discovery order.
 pub fn reaches<S: State>(graph: &Graph<S>, predicate: impl Fn(&S) -> bool) -> Vec<StateId> {
+    let mark = reaching(graph, |x| predicate(graph.state(x)));
+    graph.ids().filter(|x| mark[x.index()]).collect()
+}
+
+/// Per state, whether some state marked by `target` is reachable from it (itself included):
+/// a breadth-first search backwards over the edges.
+pub(crate) fn reaching<S: State>(graph: &Graph<S>, target: impl Fn(StateId) -> bool) -> Vec<bool> {
     let n = graph.len();
     let mut rev: Vec<Vec<StateId>> = vec![Vec::new(); n];
     for x in graph.ids() {
@@ -351,14 +399,8 @@ pub fn reaches<S: State>(graph: &Graph<S>, predicate: impl Fn(&S) -> bool) -> Ve
             rev[y.index()].push(x);
         }
     }
-    let mut mark = vec![false; n];
-    let mut queue = VecDeque::new();
-    for x in graph.ids() {
-        if predicate(graph.state(x)) {
-            mark[x.index()] = true;
-            queue.push_back(x);
-        }
-    }
+    let mut mark: Vec<bool> = graph.ids().map(&target).collect();
+    let mut queue: VecDeque<StateId> = graph.ids().filter(|x| mark[x.index()]).collect();
     while let Some(y) = queue.pop_front() {
         for &x in &rev[y.index()] {
             if !mark[x.index()] {
@@ -367,7 +409,7 @@ pub fn reaches<S: State>(graph: &Graph<S>, predicate: impl Fn(&S) -> bool) -> Ve
             }
         }
     }
-    graph.ids().filter(|x| mark[x.index()]).collect()
+    mark
 }
 
 /// The shortest path from an initial state to `state`, or `None` when it is not reachable.
@@ -542,21 +584,9 @@ pub fn fixed_points<T: TransitionSystem>(sys: &T) -> FixedPoints<T::State> {
 pub fn fixed_points_of<S: State>(graph: &Graph<S>) -> FixedPoints<S> {
     let mut by_init: IndexMap<S, Vec<S>> = IndexMap::new();
     for &i in graph.initial() {
-        let mut seen = vec![false; graph.len()];
-        let mut queue = VecDeque::from([i]);
-        seen[i.index()] = true;
-        let mut ends = Vec::new();
-        while let Some(x) = queue.pop_front() {
-            if graph.edges(x).is_empty() {
-                ends.push(x);
-            }
-            for &(_, y) in graph.edges(x) {
-                if !seen[y.index()] {
-                    seen[y.index()] = true;
-                    queue.push_back(y);
-                }
-            }
-        }
+        let (reached, _) = breadth_first(graph, [i], None, |_| false);
+        let mut ends: Vec<StateId> =
+            reached.order().iter().copied().filter(|&x| graph.edges(x).is_empty()).collect();
         ends.sort();
         by_init.insert(graph.state(i).clone(), ends.into_iter().map(|x| graph.state(x).clone()).collect());
     }

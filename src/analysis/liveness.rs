@@ -29,18 +29,18 @@
 //! result passes marked truncated, which proves nothing. A panic in the goal or the leads-to
 //! trigger is a [`LivenessKind::Panic`] result with the path to the state it panicked on.
 
-use std::collections::VecDeque;
 use std::fmt::{self, Debug, Display};
 use std::sync::Arc;
 
 use crate::StateId;
+pub use crate::analysis::fair::Fair;
 use crate::check::Checker;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::fault::Fault;
-use crate::graph::{Graph, shortest_path};
+use crate::graph::{Graph, breadth_first, reaching, shortest_path};
 use crate::model::Value;
 use crate::result::{Outcome, Step, format_trace};
-use crate::system::{ActionId, Fairness, State, TransitionSystem};
+use crate::system::{ActionId, State, TransitionSystem};
 
 use crate::system::Predicate as Pred;
 
@@ -53,8 +53,7 @@ pub struct Liveness<S> {
     pub(crate) goal_name: String,
     pub(crate) everywhere: bool,
     pub(crate) leadsto_from: Option<Pred<S>>,
-    pub(crate) fair: Option<Vec<String>>,
-    pub(crate) fair_strong: Option<Vec<String>>,
+    pub(crate) fairness: Fair,
 }
 
 impl<S> Clone for Liveness<S> {
@@ -64,8 +63,7 @@ impl<S> Clone for Liveness<S> {
             goal_name: self.goal_name.clone(),
             everywhere: self.everywhere,
             leadsto_from: self.leadsto_from.clone(),
-            fair: self.fair.clone(),
-            fair_strong: self.fair_strong.clone(),
+            fairness: self.fairness.clone(),
         }
     }
 }
@@ -76,8 +74,7 @@ impl<S> Debug for Liveness<S> {
             .field("goal_name", &self.goal_name)
             .field("everywhere", &self.everywhere)
             .field("leadsto_from", &self.leadsto_from.is_some())
-            .field("fair", &self.fair)
-            .field("fair_strong", &self.fair_strong)
+            .field("fairness", &self.fairness)
             .finish()
     }
 }
@@ -90,8 +87,7 @@ impl<S> Liveness<S> {
             goal_name: "goal".to_owned(),
             everywhere: false,
             leadsto_from: None,
-            fair: None,
-            fair_strong: None,
+            fairness: Fair::tags(),
         }
     }
 
@@ -122,6 +118,15 @@ impl<S> Liveness<S> {
         self
     }
 
+    /// The property's shape (a trigger makes it a leads-to, whatever `everywhere` says).
+    pub fn property(&self) -> LivenessProperty {
+        match (&self.leadsto_from, self.everywhere) {
+            (Some(_), _) => LivenessProperty::LeadsTo,
+            (None, true) => LivenessProperty::AlwaysEventually,
+            (None, false) => LivenessProperty::Eventually,
+        }
+    }
+
     /// The goal's name in the printed result (default `goal`).
     #[must_use]
     pub fn goal_name(mut self, name: impl Into<String>) -> Self {
@@ -129,19 +134,44 @@ impl<S> Liveness<S> {
         self
     }
 
-    /// Weakly fair actions, by name (replaces the tags; an empty list means none).
+    /// Weakly fair actions, by name (replaces the tags; an empty list means none): the same
+    /// as [`Fair::fair`] on this property's [`fairness`](Self::fairness).
     #[must_use]
     pub fn fair<I: IntoIterator<Item = N>, N: Into<String>>(mut self, names: I) -> Self {
-        self.fair = Some(names.into_iter().map(Into::into).collect());
+        self.fairness = self.fairness.fair(names);
         self
     }
 
-    /// Strongly fair actions, by name (replaces the tags; an empty list means none).
+    /// Strongly fair actions, by name (replaces the tags; an empty list means none): the same
+    /// as [`Fair::fair_strong`] on this property's [`fairness`](Self::fairness).
     #[must_use]
     pub fn fair_strong<I: IntoIterator<Item = N>, N: Into<String>>(mut self, names: I) -> Self {
-        self.fair_strong = Some(names.into_iter().map(Into::into).collect());
+        self.fairness = self.fairness.fair_strong(names);
         self
     }
+
+    /// The fairness this property may assume, as one [`Fair`] value (replacing both lists).
+    #[must_use]
+    pub fn fairness(mut self, fairness: Fair) -> Self {
+        self.fairness = fairness;
+        self
+    }
+
+    /// The fairness this property assumes.
+    pub fn get_fairness(&self) -> &Fair {
+        &self.fairness
+    }
+}
+
+/// The shape of a liveness property.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LivenessProperty {
+    /// `<>P`: every run reaches the goal.
+    Eventually,
+    /// `[]<>P`: every run reaches the goal again and again.
+    AlwaysEventually,
+    /// `[](Q -> <>P)`: every trigger state is followed by a goal state.
+    LeadsTo,
 }
 
 /// Why a liveness property fails.
@@ -178,9 +208,15 @@ pub struct LivenessResult<S> {
     pub goal: String,
     /// Why it fails (`None` when ok).
     pub kind: Option<LivenessKind>,
-    /// The path to the trap, or to the entry of the cycle. `<init>` first (for a leads-to
-    /// property, the first state is the trigger, which need not be initial).
+    /// The property checked, which decides how a pass is worded.
+    pub property: LivenessProperty,
+    /// The path to the trap, or to the entry of the cycle, from an initial state (`<init>`
+    /// first). For a leads-to property it passes through the trigger state at
+    /// [`trigger_at`](Self::trigger_at), after which the goal is never reached.
     pub stem: Vec<Step<S>>,
+    /// For a leads-to violation: the index in [`stem`](Self::stem) of the trigger state the
+    /// violation starts from (where the original's stem begins).
+    pub trigger_at: Option<usize>,
     /// The cycle from the stem's last state back to it (empty for a trap).
     pub cycle: Vec<Step<S>>,
     /// The graph was cut by the cap (set on ok results only: a violation on a truncated graph
@@ -191,13 +227,15 @@ pub struct LivenessResult<S> {
 }
 
 impl<S> LivenessResult<S> {
-    fn pass(states: usize, goal: &str, truncated: bool) -> Self {
+    fn pass(states: usize, spec: &Liveness<S>, truncated: bool) -> Self {
         LivenessResult {
             ok: true,
             states_explored: states,
-            goal: goal.to_owned(),
+            goal: spec.goal_name.clone(),
+            property: spec.property(),
             kind: None,
             stem: Vec::new(),
+            trigger_at: None,
             cycle: Vec::new(),
             truncated,
             fault: None,
@@ -223,7 +261,17 @@ impl<S> LivenessResult<S> {
 impl<S: Debug> Display for LivenessResult<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.ok {
-            write!(f, "OK — eventually '{}' on every run ({} states)", self.goal, self.states_explored)?;
+            let goal = &self.goal;
+            match self.property {
+                LivenessProperty::Eventually => write!(f, "OK — eventually '{goal}' on every run")?,
+                LivenessProperty::AlwaysEventually => {
+                    write!(f, "OK — '{goal}' again and again on every run")?;
+                }
+                LivenessProperty::LeadsTo => {
+                    write!(f, "OK — every trigger state is followed by '{goal}' on every run")?;
+                }
+            }
+            write!(f, " ({} states)", self.states_explored)?;
             if self.truncated {
                 write!(f, " (TRUNCATED at cap)")?;
             }
@@ -232,13 +280,20 @@ impl<S: Debug> Display for LivenessResult<S> {
             }
             return Ok(());
         }
+        let stem = match self.trigger_at {
+            None => format_trace(&self.stem, None),
+            Some(at) => {
+                let mut lines: Vec<String> =
+                    format_trace(&self.stem, None).lines().map(str::to_owned).collect();
+                lines.insert((at + 1).min(lines.len()), "  --- the trigger holds here ---".to_owned());
+                lines.join("\n")
+            }
+        };
         match self.kind {
             Some(LivenessKind::PUnreachable) => write!(
                 f,
-                "LIVENESS VIOLATED: '{}' is unreachable from a reachable state\n{}\n({} states explored)",
-                self.goal,
-                format_trace(&self.stem, None),
-                self.states_explored
+                "LIVENESS VIOLATED: '{}' is unreachable from a reachable state\n{stem}\n({} states explored)",
+                self.goal, self.states_explored
             ),
             Some(LivenessKind::Panic) => {
                 let what = self.fault.as_ref().map_or_else(String::new, |x| x.to_string());
@@ -252,9 +307,8 @@ impl<S: Debug> Display for LivenessResult<S> {
             _ => {
                 write!(
                     f,
-                    "LIVENESS VIOLATED: a fair cycle never reaches '{}'\n{}\n  --- loops forever ---",
-                    self.goal,
-                    format_trace(&self.stem, None)
+                    "LIVENESS VIOLATED: a fair cycle never reaches '{}'\n{stem}\n  --- loops forever ---",
+                    self.goal
                 )?;
                 for s in &self.cycle {
                     write!(f, "\n  ↺ {}: {:?}", s.action, s.state)?;
@@ -290,52 +344,13 @@ pub(crate) fn py_list(names: &[String]) -> String {
     format!("[{}]", items.join(", "))
 }
 
-/// Resolve the weak and strong fairness names of `spec` for `sys`: explicit lists are checked
-/// against the model's actions, missing ones are taken from the tags.
-pub(crate) fn resolve_fairness<T: TransitionSystem>(
-    sys: &T,
-    fair: &Option<Vec<String>>,
-    fair_strong: &Option<Vec<String>>,
-    who: &str,
-) -> Result<(Vec<String>, Vec<String>), Error> {
-    let Some(actions) = sys.static_actions() else {
-        return Ok((fair.clone().unwrap_or_default(), fair_strong.clone().unwrap_or_default()));
-    };
-    let mut known: Vec<String> = actions.iter().map(|&a| sys.action_name(a).to_owned()).collect();
-    known.sort();
-    known.dedup();
-    let tagged = |f: Fairness| {
-        sys.fair_actions(f).into_iter().map(|a| sys.action_name(a).to_owned()).collect::<Vec<_>>()
-    };
-    let weak = fair.clone().unwrap_or_else(|| tagged(Fairness::Weak));
-    let strong = fair_strong.clone().unwrap_or_else(|| tagged(Fairness::Strong));
-    for (given, label) in [(fair, "fair"), (fair_strong, "fair_strong")] {
-        if let Some(names) = given {
-            let mut unknown: Vec<String> = names.iter().filter(|n| !known.contains(n)).cloned().collect();
-            unknown.sort();
-            unknown.dedup();
-            if !unknown.is_empty() {
-                return Err(Error::new(
-                    ErrorKind::UnknownAction,
-                    format!(
-                        "{who}: {label} names {} match no action (known: {})",
-                        py_list(&unknown),
-                        py_list(&known)
-                    ),
-                ));
-            }
-        }
-    }
-    Ok((weak, strong))
-}
-
 impl<T: TransitionSystem> Checker<'_, T> {
     /// Explore the whole graph (with this checker's cap and canonicalisation) and check a
     /// liveness property on it. Errs when an explicit fairness name matches no action.
     pub fn check_liveness(&self, spec: &Liveness<T::State>) -> Result<LivenessResult<T::State>, Error> {
-        let (weak, strong) = resolve_fairness(self.sys, &spec.fair, &spec.fair_strong, "check_liveness")?;
+        let (weak, strong) = spec.fairness.resolve(self.sys, "check_liveness")?;
         let graph = self.explore();
-        let resolved = Liveness { fair: Some(weak), fair_strong: Some(strong), ..spec.clone() };
+        let resolved = spec.clone().fairness(Fair::tags().fair(weak).fair_strong(strong));
         Ok(check_liveness_of(&graph, &resolved))
     }
 }
@@ -357,8 +372,10 @@ pub fn check_liveness_of<S: State>(graph: &Graph<S>, spec: &Liveness<S>) -> Live
             ok: false,
             states_explored: n,
             goal: spec.goal_name.clone(),
+            property: spec.property(),
             kind: Some(LivenessKind::Panic),
             stem: f.trace.clone(),
+            trigger_at: None,
             cycle: Vec::new(),
             truncated: false,
             fault: Some(f.fault.clone()),
@@ -392,8 +409,10 @@ pub fn check_liveness_of<S: State>(graph: &Graph<S>, spec: &Liveness<S>) -> Live
                 ok: false,
                 states_explored: n,
                 goal: name.to_owned(),
+                property: spec.property(),
                 kind: Some(LivenessKind::Panic),
                 stem: crate::graph::path_to(graph, state).unwrap_or_default(),
+                trigger_at: None,
                 cycle: Vec::new(),
                 truncated: false,
                 fault: Some(fault),
@@ -401,12 +420,12 @@ pub fn check_liveness_of<S: State>(graph: &Graph<S>, spec: &Liveness<S>) -> Live
         }
     };
     if goal.iter().all(|&g| g) {
-        return LivenessResult::pass(n, name, graph.truncated());
+        return LivenessResult::pass(n, spec, graph.truncated());
     }
     let bad = |i: usize| !goal[i];
-    let ids = |names: &Option<Vec<String>>| -> Vec<Vec<ActionId>> {
+    let ids = |names: Option<&[String]>| -> Vec<Vec<ActionId>> {
         names
-            .iter()
+            .into_iter()
             .flatten()
             .map(|nm| {
                 (0..graph.action_count())
@@ -416,12 +435,9 @@ pub fn check_liveness_of<S: State>(graph: &Graph<S>, spec: &Liveness<S>) -> Live
             })
             .collect()
     };
-    let (weak, strong) = (ids(&spec.fair), ids(&spec.fair_strong));
+    let (weak, strong) = (ids(spec.fairness.weak_names()), ids(spec.fairness.strong_names()));
 
     // Seeds and the breadth-first order that gives shortest stems.
-    let mut parent: Vec<Option<(usize, ActionId)>> = vec![None; n];
-    let mut seen = vec![false; n];
-    let mut order: Vec<usize> = Vec::new();
     let only_bad: bool;
     let starts: Vec<usize> = if spec.leadsto_from.is_some() {
         only_bad = true;
@@ -434,48 +450,34 @@ pub fn check_liveness_of<S: State>(graph: &Graph<S>, spec: &Liveness<S>) -> Live
         graph.initial().iter().map(|i| i.index()).filter(|&i| bad(i)).collect()
     };
     if starts.is_empty() {
-        return LivenessResult::pass(n, name, graph.truncated());
+        return LivenessResult::pass(n, spec, graph.truncated());
     }
-    for s in starts {
-        if !seen[s] {
-            seen[s] = true;
-            order.push(s);
-        }
-    }
-    let mut head = 0;
-    while head < order.len() {
-        let s = order[head];
-        head += 1;
-        for &(a, t) in graph.edges(crate::StateId::new(s as u32)) {
-            let t = t.index();
-            if !seen[t] && (!only_bad || bad(t)) {
-                seen[t] = true;
-                parent[t] = Some((s, a));
-                order.push(t);
-            }
-        }
-    }
-    let order: Vec<usize> = order.into_iter().filter(|&i| bad(i)).collect();
+    let bad_mask: Vec<bool> = (0..n).map(bad).collect();
+    let (tree, _) =
+        breadth_first(graph, starts.into_iter().map(sid), only_bad.then_some(&bad_mask[..]), |_| false);
+    let order: Vec<usize> = tree.order().iter().map(|s| s.index()).filter(|&i| bad(i)).collect();
     let mut in_bad = vec![false; n];
     for &i in &order {
         in_bad[i] = true;
     }
     if spec.everywhere && spec.leadsto_from.is_none() {
-        for (i, b) in in_bad.iter_mut().enumerate() {
-            *b = bad(i);
-        }
+        in_bad.clone_from(&bad_mask);
     }
 
-    let stem = |s: usize| -> Vec<Step<S>> {
-        let mut out = Vec::new();
-        let mut cur = s;
-        while let Some((p, a)) = parent[cur] {
-            out.push(Step::new(graph.action_name(a), graph.state(crate::StateId::new(cur as u32)).clone()));
-            cur = p;
-        }
-        out.push(Step::new("<init>", graph.state(crate::StateId::new(cur as u32)).clone()));
-        out.reverse();
-        out
+    // The stem to `s`: from an initial state, through the trigger state the search started
+    // from when the property is a leads-to (the original starts the stem at the trigger,
+    // which leaves the reader without a run that gets there).
+    let stem = |s: usize| -> (Vec<Step<S>>, Option<usize>) {
+        let (path, source) = tree.path(sid(s));
+        let (mut steps, trigger_at) = if spec.leadsto_from.is_some() {
+            let prefix = graph.bfs_to(|x| x == source).expect("every explored state is reachable");
+            let at = prefix.len() - 1;
+            (prefix, Some(at))
+        } else {
+            (vec![Step::new("<init>", graph.state(source).clone())], None)
+        };
+        steps.extend(path.into_iter().map(|(a, t)| Step::new(graph.action_name(a), graph.state(t).clone())));
+        (steps, trigger_at)
     };
 
     // A truncated graph's unexpanded states might lead anywhere: they count as reaching P,
@@ -488,14 +490,17 @@ pub fn check_liveness_of<S: State>(graph: &Graph<S>, spec: &Liveness<S>) -> Live
     }
 
     // (1) A reachable ¬P state from which P cannot be reached.
-    let can_reach = reaching(graph, |i| !bad(i) || !graph.is_expanded(sid(i)));
+    let can_reach = reaching(graph, |i| !bad(i.index()) || !graph.is_expanded(i));
     if let Some(&s) = order.iter().find(|&&s| !can_reach[s]) {
+        let (stem, trigger_at) = stem(s);
         return LivenessResult {
             ok: false,
             states_explored: n,
             goal: name.to_owned(),
+            property: spec.property(),
             kind: Some(LivenessKind::PUnreachable),
-            stem: stem(s),
+            stem,
+            trigger_at,
             cycle: Vec::new(),
             truncated: false,
             fault: None,
@@ -505,7 +510,7 @@ pub fn check_liveness_of<S: State>(graph: &Graph<S>, spec: &Liveness<S>) -> Live
     // (2) A fair cycle of ¬P states.
     let order: Vec<usize> = order.into_iter().filter(|&i| in_bad[i]).collect();
     let Some(scc) = find_fair_scc(graph, &order, &in_bad, &weak, &strong) else {
-        return LivenessResult::pass(n, name, graph.truncated());
+        return LivenessResult::pass(n, spec, graph.truncated());
     };
     let mut in_scc = vec![false; n];
     for &s in &scc {
@@ -513,51 +518,23 @@ pub fn check_liveness_of<S: State>(graph: &Graph<S>, spec: &Liveness<S>) -> Live
     }
     let entry = *order.iter().find(|&&s| in_scc[s]).expect("the fair SCC lies in the search order");
     let cycle = fair_cycle(graph, entry, &scc, &in_scc, &weak, &strong);
+    let (stem, trigger_at) = stem(entry);
     LivenessResult {
         ok: false,
         states_explored: n,
         goal: name.to_owned(),
+        property: spec.property(),
         kind: Some(LivenessKind::FairCycle),
-        stem: stem(entry),
+        stem,
+        trigger_at,
         cycle,
         truncated: false,
         fault: None,
     }
 }
 
-/// Per state, whether some state marked by `target` is reachable from it (itself included).
-fn reaching<S: State>(graph: &Graph<S>, target: impl Fn(usize) -> bool) -> Vec<bool> {
-    let n = graph.len();
-    let mut rev: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for x in 0..n {
-        for &(_, y) in graph.edges(sid(x)) {
-            rev[y.index()].push(x);
-        }
-    }
-    let mut mark: Vec<bool> = (0..n).map(&target).collect();
-    let mut queue: VecDeque<usize> = (0..n).filter(|&i| mark[i]).collect();
-    while let Some(y) = queue.pop_front() {
-        for &x in &rev[y] {
-            if !mark[x] {
-                mark[x] = true;
-                queue.push_back(x);
-            }
-        }
-    }
-    mark
-}
-
 fn sid(i: usize) -> crate::StateId {
     crate::StateId::new(i as u32)
-}
-
-/// Edges of `s` whose target satisfies `keep`, in edge order.
-fn edges_into<'g, S: State>(
-    graph: &'g Graph<S>,
-    s: usize,
-    keep: &'g [bool],
-) -> impl Iterator<Item = (ActionId, usize)> + 'g {
-    graph.edges(sid(s)).iter().map(|&(a, t)| (a, t.index())).filter(move |&(_, t)| keep[t])
 }
 
 /// A non-trivial SCC of the ¬P subgraph hosting a cycle that respects the fairness, or `None`.
@@ -718,38 +695,14 @@ fn fair_cycle<S: State>(
     path.into_iter().map(|(a, t)| Step::new(graph.action_name(a), graph.state(t).clone())).collect()
 }
 
-/// The shortest loop from `entry` back to itself inside the component.
+/// The shortest loop from `entry` back to itself inside the component: the shortest path
+/// from `entry` to a state with an edge back to it, then the first such edge.
 fn simple_cycle<S: State>(graph: &Graph<S>, entry: usize, in_scc: &[bool]) -> Vec<Step<S>> {
-    let step = |a: ActionId, s: usize| Step::new(graph.action_name(a), graph.state(sid(s)).clone());
-    let mut parent: Vec<Option<(usize, ActionId)>> = vec![None; graph.len()];
-    let mut queue = VecDeque::new();
-    for (a, t) in edges_into(graph, entry, in_scc) {
-        if t == entry {
-            return vec![step(a, entry)];
-        }
-        if parent[t].is_none() {
-            parent[t] = Some((entry, a));
-            queue.push_back(t);
-        }
-    }
-    while let Some(s) = queue.pop_front() {
-        for (a, t) in edges_into(graph, s, in_scc) {
-            if t == entry {
-                let mut steps = vec![step(a, entry)];
-                let mut cur = s;
-                while cur != entry {
-                    let (p, pa) = parent[cur].expect("BFS parent");
-                    steps.push(step(pa, cur));
-                    cur = p;
-                }
-                steps.reverse();
-                return steps;
-            }
-            if parent[t].is_none() {
-                parent[t] = Some((s, a));
-                queue.push_back(t);
-            }
-        }
-    }
-    Vec::new()
+    let back = |s: StateId| graph.edges(s).iter().find(|&&(_, t)| t.index() == entry).map(|&(a, _)| a);
+    let Some((mut path, _)) = shortest_path(graph, [sid(entry)], |s| back(s).is_some(), Some(in_scc)) else {
+        return Vec::new();
+    };
+    let last = path.last().map_or(sid(entry), |&(_, s)| s);
+    path.push((back(last).expect("the path ends at a state with an edge back"), sid(entry)));
+    path.into_iter().map(|(a, t)| Step::new(graph.action_name(a), graph.state(t).clone())).collect()
 }

@@ -9,6 +9,7 @@
 //! - [`history`]: the last action as part of the state; [`patterns`]: properties by name;
 //! - [`prob`]: exact probabilities and expectations (re-exported as [`crate::probabilistic`]).
 
+pub mod fair;
 pub mod graph;
 pub mod history;
 pub mod liveness;

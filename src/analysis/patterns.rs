@@ -23,39 +23,11 @@ use crate::ltl::OnlyInvariant;
 use crate::result::CheckResult;
 use crate::system::{System, TransitionSystem};
 
-/// Fairness for the liveness patterns: `None` lists take the actions' tags.
-#[derive(Clone, Debug, Default)]
-pub struct Fair {
-    weak: Option<Vec<String>>,
-    strong: Option<Vec<String>>,
-}
+pub use crate::analysis::fair::Fair;
 
-impl Fair {
-    /// Fairness from the actions' tags.
-    pub fn tags() -> Self {
-        Fair::default()
-    }
-
-    /// Explicit weakly fair actions (replaces the tags).
-    #[must_use]
-    pub fn weak<I: IntoIterator<Item = N>, N: Into<String>>(mut self, names: I) -> Self {
-        self.weak = Some(names.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Explicit strongly fair actions (replaces the tags).
-    #[must_use]
-    pub fn strong<I: IntoIterator<Item = N>, N: Into<String>>(mut self, names: I) -> Self {
-        self.strong = Some(names.into_iter().map(Into::into).collect());
-        self
-    }
-
-    fn apply<S>(&self, spec: Liveness<S>) -> Liveness<S> {
-        let mut spec = spec;
-        spec.fair = self.weak.clone();
-        spec.fair_strong = self.strong.clone();
-        spec
-    }
+/// The pattern's property with the fairness given.
+fn apply<S>(fair: &Fair, spec: Liveness<S>) -> Liveness<S> {
+    spec.fairness(fair.clone())
 }
 
 impl<T: System> Checker<'_, T> {
@@ -93,7 +65,7 @@ impl<T: TransitionSystem> Checker<'_, T> {
         p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
         fair: &Fair,
     ) -> Result<LivenessResult<T::State>, Error> {
-        self.check_liveness(&fair.apply(Liveness::eventually(p).goal_name(name)))
+        self.check_liveness(&apply(fair, Liveness::eventually(p).goal_name(name)))
     }
 
     /// Every run reaches `p` again and again (`G F p`).
@@ -103,7 +75,7 @@ impl<T: TransitionSystem> Checker<'_, T> {
         p: impl Fn(&T::State) -> bool + Send + Sync + 'static,
         fair: &Fair,
     ) -> Result<LivenessResult<T::State>, Error> {
-        self.check_liveness(&fair.apply(Liveness::always_eventually(p).goal_name(name)))
+        self.check_liveness(&apply(fair, Liveness::always_eventually(p).goal_name(name)))
     }
 
     /// Every `trigger` state is followed by a `response` state (`G (trigger -> F response)`); the
@@ -115,7 +87,7 @@ impl<T: TransitionSystem> Checker<'_, T> {
         response: impl Fn(&T::State) -> bool + Send + Sync + 'static,
         fair: &Fair,
     ) -> Result<LivenessResult<T::State>, Error> {
-        self.check_liveness(&fair.apply(Liveness::leads_to(trigger, response).goal_name(name)))
+        self.check_liveness(&apply(fair, Liveness::leads_to(trigger, response).goal_name(name)))
     }
 }
 

@@ -399,9 +399,8 @@ impl<S: State> Checker<'_, Model<S>> {
         let behaviours = envs.iter().flat_map(|e| e.behaviours.iter().cloned()).collect();
         let composed = system.composed(behaviours, Vec::new());
         let own: Vec<String> = system.static_action_list().iter().map(|a| a.name().to_owned()).collect();
-        let mut spec = spec.clone();
-        spec.fair = Some(spec.fair.clone().unwrap_or(own));
-        spec.fair_strong = Some(spec.fair_strong.clone().unwrap_or_default());
+        let fairness = spec.get_fairness().clone().or_else(|| own, Vec::new);
+        let spec = spec.clone().fairness(fairness);
         let result = Checker::new(&composed).config(self.options.clone()).check_liveness(&spec)?;
         Ok(OpenLivenessResult { result, unverified_assumptions: residual_assumptions(envs) })
     }

@@ -48,9 +48,13 @@ fn moves_of(case: &Case, q: &Value) -> HashMap<St, Vec<Vec<String>>> {
     out
 }
 
-fn fraction(r: Result<Ratio, musil::Error>) -> Answer {
+/// The original raises where musil answers infinite or inconclusive: compare those by message.
+fn fraction(r: Result<musil::probabilistic::Answer<Ratio>, musil::Error>) -> Answer {
+    use musil::probabilistic::Answer as A;
     match r {
-        Ok(v) => Answer::Value(json!(v.to_string())),
+        Ok(A::Exact(v)) => Answer::Value(json!(v.to_string())),
+        Ok(A::Infinite { reason }) => Answer::Error(reason),
+        Ok(A::Inconclusive(i)) => Answer::Error(i.message),
         Err(e) => Answer::Error(e.to_string()),
     }
 }
@@ -105,9 +109,10 @@ pub(crate) fn answer(case: &Case, q: &Value) -> Answer {
         "transient_distribution" => {
             let steps = q["steps"].as_u64().unwrap() as usize;
             match prob.transient_distribution(steps) {
-                Ok(pi) => {
+                Ok(musil::probabilistic::Answer::Exact(pi)) => {
                     Answer::Value(Value::Array(pi.iter().map(|(s, p)| json!([s.0, p.to_string()])).collect()))
                 }
+                Ok(other) => Answer::Error(other.map(|_| "").to_string()),
                 Err(e) => Answer::Error(e.to_string()),
             }
         }

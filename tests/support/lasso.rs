@@ -122,23 +122,26 @@ impl<S: Clone + Eq + Hash + Debug> Semantics<'_, S> {
         fairness: &Fairness,
     ) -> Result<(), String> {
         let first = r.stem.first().ok_or("an empty stem")?;
-        match trigger {
-            Some(t) => {
-                if !t(&first.state) || goal(&first.state) {
-                    return Err("a leads-to stem starts at a trigger state outside the goal".into());
-                }
-                if !self.reachable(&self.init).contains(&first.state) {
-                    return Err("the trigger state is not reachable".into());
-                }
-            }
-            None if !self.init.contains(&first.state) => {
-                return Err("the stem does not start at an initial state".into());
-            }
-            None => {}
+        if first.action != "<init>" || !self.init.contains(&first.state) {
+            return Err("the stem does not start at an initial state".into());
         }
         self.steps_ok(&r.stem)?;
-        // Without `everywhere`, no state of the run may meet the goal (the stem included).
-        if !everywhere && r.stem.iter().any(|s| goal(&s.state)) {
+        // Where the property starts to be violated: the trigger state for a leads-to, the
+        // initial state otherwise.
+        let from = match (trigger, r.trigger_at) {
+            (Some(t), Some(at)) => {
+                let s = &r.stem.get(at).ok_or("the trigger index is past the stem")?.state;
+                if !t(s) || goal(s) {
+                    return Err("a leads-to violation starts at a trigger state outside the goal".into());
+                }
+                at
+            }
+            (Some(_), None) => return Err("a leads-to violation names no trigger state".into()),
+            (None, Some(_)) => return Err("a trigger index on a property without a trigger".into()),
+            (None, None) => 0,
+        };
+        // Without `everywhere`, no state of the run past its start may meet the goal.
+        if !everywhere && r.stem[from..].iter().any(|s| goal(&s.state)) {
             return Err("the stem meets the goal".into());
         }
         let entry = r.stem.last().expect("a stem").state.clone();

@@ -412,7 +412,9 @@ impl<S> Ltl<S> {
         }
     }
 
-    /// [`Ltl::parse`] with the atoms given as `(name, predicate)` pairs.
+    /// [`Ltl::parse`] with the atoms given as `(name, predicate)` pairs of one closure type
+    /// (plain functions, or one closure; atoms written as different closures have different
+    /// types: name them with [`Atoms`] instead).
     pub fn parse_with<F>(
         text: &str,
         atoms: impl IntoIterator<Item = (&'static str, F)>,
@@ -424,6 +426,84 @@ impl<S> Ltl<S> {
         let table: Vec<(&str, Predicate<S>)> =
             atoms.into_iter().map(|(n, f)| (n, Arc::new(f) as Predicate<S>)).collect();
         Self::parse(text, |name| table.iter().find(|(n, _)| *n == name).map(|(_, p)| p.clone()))
+    }
+}
+
+/// Named atoms for [`Ltl::parse`], each its own closure: the table that [`Ltl::parse_with`]
+/// cannot hold when the closures differ in type.
+///
+/// ```
+/// use musil::ltl::{check_ltl, Atoms, LtlOptions};
+/// use musil::Model;
+/// let counter = Model::new(0u8).action("inc", |n| *n < 3, |n| n + 1).action("reset", |n| *n == 3, |_| 0);
+/// let atoms = Atoms::new().atom("zero", |n: &u8| *n == 0).atom("top", |n: &u8| *n == 3);
+/// let f = atoms.parse("G (zero -> F top)").unwrap();
+/// assert!(check_ltl(&counter, &f, &LtlOptions::new()).unwrap().ok());
+/// assert!(atoms.parse("G bottom").is_err()); // unknown atom
+/// ```
+pub struct Atoms<S> {
+    table: Vec<(String, Predicate<S>)>,
+}
+
+impl<S> Default for Atoms<S> {
+    fn default() -> Self {
+        Atoms { table: Vec::new() }
+    }
+}
+
+impl<S> Clone for Atoms<S> {
+    fn clone(&self) -> Self {
+        Atoms { table: self.table.clone() }
+    }
+}
+
+impl<S> fmt::Debug for Atoms<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.table.iter().map(|(n, _)| n)).finish()
+    }
+}
+
+impl<S: 'static> Atoms<S> {
+    /// No atoms yet (`true` and `false` are built in).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add the atom `name`.
+    ///
+    /// # Panics
+    /// When `name` is already defined here (a second definition would silently shadow or be
+    /// shadowed), or is not a word the parser reads as an atom (an operator such as `F`, or
+    /// a name with spaces or symbols).
+    #[must_use]
+    pub fn atom(
+        mut self,
+        name: impl Into<String>,
+        predicate: impl Fn(&S) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        let name = name.into();
+        let word = name.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_')
+            && name.chars().all(|c| c.is_alphanumeric() || "_:.".contains(c));
+        assert!(
+            word && !matches!(name.as_str(), "X" | "F" | "G" | "U" | "R" | "W"),
+            "Atoms::atom: {name:?} is not an atom name (a letter, digit or '_', then also ':' or '.'; not an operator)"
+        );
+        assert!(
+            self.table.iter().all(|(n, _)| *n != name),
+            "Atoms::atom: the atom {name:?} is defined twice"
+        );
+        self.table.push((name, Arc::new(predicate)));
+        self
+    }
+
+    /// The atom names, in the order added.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.table.iter().map(|(n, _)| n.as_str())
+    }
+
+    /// Parse `text` over these atoms (see [`Ltl::parse`]).
+    pub fn parse(&self, text: &str) -> Result<Ltl<S>, Error> {
+        Ltl::parse(text, |name| self.table.iter().find(|(n, _)| n == name).map(|(_, p)| p.clone()))
     }
 }
 

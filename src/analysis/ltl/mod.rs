@@ -17,14 +17,14 @@
 //! where "taken" and "enabled" are state atoms.
 //!
 //! ```
-//! use musil::ltl::{check_ltl, Ltl};
+//! use musil::ltl::{check_ltl, Ltl, LtlOptions};
 //! use musil::Model;
 //! let light = Model::new("red")
 //!     .action("go", |s| *s == "red", |_| "green")
 //!     .action("slow", |s| *s == "green", |_| "yellow")
 //!     .action("stop", |s| *s == "yellow", |_| "red");
 //! let f = Ltl::parse_with("F G green", [("green", |s: &&str| *s == "green")]).unwrap();
-//! let r = check_ltl(&light, &f).unwrap();
+//! let r = check_ltl(&light, &f, &LtlOptions::new()).unwrap();
 //! assert!(!r.ok());
 //! assert!(r.to_string().starts_with("LTL VIOLATED: F G green\n  Init: \"red\"\n  --- loops forever ---"));
 //! ```
@@ -44,13 +44,14 @@ use std::sync::Arc;
 
 use buchi::LassoSearch;
 pub use buchi::{Buchi, GeneralizedBuchi, Transitions};
-pub use formula::{Atom, Ltl, MAX_DEPTH};
+pub use formula::{Atom, Atoms, Ltl, MAX_DEPTH};
 
+pub use crate::analysis::fair::Fair;
 use crate::check::Checker;
 use crate::engine::Config;
 use crate::error::{Error, ErrorKind};
 use crate::history::{LastAction, action_taken, with_last_action};
-use crate::liveness::{Liveness, LivenessResult, py_list};
+use crate::liveness::{Liveness, LivenessResult};
 use crate::properties::{Properties, Verdict};
 use crate::result::{CheckResult, Kind, Outcome, Step};
 use crate::system::{ActionId, Predicate, System};
@@ -59,13 +60,12 @@ use crate::system::{ActionId, Predicate, System};
 #[derive(Clone, Debug)]
 pub struct LtlOptions {
     name: String,
-    fair: Option<Vec<String>>,
-    fair_strong: Option<Vec<String>>,
+    fairness: Fair,
 }
 
 impl Default for LtlOptions {
     fn default() -> Self {
-        LtlOptions { name: "ltl".to_owned(), fair: None, fair_strong: None }
+        LtlOptions { name: "ltl".to_owned(), fairness: Fair::tags() }
     }
 }
 
@@ -83,17 +83,27 @@ impl LtlOptions {
         self
     }
 
-    /// Weakly fair actions by name (explicit; an empty list means none).
+    /// Weakly fair actions by name (explicit; an empty list means none): [`Fair::fair`] on
+    /// these options' fairness.
     #[must_use]
     pub fn fair<I: IntoIterator<Item = N>, N: Into<String>>(mut self, names: I) -> Self {
-        self.fair = Some(names.into_iter().map(Into::into).collect());
+        self.fairness = self.fairness.fair(names);
         self
     }
 
-    /// Strongly fair actions by name (explicit; an empty list means none).
+    /// Strongly fair actions by name (explicit; an empty list means none):
+    /// [`Fair::fair_strong`] on these options' fairness.
     #[must_use]
     pub fn fair_strong<I: IntoIterator<Item = N>, N: Into<String>>(mut self, names: I) -> Self {
-        self.fair_strong = Some(names.into_iter().map(Into::into).collect());
+        self.fairness = self.fairness.fair_strong(names);
+        self
+    }
+
+    /// The fairness as one [`Fair`] value (replacing both lists). Lists left to the tags are
+    /// read from the tags by the liveness reductions, and as empty by the general engine.
+    #[must_use]
+    pub fn fairness(mut self, fairness: Fair) -> Self {
+        self.fairness = fairness;
         self
     }
 }
@@ -243,9 +253,7 @@ impl<T: System> Checker<'_, T> {
         let f = formula.nnf();
         let opts = options;
         let liveness = |spec: Liveness<T::State>| -> Result<LtlResult<T::State>, Error> {
-            let mut spec = spec.goal_name(opts.name.clone());
-            spec.fair = opts.fair.clone();
-            spec.fair_strong = opts.fair_strong.clone();
+            let spec = spec.goal_name(opts.name.clone()).fairness(opts.fairness.clone());
             Ok(LtlResult::Liveness(self.check_liveness(&spec)?))
         };
         match &f {
@@ -287,8 +295,7 @@ impl<T: System> Checker<'_, T> {
             }
             _ => {}
         }
-        let weak = opts.fair.clone().unwrap_or_default();
-        let strong = opts.fair_strong.clone().unwrap_or_default();
+        let (weak, strong) = opts.fairness.explicit();
         if weak.is_empty() && strong.is_empty() {
             return Ok(LtlResult::Safety(self.general(&f)));
         }
@@ -313,25 +320,9 @@ impl<T: System> Checker<'_, T> {
         strong: &[String],
     ) -> Result<CheckResult<T::State>, Error> {
         let sys = self.sys;
-        if let Some(actions) = sys.static_actions() {
-            let mut known: Vec<String> = actions.iter().map(|&a| sys.action_name(a).to_owned()).collect();
-            known.sort();
-            known.dedup();
-            let mut unknown: Vec<String> =
-                weak.iter().chain(strong).filter(|n| !known.contains(n)).cloned().collect();
-            unknown.sort();
-            unknown.dedup();
-            if !unknown.is_empty() {
-                return Err(Error::new(
-                    ErrorKind::UnknownAction,
-                    format!(
-                        "check_ltl: unknown fair action name(s) {}; actions are {}",
-                        py_list(&unknown),
-                        py_list(&known)
-                    ),
-                ));
-            }
-        }
+        Fair::tags().fair(weak).fair_strong(strong).check_names(sys, |unknown, known| {
+            format!("check_ltl: unknown fair action name(s) {unknown}; actions are {known}")
+        })?;
         let augmented = with_last_action(sys);
         let canon = self.options.canonicalize.clone();
         let options = Config {
@@ -431,8 +422,13 @@ fn fault_result<S>(n: usize, fault: &crate::fault::Fault, trace: Vec<Step<S>>) -
     r
 }
 
-/// [`Checker::check_ltl`] with the defaults (name `ltl`, fairness from tags on the liveness
-/// reductions only).
-pub fn check_ltl<T: System>(sys: &T, formula: &Ltl<T::State>) -> Result<LtlResult<T::State>, Error> {
-    Checker::new(sys).check_ltl(formula, &LtlOptions::default())
+/// [`Checker::check_ltl`] with the default configuration and these options (the reported
+/// name and the fairness; [`LtlOptions::new`] for the defaults: name `ltl`, fairness from the
+/// tags on the liveness reductions only).
+pub fn check_ltl<T: System>(
+    sys: &T,
+    formula: &Ltl<T::State>,
+    options: &LtlOptions,
+) -> Result<LtlResult<T::State>, Error> {
+    Checker::new(sys).check_ltl(formula, options)
 }

@@ -12,12 +12,13 @@ use std::collections::VecDeque;
 use num_traits::{One, Zero};
 
 use super::Optimize;
+use super::answer::{Inconclusive, InconclusiveKind, Stop};
 use super::arith::{add, dot};
 use super::chain::{Mdp, Move};
 use super::dtmc;
 use super::ratio::Ratio;
 use super::solve::System;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::scc::tarjan;
 
 impl Optimize {
@@ -290,17 +291,14 @@ pub(crate) fn optimal_cost(
     init: usize,
     target: &[bool],
     optimize: Optimize,
-) -> Result<Ratio, Error> {
+) -> Result<Ratio, Stop> {
     let n = mdp.len();
     let (proper, mut policy) = match optimize {
         Optimize::Min => {
             let (values, policy) =
                 reach_policy_iteration(mdp, scope, target, Optimize::Max, &vec![false; n])?;
             if !values[init].is_one() {
-                return Err(Error::new(
-                    ErrorKind::Infinite,
-                    "expected_reward_mdp: no scheduler reaches the target almost surely from the initial state, so the minimal expected cost is infinite",
-                ));
+                return Err(Stop::Infinite("expected_reward_mdp: no scheduler reaches the target almost surely from the initial state, so the minimal expected cost is infinite".to_owned()));
             }
             (values.iter().map(Ratio::is_one).collect::<Vec<bool>>(), policy)
         }
@@ -308,10 +306,7 @@ pub(crate) fn optimal_cost(
             let pinned = staying_set(mdp, scope, |s| !target[s]);
             let (values, _) = reach_policy_iteration(mdp, scope, target, Optimize::Min, &pinned)?;
             if !values[init].is_one() {
-                return Err(Error::new(
-                    ErrorKind::Infinite,
-                    "expected_reward_mdp: some scheduler avoids the target with positive probability from the initial state, so the maximal expected cost is infinite",
-                ));
+                return Err(Stop::Infinite("expected_reward_mdp: some scheduler avoids the target with positive probability from the initial state, so the maximal expected cost is infinite".to_owned()));
             }
             let mut proper = vec![false; n];
             for &s in scope {
@@ -381,17 +376,19 @@ pub(crate) fn long_run_enumerate(
     max_policies: u64,
     func: &str,
     mut reward: impl FnMut(usize) -> Result<Ratio, Error>,
-) -> Result<Ratio, Error> {
+) -> Result<Ratio, Stop> {
     let mut count: u64 = 1;
     for moves in &mdp.moves {
         count = count.saturating_mul(moves.len() as u64);
         if count > max_policies {
-            return Err(Error::new(
-                ErrorKind::Limit,
-                format!(
+            return Err(Stop::Inconclusive(Inconclusive {
+                kind: InconclusiveKind::PolicyLimit,
+                states_explored: mdp.len(),
+                fault: None,
+                message: format!(
                     "{func}: more than max_policies={max_policies} memoryless deterministic policies to enumerate (the product of the states' move-counts); this reference oracle is for small MDPs. Raise max_policies deliberately, or wait for the policy-iteration accelerator."
                 ),
-            ));
+            }));
         }
     }
     let n = mdp.len();

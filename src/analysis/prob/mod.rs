@@ -40,7 +40,11 @@
 //!
 //! ## How the answers are computed
 //! The graph is explored once ([`Checker::explore`](crate::Checker::explore)); an exploration
-//! that stops at `max_states` is an error ([`ErrorKind::Truncated`]), never a partial answer.
+//! that stops at `max_states` gives an [`Answer::Inconclusive`], never a partial number.
+//! Every question returns `Result<Answer<_>, Error>`: the error is refused input (a negative
+//! weight, a formula outside the fragment); an [`Answer`] is exact, infinite (an expected cost
+//! whose target is not reached almost surely) or inconclusive (a truncated graph, a panic while
+//! exploring, too many policies to enumerate). An exact answer compares equal to its value.
 //! Unbounded questions are exact linear solves, bounded ones exactly `k` rounds; there is no
 //! floating point, iteration to convergence or tolerance anywhere. Graph pre-computations
 //! come first (states of probability 0 and 1, bottom strongly connected components, end
@@ -66,8 +70,10 @@
 //!   delegate's prefix) and the state with the action.
 //!
 //! A callback that panics (weight, cost, reward, moves, target) panics through the analysis; a
-//! panic in a guard or effect while exploring is an [`ErrorKind::Truncated`] error naming it.
+//! panic in a guard or effect while exploring is an inconclusive answer naming it, with the
+//! trace to the state it panicked on.
 
+mod answer;
 mod arith;
 mod chain;
 mod dtmc;
@@ -85,12 +91,16 @@ use crate::check::{Checker, Config};
 use crate::error::{Error, ErrorKind};
 use crate::graph::Graph;
 use crate::ltl::Ltl;
+use crate::properties::Verdict;
 use crate::system::{State, TransitionSystem};
 
 use chain::{Chain, MovesFn, WeightFn, Weights};
 use pltl::Shape;
 
+pub use answer::{Answer, Inconclusive, InconclusiveKind};
 pub use ratio::{IntoRatio, Ratio, ratio};
+
+use answer::{Stop, answer};
 
 /// The default cap on the policies [`long_run_reward_mdp`](Prob::long_run_reward_mdp)
 /// enumerates.
@@ -265,7 +275,7 @@ impl<'a, T: TransitionSystem, M> Prob<'a, T, M> {
         self
     }
 
-    /// Refuse to answer (an [`ErrorKind::Truncated`] error) once the exploration has recorded
+    /// Give no exact answer (an [`Answer::Inconclusive`]) once the exploration has recorded
     /// this many states (default [`DEFAULT_MAX_STATES`](crate::DEFAULT_MAX_STATES)); the test is made when a new state is
     /// recorded, so a model of exactly `n` states needs `max_states(n + 1)`.
     pub fn max_states(mut self, max_states: usize) -> Self {
@@ -283,26 +293,36 @@ impl<'a, T: TransitionSystem, M> Prob<'a, T, M> {
         Weights { weight: self.weight.as_ref(), cost: self.cost.as_ref() }
     }
 
-    /// Explore once; refuse a partial graph. Returns the graph and the first initial state.
-    fn explore(&self, func: &str, what: &str) -> Result<(Graph<T::State>, usize), Error> {
+    /// Explore once; a partial graph gives no exact answer. Returns the graph and the first
+    /// initial state.
+    fn explore(&self, func: &str, what: &str) -> Result<(Graph<T::State>, usize), Stop> {
         let graph = Checker::new(self.sys).config(self.config.clone()).explore();
         if let Some(f) = graph.fault() {
-            return Err(Error::new(
-                ErrorKind::Truncated,
-                format!("{func}: exploration stopped because {}; {what}", f.fault),
-            ));
+            return Err(Stop::Inconclusive(Inconclusive {
+                kind: InconclusiveKind::Panic,
+                message: format!(
+                    "{func}: exploration stopped because {}; {what}\n{}",
+                    f.fault,
+                    crate::result::format_trace(&f.trace, None)
+                ),
+                states_explored: graph.len(),
+                fault: Some(f.fault.clone()),
+            }));
         }
         if graph.truncated() {
-            return Err(Error::new(
-                ErrorKind::Truncated,
-                format!("{func}: exploration truncated at max_states; {what}"),
-            ));
+            return Err(Stop::Inconclusive(Inconclusive {
+                kind: InconclusiveKind::Truncated,
+                message: format!("{func}: exploration truncated at max_states; {what}"),
+                states_explored: graph.len(),
+                fault: None,
+            }));
         }
         let Some(&init) = graph.initial().first() else {
             return Err(Error::new(
                 ErrorKind::InvalidInput,
                 format!("{func}: the model has no initial state"),
-            ));
+            )
+            .into());
         };
         Ok((graph, init.index()))
     }
@@ -317,17 +337,22 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Dtmc> {
     /// `target` state; with [`avoid`](Prob::avoid), before any `avoid` state; with
     /// [`steps`](Prob::steps), within that many steps.
     ///
+    /// An [`Answer::Inconclusive`] when the exploration stops at `max_states` or on a panic.
+    ///
     /// # Errors
-    /// [`ErrorKind::Truncated`] when the exploration stops at `max_states`;
     /// [`ErrorKind::InvalidInput`] for a negative weight or one that is not exact (NaN).
-    pub fn reach_probability(&self, target: impl Fn(&T::State) -> bool) -> Result<Ratio, Error> {
-        let (graph, init) = self.explore("reach_probability", PROBABILITY)?;
-        let mut chain = self.weights().chain(&graph)?;
-        let target = mask(&graph, target);
-        if let Some(avoid) = &self.avoid {
-            chain = chain.absorbing(|s| !target[s] && avoid(graph.state(graph_id(s))));
-        }
-        reach_at(&chain, init, &target, self.steps)
+    pub fn reach_probability(&self, target: impl Fn(&T::State) -> bool) -> Result<Answer<Ratio>, Error> {
+        // Each question is a closure run at once (a `try` block): `?` and early returns end
+        // the solve with a `Stop`, which `answer` sorts into refused input and outcomes.
+        answer((|| -> Result<Ratio, Stop> {
+            let (graph, init) = self.explore("reach_probability", PROBABILITY)?;
+            let mut chain = self.weights().chain(&graph)?;
+            let target = mask(&graph, target);
+            if let Some(avoid) = &self.avoid {
+                chain = chain.absorbing(|s| !target[s] && avoid(graph.state(graph_id(s))));
+            }
+            reach_at(&chain, init, &target, self.steps)
+        })())
     }
 
     /// The probability of being in each state after exactly `steps` steps from the (first)
@@ -336,11 +361,13 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Dtmc> {
     ///
     /// # Errors
     /// As [`reach_probability`](Prob::reach_probability).
-    pub fn transient_distribution(&self, steps: usize) -> Result<IndexMap<T::State, Ratio>, Error> {
-        let (graph, init) = self.explore("transient_distribution", ANSWER)?;
-        let chain = self.weights().chain(&graph)?;
-        let pi = dtmc::transient(&chain, init, steps);
-        Ok(graph.states().cloned().zip(pi).collect())
+    pub fn transient_distribution(&self, steps: usize) -> Result<Answer<IndexMap<T::State, Ratio>>, Error> {
+        answer((|| -> Result<IndexMap<T::State, Ratio>, Stop> {
+            let (graph, init) = self.explore("transient_distribution", ANSWER)?;
+            let chain = self.weights().chain(&graph)?;
+            let pi = dtmc::transient(&chain, init, steps);
+            Ok(graph.states().cloned().zip(pi).collect())
+        })())
     }
 
     /// The expected accumulated [`cost`](Prob::cost) until a run first reaches a `target`
@@ -348,31 +375,33 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Dtmc> {
     /// state is a target. With [`steps`](Prob::steps): until the target or that many steps,
     /// whichever comes first, always finite.
     ///
+    /// [`Answer::Infinite`] when, unbounded, the target is not reached almost surely.
+    ///
     /// # Errors
-    /// [`ErrorKind::Infinite`] when, unbounded, the target is not reached almost surely (the
-    /// expectation is infinite); otherwise as [`reach_probability`](Prob::reach_probability).
-    pub fn expected_reward(&self, target: impl Fn(&T::State) -> bool) -> Result<Ratio, Error> {
-        let (graph, init) = self.explore("expected_reward", EXPECTATION)?;
-        let target = mask(&graph, target);
-        if target[init] {
-            return Ok(Ratio::zero());
-        }
-        let weights = self.weights();
-        let chain = weights.chain(&graph)?;
-        let n = chain.len();
-        let scope = dtmc::scope_from(n, init, |s| chain.succ(s), |s| target[s]);
-        if let Some(k) = self.steps {
-            let immediate = weights.immediate_costs(&graph, |_| true)?;
-            return Ok(dtmc::bounded_expectation(&chain, &scope, init, &target, &immediate, k));
-        }
-        if !dtmc::almost_surely(n, &scope, |s| chain.succ(s), &target, init) {
-            return Err(Error::new(
-                ErrorKind::Infinite,
-                "expected_reward: the target is not reached almost surely from the initial state (reach probability < 1), so the expected cost is infinite",
-            ));
-        }
-        let immediate = weights.immediate_costs(&graph, |s| !target[s])?;
-        Ok(dtmc::expectation(&chain, &scope, init, &target, &immediate)?)
+    /// As [`reach_probability`](Prob::reach_probability).
+    pub fn expected_reward(&self, target: impl Fn(&T::State) -> bool) -> Result<Answer<Ratio>, Error> {
+        answer((|| -> Result<Ratio, Stop> {
+            let (graph, init) = self.explore("expected_reward", EXPECTATION)?;
+            let target = mask(&graph, target);
+            if target[init] {
+                return Ok(Ratio::zero());
+            }
+            let weights = self.weights();
+            let chain = weights.chain(&graph)?;
+            let n = chain.len();
+            let scope = dtmc::scope_from(n, init, |s| chain.succ(s), |s| target[s]);
+            if let Some(k) = self.steps {
+                let immediate = weights.immediate_costs(&graph, |_| true)?;
+                return Ok(dtmc::bounded_expectation(&chain, &scope, init, &target, &immediate, k));
+            }
+            if !dtmc::almost_surely(n, &scope, |s| chain.succ(s), &target, init) {
+                return Err(Stop::Infinite(
+                    "expected_reward: the target is not reached almost surely from the initial state (reach probability < 1), so the expected cost is infinite".to_owned(),
+                ));
+            }
+            let immediate = weights.immediate_costs(&graph, |s| !target[s])?;
+            Ok(dtmc::expectation(&chain, &scope, init, &target, &immediate)?)
+        })())
     }
 
     /// The long-run average of `reward(state)` per step (any sign): over the bottom strongly
@@ -382,27 +411,36 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Dtmc> {
     ///
     /// # Errors
     /// As [`reach_probability`](Prob::reach_probability), and for a reward that is not exact.
-    pub fn long_run_reward<R: IntoRatio>(&self, reward: impl Fn(&T::State) -> R) -> Result<Ratio, Error> {
-        self.long_run("long_run_reward", &|s: &T::State| exact_reward(&reward, s))
+    pub fn long_run_reward<R: IntoRatio>(
+        &self,
+        reward: impl Fn(&T::State) -> R,
+    ) -> Result<Answer<Ratio>, Error> {
+        answer(self.long_run("long_run_reward", &|s: &T::State| exact_reward(&reward, s)))
     }
 
     /// The long-run fraction of time spent in `target` states.
     ///
     /// # Errors
     /// As [`reach_probability`](Prob::reach_probability).
-    pub fn long_run_probability(&self, target: impl Fn(&T::State) -> bool) -> Result<Ratio, Error> {
-        self.long_run("long_run_probability", &|s: &T::State| Ok(indicator(target(s))))
+    pub fn long_run_probability(&self, target: impl Fn(&T::State) -> bool) -> Result<Answer<Ratio>, Error> {
+        answer(self.long_run("long_run_probability", &|s: &T::State| Ok(indicator(target(s)))))
     }
 
     fn long_run(
         &self,
         func: &str,
         reward: &dyn Fn(&T::State) -> Result<Ratio, Error>,
-    ) -> Result<Ratio, Error> {
+    ) -> Result<Ratio, Stop> {
         let (graph, init) = self.explore(func, LONG_RUN)?;
         let chain = self.weights().chain(&graph)?;
         let scope = dtmc::scope_from(chain.len(), init, |s| chain.succ(s), |_| false);
-        dtmc::long_run(chain.len(), &scope, init, |s| chain.succ(s), |s| reward(graph.state(graph_id(s))))
+        Ok(dtmc::long_run(
+            chain.len(),
+            &scope,
+            init,
+            |s| chain.succ(s),
+            |s| reward(graph.state(graph_id(s))),
+        )?)
     }
 
     /// The probability that a run satisfies `formula`, for the fragment that reduces to
@@ -417,63 +455,65 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Dtmc> {
     /// # Errors
     /// [`ErrorKind::Unsupported`] outside the fragment (after the exploration and weight
     /// errors); otherwise as [`reach_probability`](Prob::reach_probability).
-    pub fn probability_ltl(&self, formula: &Ltl<T::State>) -> Result<Ratio, Error> {
-        let phi = formula.nnf();
-        let (graph, init) = self.explore("probability_ltl", PROBABILITY)?;
-        let chain = self.weights().chain(&graph)?;
-        let Some(shape) = pltl::shape(&phi) else {
-            return Err(Error::new(
-                ErrorKind::Unsupported,
-                format!(
-                    "probability_ltl supports F/X/G/GF/FG of a state predicate and a U b / a R b / a W b; {formula} needs the general probabilistic LTL engine (a deterministic automaton for the formula), which is not yet built"
-                ),
-            ));
-        };
-        let n = chain.len();
-        let holds = |p: &crate::system::Predicate<T::State>| mask(&graph, |s| p(s));
-        let one_minus = |x: Ratio| Ratio::one() - x;
-        match shape {
-            Shape::InfinitelyOften(p) => {
-                let p = holds(&p);
-                let good = bottom_union(&chain, init, |b| b.iter().any(|&s| p[s as usize]));
-                reach_at(&chain, init, &good, None)
-            }
-            Shape::EventuallyAlways(p) => {
-                let p = holds(&p);
-                let good = bottom_union(&chain, init, |b| b.iter().all(|&s| p[s as usize]));
-                reach_at(&chain, init, &good, None)
-            }
-            Shape::Eventually(p) => reach_at(&chain, init, &holds(&p), None),
-            Shape::Always(p) => {
-                let not_p: Vec<bool> = holds(&p).into_iter().map(|x| !x).collect();
-                reach_at(&chain, init, &not_p, None).map(one_minus)
-            }
-            Shape::Until(a, b) => {
-                let (a, b) = (holds(&a), holds(&b));
-                let until = chain.absorbing(|s| !a[s] && !b[s]);
-                reach_at(&until, init, &b, None)
-            }
-            Shape::Release(a, b) => {
-                let (a, b) = (holds(&a), holds(&b));
-                let release = chain.absorbing(|s| a[s] && b[s]);
-                let not_b: Vec<bool> = b.iter().map(|x| !x).collect();
-                reach_at(&release, init, &not_b, None).map(one_minus)
-            }
-            Shape::WeakUntil(a, b) => {
-                let (a, b) = (holds(&a), holds(&b));
-                let weak = chain.absorbing(|s| b[s]);
-                let neither: Vec<bool> = (0..n).map(|s| !a[s] && !b[s]).collect();
-                reach_at(&weak, init, &neither, None).map(one_minus)
-            }
-            Shape::Next(p) => {
-                let p = holds(&p);
-                let succ = chain.succ(init);
-                if succ.is_empty() {
-                    return Ok(indicator(p[init]));
+    pub fn probability_ltl(&self, formula: &Ltl<T::State>) -> Result<Answer<Ratio>, Error> {
+        answer((|| -> Result<Ratio, Stop> {
+            let phi = formula.nnf();
+            let (graph, init) = self.explore("probability_ltl", PROBABILITY)?;
+            let chain = self.weights().chain(&graph)?;
+            let Some(shape) = pltl::shape(&phi) else {
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    format!(
+                        "probability_ltl supports F/X/G/GF/FG of a state predicate and a U b / a R b / a W b; {formula} needs the general probabilistic LTL engine (a deterministic automaton for the formula), which is not yet built"
+                    ),
+                ).into());
+            };
+            let n = chain.len();
+            let holds = |p: &crate::system::Predicate<T::State>| mask(&graph, |s| p(s));
+            let one_minus = |x: Ratio| Ratio::one() - x;
+            match shape {
+                Shape::InfinitelyOften(p) => {
+                    let p = holds(&p);
+                    let good = bottom_union(&chain, init, |b| b.iter().any(|&s| p[s as usize]));
+                    reach_at(&chain, init, &good, None)
                 }
-                Ok(succ.iter().filter(|(t, _)| p[*t as usize]).map(|(_, q)| q).sum())
+                Shape::EventuallyAlways(p) => {
+                    let p = holds(&p);
+                    let good = bottom_union(&chain, init, |b| b.iter().all(|&s| p[s as usize]));
+                    reach_at(&chain, init, &good, None)
+                }
+                Shape::Eventually(p) => reach_at(&chain, init, &holds(&p), None),
+                Shape::Always(p) => {
+                    let not_p: Vec<bool> = holds(&p).into_iter().map(|x| !x).collect();
+                    reach_at(&chain, init, &not_p, None).map(one_minus)
+                }
+                Shape::Until(a, b) => {
+                    let (a, b) = (holds(&a), holds(&b));
+                    let until = chain.absorbing(|s| !a[s] && !b[s]);
+                    reach_at(&until, init, &b, None)
+                }
+                Shape::Release(a, b) => {
+                    let (a, b) = (holds(&a), holds(&b));
+                    let release = chain.absorbing(|s| a[s] && b[s]);
+                    let not_b: Vec<bool> = b.iter().map(|x| !x).collect();
+                    reach_at(&release, init, &not_b, None).map(one_minus)
+                }
+                Shape::WeakUntil(a, b) => {
+                    let (a, b) = (holds(&a), holds(&b));
+                    let weak = chain.absorbing(|s| b[s]);
+                    let neither: Vec<bool> = (0..n).map(|s| !a[s] && !b[s]).collect();
+                    reach_at(&weak, init, &neither, None).map(one_minus)
+                }
+                Shape::Next(p) => {
+                    let p = holds(&p);
+                    let succ = chain.succ(init);
+                    if succ.is_empty() {
+                        return Ok(indicator(p[init]));
+                    }
+                    Ok(succ.iter().filter(|(t, _)| p[*t as usize]).map(|(_, q)| q).sum())
+                }
             }
-        }
+        })())
     }
 }
 
@@ -497,7 +537,7 @@ fn graph_id(s: usize) -> crate::engine::StateId {
 }
 
 /// P(F target) at `init` over a chain, unbounded or within `steps`.
-fn reach_at(chain: &Chain, init: usize, target: &[bool], steps: Option<usize>) -> Result<Ratio, Error> {
+fn reach_at(chain: &Chain, init: usize, target: &[bool], steps: Option<usize>) -> Result<Ratio, Stop> {
     let n = chain.len();
     let scope = dtmc::scope_from(n, init, |s| chain.succ(s), |s| target[s]);
     Ok(match steps {
@@ -531,14 +571,16 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Mdp<'a, T::State>> {
         &self,
         target: impl Fn(&T::State) -> bool,
         optimize: Optimize,
-    ) -> Result<Ratio, Error> {
-        let (graph, init) = self.explore("reach_probability_mdp", PROBABILITY)?;
-        let mut m = self.mdp(&graph, None)?;
-        let target = mask(&graph, target);
-        if let Some(avoid) = &self.avoid {
-            m.absorb(|s| !target[s] && avoid(graph.state(graph_id(s))));
-        }
-        mdp_reach_at(&m, init, &target, self.steps, optimize)
+    ) -> Result<Answer<Ratio>, Error> {
+        answer((|| -> Result<Ratio, Stop> {
+            let (graph, init) = self.explore("reach_probability_mdp", PROBABILITY)?;
+            let mut m = self.mdp(&graph, None)?;
+            let target = mask(&graph, target);
+            if let Some(avoid) = &self.avoid {
+                m.absorb(|s| !target[s] && avoid(graph.state(graph_id(s))));
+            }
+            mdp_reach_at(&m, init, &target, self.steps, optimize)
+        })())
     }
 
     /// The minimal or maximal expected accumulated [`cost`](Prob::cost) until a `target` state
@@ -550,32 +592,35 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Mdp<'a, T::State>> {
     /// when its weight is 0, as in the original). The minimum needs some scheduler to reach
     /// the target almost surely; the maximum needs every scheduler to.
     ///
+    /// [`Answer::Infinite`] when the optimum is infinite.
+    ///
     /// # Errors
-    /// [`ErrorKind::InvalidInput`] for a cost ≤ 0 off the target (unbounded);
-    /// [`ErrorKind::Infinite`] when the optimum is infinite; otherwise as
+    /// [`ErrorKind::InvalidInput`] for a cost ≤ 0 off the target (unbounded); otherwise as
     /// [`reach_probability`](Prob::reach_probability).
     pub fn expected_reward_mdp(
         &self,
         target: impl Fn(&T::State) -> bool,
         optimize: Optimize,
-    ) -> Result<Ratio, Error> {
-        let (graph, init) = self.explore("expected_reward_mdp", EXPECTATION)?;
-        let target = mask(&graph, target);
-        if target[init] {
-            return Ok(Ratio::zero());
-        }
-        let m = self.mdp(&graph, Some(&target))?;
-        let scope = mdp::scope(&m, init, |s| target[s]);
-        if let Some(k) = self.steps {
-            return Ok(mdp::bounded_cost(&m, &scope, init, &target, k, optimize));
-        }
-        if m.nonpositive_cost {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                "expected_reward_mdp: cost must be strictly POSITIVE off the target for the unbounded expected cost (a zero/negative-cost step breaks the stochastic-shortest-path assumption and would give a wrong value). Use positive costs, or steps=k for a bounded horizon.",
-            ));
-        }
-        mdp::optimal_cost(&m, &scope, init, &target, optimize)
+    ) -> Result<Answer<Ratio>, Error> {
+        answer((|| -> Result<Ratio, Stop> {
+            let (graph, init) = self.explore("expected_reward_mdp", EXPECTATION)?;
+            let target = mask(&graph, target);
+            if target[init] {
+                return Ok(Ratio::zero());
+            }
+            let m = self.mdp(&graph, Some(&target))?;
+            let scope = mdp::scope(&m, init, |s| target[s]);
+            if let Some(k) = self.steps {
+                return Ok(mdp::bounded_cost(&m, &scope, init, &target, k, optimize));
+            }
+            if m.nonpositive_cost {
+                return Err(Error::new(
+                    ErrorKind::InvalidInput,
+                    "expected_reward_mdp: cost must be strictly POSITIVE off the target for the unbounded expected cost (a zero/negative-cost step breaks the stochastic-shortest-path assumption and would give a wrong value). Use positive costs, or steps=k for a bounded horizon.",
+                ).into());
+            }
+            mdp::optimal_cost(&m, &scope, init, &target, optimize)
+        })())
     }
 
     /// The maximal or minimal long-run average of `reward(state)` over all schedulers, by
@@ -583,15 +628,17 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Mdp<'a, T::State>> {
     /// taking the extreme of [`long_run_reward`](Prob::long_run_reward) over their chains.
     /// Exponential: for small MDPs, guarded by [`max_policies`](Prob::max_policies).
     ///
+    /// An [`Answer::Inconclusive`] of kind [`InconclusiveKind::PolicyLimit`] when the product
+    /// of all states' move counts exceeds `max_policies`.
+    ///
     /// # Errors
-    /// [`ErrorKind::Limit`] when the product of all states' move counts exceeds
-    /// `max_policies`; otherwise as [`long_run_reward`](Prob::long_run_reward).
+    /// As [`long_run_reward`](Prob::long_run_reward).
     pub fn long_run_reward_mdp<R: IntoRatio>(
         &self,
         reward: impl Fn(&T::State) -> R,
         optimize: Optimize,
-    ) -> Result<Ratio, Error> {
-        self.long_run_mdp("long_run_reward_mdp", &|s: &T::State| exact_reward(&reward, s), optimize)
+    ) -> Result<Answer<Ratio>, Error> {
+        answer(self.long_run_mdp("long_run_reward_mdp", &|s: &T::State| exact_reward(&reward, s), optimize))
     }
 
     /// The maximal or minimal long-run fraction of time in `target` states over all
@@ -603,8 +650,12 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Mdp<'a, T::State>> {
         &self,
         target: impl Fn(&T::State) -> bool,
         optimize: Optimize,
-    ) -> Result<Ratio, Error> {
-        self.long_run_mdp("long_run_probability_mdp", &|s: &T::State| Ok(indicator(target(s))), optimize)
+    ) -> Result<Answer<Ratio>, Error> {
+        answer(self.long_run_mdp(
+            "long_run_probability_mdp",
+            &|s: &T::State| Ok(indicator(target(s))),
+            optimize,
+        ))
     }
 
     fn long_run_mdp(
@@ -612,7 +663,7 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Mdp<'a, T::State>> {
         func: &str,
         reward: &dyn Fn(&T::State) -> Result<Ratio, Error>,
         optimize: Optimize,
-    ) -> Result<Ratio, Error> {
+    ) -> Result<Ratio, Stop> {
         let (graph, init) = self.explore(func, ANSWER)?;
         let m = self.mdp(&graph, None)?;
         mdp::long_run_enumerate(&m, init, optimize, self.kind.max_policies, func, |s| {
@@ -627,81 +678,89 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Mdp<'a, T::State>> {
     ///
     /// # Errors
     /// As the Markov-chain [`probability_ltl`](Prob::probability_ltl).
-    pub fn probability_ltl(&self, formula: &Ltl<T::State>, optimize: Optimize) -> Result<Ratio, Error> {
-        let phi = formula.nnf();
-        let (graph, init) = self.explore("probability_ltl", PROBABILITY)?;
-        let mut m = self.mdp(&graph, None)?;
-        let Some(shape) = pltl::shape(&phi) else {
-            return Err(Error::new(
-                ErrorKind::Unsupported,
-                format!(
-                    "probability_ltl over an MDP supports F/X/G/GF/FG of a state predicate and a U b / a R b / a W b (max and min); {formula} needs the general probabilistic LTL engine (a deterministic automaton), not yet built"
-                ),
-            ));
-        };
-        let n = m.len();
-        let holds = |p: &crate::system::Predicate<T::State>| mask(&graph, |s| p(s));
-        let not = |v: &[bool]| -> Vec<bool> { v.iter().map(|x| !x).collect() };
-        let scope = mdp::scope(&m, init, |_| false);
-        let r = |m: &chain::Mdp, target: &[bool], opt: Optimize| mdp_reach_at(m, init, target, None, opt);
-        let one_minus = |x: Ratio| Ratio::one() - x;
-        // Union of the end components holding a state where `p` holds.
-        let mec_union = |m: &chain::Mdp, p: &[bool]| {
-            let mut good = vec![false; n];
-            for c in mdp::end_components(m, &scope) {
-                if c.iter().any(|&s| p[s as usize]) {
-                    for s in c {
-                        good[s as usize] = true;
+    pub fn probability_ltl(
+        &self,
+        formula: &Ltl<T::State>,
+        optimize: Optimize,
+    ) -> Result<Answer<Ratio>, Error> {
+        answer((|| -> Result<Ratio, Stop> {
+            let phi = formula.nnf();
+            let (graph, init) = self.explore("probability_ltl", PROBABILITY)?;
+            let mut m = self.mdp(&graph, None)?;
+            let Some(shape) = pltl::shape(&phi) else {
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    format!(
+                        "probability_ltl over an MDP supports F/X/G/GF/FG of a state predicate and a U b / a R b / a W b (max and min); {formula} needs the general probabilistic LTL engine (a deterministic automaton), not yet built"
+                    ),
+                ).into());
+            };
+            let n = m.len();
+            let holds = |p: &crate::system::Predicate<T::State>| mask(&graph, |s| p(s));
+            let not = |v: &[bool]| -> Vec<bool> { v.iter().map(|x| !x).collect() };
+            let scope = mdp::scope(&m, init, |_| false);
+            let r = |m: &chain::Mdp, target: &[bool], opt: Optimize| mdp_reach_at(m, init, target, None, opt);
+            let one_minus = |x: Ratio| Ratio::one() - x;
+            // Union of the end components holding a state where `p` holds.
+            let mec_union = |m: &chain::Mdp, p: &[bool]| {
+                let mut good = vec![false; n];
+                for c in mdp::end_components(m, &scope) {
+                    if c.iter().any(|&s| p[s as usize]) {
+                        for s in c {
+                            good[s as usize] = true;
+                        }
                     }
                 }
+                good
+            };
+            match (shape, optimize) {
+                (Shape::InfinitelyOften(p), Optimize::Max) => {
+                    r(&m, &mec_union(&m, &holds(&p)), Optimize::Max)
+                }
+                (Shape::InfinitelyOften(p), Optimize::Min) => {
+                    let not_p = not(&holds(&p));
+                    let stay = mdp::staying_set(&m, &scope, |s| not_p[s]);
+                    r(&m, &stay, Optimize::Max).map(one_minus)
+                }
+                (Shape::EventuallyAlways(p), Optimize::Max) => {
+                    let p = holds(&p);
+                    let stay = mdp::staying_set(&m, &scope, |s| p[s]);
+                    r(&m, &stay, Optimize::Max)
+                }
+                (Shape::EventuallyAlways(p), Optimize::Min) => {
+                    r(&m, &mec_union(&m, &not(&holds(&p))), Optimize::Max).map(one_minus)
+                }
+                (Shape::Eventually(p), opt) => r(&m, &holds(&p), opt),
+                (Shape::Always(p), opt) => r(&m, &not(&holds(&p)), opt.dual()).map(one_minus),
+                (Shape::Until(a, b), opt) => {
+                    let (a, b) = (holds(&a), holds(&b));
+                    m.absorb(|s| !a[s] && !b[s]);
+                    r(&m, &b, opt)
+                }
+                (Shape::Release(a, b), opt) => {
+                    let (a, b) = (holds(&a), holds(&b));
+                    m.absorb(|s| a[s] && b[s]);
+                    r(&m, &not(&b), opt.dual()).map(one_minus)
+                }
+                (Shape::WeakUntil(a, b), opt) => {
+                    let (a, b) = (holds(&a), holds(&b));
+                    m.absorb(|s| b[s]);
+                    let neither: Vec<bool> = (0..n).map(|s| !a[s] && !b[s]).collect();
+                    r(&m, &neither, opt.dual()).map(one_minus)
+                }
+                (Shape::Next(p), opt) => {
+                    let p = holds(&p);
+                    let values = m.moves[init].iter().map(|mv| {
+                        if mv.dist.is_empty() {
+                            indicator(p[init])
+                        } else {
+                            mv.dist.iter().filter(|(t, _)| p[*t as usize]).map(|(_, q)| q).sum()
+                        }
+                    });
+                    Ok(values.reduce(|a, b| opt.pick(a, b)).unwrap_or_default())
+                }
             }
-            good
-        };
-        match (shape, optimize) {
-            (Shape::InfinitelyOften(p), Optimize::Max) => r(&m, &mec_union(&m, &holds(&p)), Optimize::Max),
-            (Shape::InfinitelyOften(p), Optimize::Min) => {
-                let not_p = not(&holds(&p));
-                let stay = mdp::staying_set(&m, &scope, |s| not_p[s]);
-                r(&m, &stay, Optimize::Max).map(one_minus)
-            }
-            (Shape::EventuallyAlways(p), Optimize::Max) => {
-                let p = holds(&p);
-                let stay = mdp::staying_set(&m, &scope, |s| p[s]);
-                r(&m, &stay, Optimize::Max)
-            }
-            (Shape::EventuallyAlways(p), Optimize::Min) => {
-                r(&m, &mec_union(&m, &not(&holds(&p))), Optimize::Max).map(one_minus)
-            }
-            (Shape::Eventually(p), opt) => r(&m, &holds(&p), opt),
-            (Shape::Always(p), opt) => r(&m, &not(&holds(&p)), opt.dual()).map(one_minus),
-            (Shape::Until(a, b), opt) => {
-                let (a, b) = (holds(&a), holds(&b));
-                m.absorb(|s| !a[s] && !b[s]);
-                r(&m, &b, opt)
-            }
-            (Shape::Release(a, b), opt) => {
-                let (a, b) = (holds(&a), holds(&b));
-                m.absorb(|s| a[s] && b[s]);
-                r(&m, &not(&b), opt.dual()).map(one_minus)
-            }
-            (Shape::WeakUntil(a, b), opt) => {
-                let (a, b) = (holds(&a), holds(&b));
-                m.absorb(|s| b[s]);
-                let neither: Vec<bool> = (0..n).map(|s| !a[s] && !b[s]).collect();
-                r(&m, &neither, opt.dual()).map(one_minus)
-            }
-            (Shape::Next(p), opt) => {
-                let p = holds(&p);
-                let values = m.moves[init].iter().map(|mv| {
-                    if mv.dist.is_empty() {
-                        indicator(p[init])
-                    } else {
-                        mv.dist.iter().filter(|(t, _)| p[*t as usize]).map(|(_, q)| q).sum()
-                    }
-                });
-                Ok(values.reduce(|a, b| opt.pick(a, b)).unwrap_or_default())
-            }
-        }
+        })())
     }
 }
 
@@ -712,7 +771,7 @@ fn mdp_reach_at(
     target: &[bool],
     steps: Option<usize>,
     optimize: Optimize,
-) -> Result<Ratio, Error> {
+) -> Result<Ratio, Stop> {
     let scope = mdp::scope(m, init, |s| target[s]);
     Ok(match steps {
         Some(k) => mdp::bounded_reach(m, &scope, init, target, k, optimize),
@@ -727,7 +786,7 @@ fn mdp_reach_at(
 pub fn reach_probability<T: TransitionSystem>(
     sys: &T,
     target: impl Fn(&T::State) -> bool,
-) -> Result<Ratio, Error> {
+) -> Result<Answer<Ratio>, Error> {
     Prob::new(sys).reach_probability(target)
 }
 
@@ -738,7 +797,7 @@ pub fn reach_probability<T: TransitionSystem>(
 pub fn transient_distribution<T: TransitionSystem>(
     sys: &T,
     steps: usize,
-) -> Result<IndexMap<T::State, Ratio>, Error> {
+) -> Result<Answer<IndexMap<T::State, Ratio>>, Error> {
     Prob::new(sys).transient_distribution(steps)
 }
 
@@ -749,7 +808,7 @@ pub fn transient_distribution<T: TransitionSystem>(
 pub fn expected_reward<T: TransitionSystem>(
     sys: &T,
     target: impl Fn(&T::State) -> bool,
-) -> Result<Ratio, Error> {
+) -> Result<Answer<Ratio>, Error> {
     Prob::new(sys).expected_reward(target)
 }
 
@@ -760,7 +819,7 @@ pub fn expected_reward<T: TransitionSystem>(
 pub fn long_run_reward<T: TransitionSystem, R: IntoRatio>(
     sys: &T,
     reward: impl Fn(&T::State) -> R,
-) -> Result<Ratio, Error> {
+) -> Result<Answer<Ratio>, Error> {
     Prob::new(sys).long_run_reward(reward)
 }
 
@@ -771,7 +830,7 @@ pub fn long_run_reward<T: TransitionSystem, R: IntoRatio>(
 pub fn long_run_probability<T: TransitionSystem>(
     sys: &T,
     target: impl Fn(&T::State) -> bool,
-) -> Result<Ratio, Error> {
+) -> Result<Answer<Ratio>, Error> {
     Prob::new(sys).long_run_probability(target)
 }
 
@@ -784,7 +843,7 @@ pub fn reach_probability_mdp<T, F>(
     target: impl Fn(&T::State) -> bool,
     moves: F,
     optimize: Optimize,
-) -> Result<Ratio, Error>
+) -> Result<Answer<Ratio>, Error>
 where
     T: TransitionSystem,
     F: Fn(&T::State, &[String]) -> Vec<Vec<String>>,
@@ -801,7 +860,7 @@ pub fn expected_reward_mdp<T, F>(
     target: impl Fn(&T::State) -> bool,
     moves: F,
     optimize: Optimize,
-) -> Result<Ratio, Error>
+) -> Result<Answer<Ratio>, Error>
 where
     T: TransitionSystem,
     F: Fn(&T::State, &[String]) -> Vec<Vec<String>>,
@@ -818,7 +877,7 @@ pub fn long_run_reward_mdp<T, F, R>(
     reward: impl Fn(&T::State) -> R,
     moves: F,
     optimize: Optimize,
-) -> Result<Ratio, Error>
+) -> Result<Answer<Ratio>, Error>
 where
     T: TransitionSystem,
     F: Fn(&T::State, &[String]) -> Vec<Vec<String>>,
@@ -836,7 +895,7 @@ pub fn long_run_probability_mdp<T, F>(
     target: impl Fn(&T::State) -> bool,
     moves: F,
     optimize: Optimize,
-) -> Result<Ratio, Error>
+) -> Result<Answer<Ratio>, Error>
 where
     T: TransitionSystem,
     F: Fn(&T::State, &[String]) -> Vec<Vec<String>>,
@@ -848,7 +907,10 @@ where
 ///
 /// # Errors
 /// As [`Prob::probability_ltl`].
-pub fn probability_ltl<T: TransitionSystem>(sys: &T, formula: &Ltl<T::State>) -> Result<Ratio, Error> {
+pub fn probability_ltl<T: TransitionSystem>(
+    sys: &T,
+    formula: &Ltl<T::State>,
+) -> Result<Answer<Ratio>, Error> {
     Prob::new(sys).probability_ltl(formula)
 }
 
@@ -858,9 +920,9 @@ pub fn probability_ltl<T: TransitionSystem>(sys: &T, formula: &Ltl<T::State>) ->
 /// ```
 /// use musil::probabilistic::{Expect, ratio};
 /// let p = ratio(1, 3);
-/// assert!(Expect::at_most(ratio(1, 2)).check(&p).is_ok());
-/// let e = Expect::equals(ratio(1, 2)).label("P").check(&p).unwrap_err();
-/// assert_eq!(e.message(), "P: expected == 1/2, got 1/3");
+/// assert!(Expect::at_most(ratio(1, 2)).check(&p).holds());
+/// let e = Expect::equals(ratio(1, 2)).label("P").check(&p);
+/// assert_eq!(e.shown_reason().unwrap(), "P: expected == 1/2, got 1/3");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[must_use = "an Expect does nothing until given to assert_probability or check"]
@@ -932,13 +994,17 @@ impl Expect {
 
     /// Whether `actual` meets every bound. The bounds are tested in the order `equals`,
     /// `at_least`, `at_most`; the first that fails is reported as
-    /// `{label}: expected == {bound}, got {actual}` (or `>=`, `<=`).
-    ///
-    /// # Errors
-    /// [`ErrorKind::Assertion`] with that message.
-    pub fn check(&self, actual: &Ratio) -> Result<(), Error> {
+    /// `{label}: expected == {bound}, got {actual}` (or `>=`, `<=`). An infinite or
+    /// inconclusive answer meets no bound: `{label}: expected a bound, got {answer}`.
+    pub fn check(&self, actual: &impl Measured) -> Verdict {
+        let actual = match actual.measured() {
+            Ok(v) => v,
+            Err(text) => {
+                return Verdict::Violated(Some(format!("{}: expected a bound, got {text}", self.label)));
+            }
+        };
         let fail = |op: &str, b: &Ratio| {
-            Err(Error::new(ErrorKind::Assertion, format!("{}: expected {op} {b}, got {actual}", self.label)))
+            Verdict::Violated(Some(format!("{}: expected {op} {b}, got {actual}", self.label)))
         };
         if let Some(b) = &self.equals {
             if actual != b {
@@ -955,7 +1021,26 @@ impl Expect {
                 return fail("<=", b);
             }
         }
-        Ok(())
+        Verdict::Holds
+    }
+}
+
+/// A probability or expectation as [`Expect`] reads it: a [`Ratio`], or an [`Answer`] (whose
+/// infinite and inconclusive forms meet no bound).
+pub trait Measured {
+    /// The exact value, or the text of what stands in its place.
+    fn measured(&self) -> Result<&Ratio, String>;
+}
+
+impl Measured for Ratio {
+    fn measured(&self) -> Result<&Ratio, String> {
+        Ok(self)
+    }
+}
+
+impl Measured for Answer<Ratio> {
+    fn measured(&self) -> Result<&Ratio, String> {
+        self.exact().ok_or_else(|| self.to_string())
     }
 }
 
@@ -971,8 +1056,8 @@ impl Expect {
 /// # Panics
 /// When `actual` misses a bound (see [`Expect::check`]).
 #[track_caller]
-pub fn assert_probability(actual: &Ratio, expect: Expect) {
-    if let Err(e) = expect.check(actual) {
-        panic!("{}", e.message());
+pub fn assert_probability(actual: &impl Measured, expect: Expect) {
+    if let Verdict::Violated(why) = expect.check(actual) {
+        panic!("{}", why.unwrap_or_default());
     }
 }
