@@ -52,7 +52,7 @@ use crate::error::{Error, ErrorKind};
 use crate::history::{LastAction, action_taken, with_last_action};
 use crate::liveness::{Liveness, LivenessResult, py_list};
 use crate::properties::{Properties, Verdict};
-use crate::result::{CheckResult, Kind, Outcome, Step};
+use crate::result::{CheckResult, Kind, Outcome, Run, Step};
 use crate::system::{ActionId, Predicate, System};
 
 /// Config of [`check_ltl`]: the name violations are reported under, and fairness.
@@ -185,6 +185,12 @@ impl<S: fmt::Debug> Outcome for LtlResult<S> {
         match self {
             LtlResult::Safety(r) => r.witness(),
             LtlResult::Liveness(r) => r.witness(),
+        }
+    }
+    fn counterexample_run(&self) -> Option<Run<'_, S>> {
+        match self {
+            LtlResult::Safety(r) => r.counterexample_run(),
+            LtlResult::Liveness(r) => r.counterexample_run(),
         }
     }
 }
