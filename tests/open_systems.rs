@@ -855,7 +855,7 @@ fn assuming_a_state_predicate_prunes_the_runs_that_break_it() {
     assert_eq!(r.assumed(), ["ops:at-most-two-restarts"]);
     let text = r.to_string();
     assert!(text.starts_with(
-        "OK — 6 states, no violations\nAssumed in this check (runs that break them were not explored; each state counted with its bound counters): ops:at-most-two-restarts\nUnverified assumptions"
+        "OK — 6 states, no violations\nAssumed in this check (runs that break them were not explored): ops:at-most-two-restarts\nUnverified assumptions"
     ), "{text}");
     assert!(text.ends_with("at most two restarts  ← assumed in this check"), "{text}");
     // Every residual obligation is still listed.
@@ -882,6 +882,31 @@ fn assuming_a_bound_rules_out_exactly_the_runs_past_it() {
     assert_eq!(r.result.kind, Some(Kind::Invariant));
     assert_eq!(r.result.trace, unbounded.result.trace);
     assert!(r.broken_assumptions().is_empty());
+}
+
+#[test]
+fn a_counterexample_against_environments_without_assumptions_prints_no_report() {
+    let env = EnvironmentSpec::new("env").behaviour(
+        "env:evict",
+        |p: &Pod| p.up,
+        |p| Pod { up: false, ..p.clone() },
+    );
+    let r = check_open(&retrying(0), &[env]);
+    assert!(!r.ok());
+    assert_eq!(r.to_string(), r.result.to_string());
+}
+
+#[test]
+fn assuming_a_bound_says_states_are_counted_with_counters() {
+    let r = musil::open::check_open_assuming(
+        &retrying(5),
+        &[evictions().eviction_budget(5).build()],
+        ["k8s:eviction-rate-bounded"],
+    )
+    .unwrap();
+    assert!(r.to_string().contains(
+        "\nAssumed in this check (runs that break them were not explored; each state counted with its bound counters): k8s:eviction-rate-bounded\n"
+    ));
 }
 
 #[test]

@@ -500,14 +500,17 @@ impl<R: Outcome<State = S>, S> fmt::Display for Open<R, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.result)?;
         if !self.assumed.is_empty() {
+            let counted =
+                self.assumptions.iter().any(|a| a.bound.is_some() && self.assumed.contains(&a.name));
+            let note = if counted { "; each state counted with its bound counters" } else { "" };
             write!(
                 f,
-                "\nAssumed in this check (runs that break them were not explored; each state counted with its bound counters): {}",
+                "\nAssumed in this check (runs that break them were not explored{note}): {}",
                 self.assumed.join(", ")
             )?;
         }
         let broken = self.broken_assumptions();
-        if self.result.counterexample_run().is_some() {
+        if self.result.counterexample_run().is_some() && !self.assumptions.is_empty() {
             fmt_report(f, &self.assumptions, &broken)?;
         }
         fmt_residuals(f, &self.unverified_assumptions, &broken, &self.assumed)
@@ -554,7 +557,11 @@ impl<S: State> Checker<'_, Model<S>> {
     /// this checker's [`Config`](crate::Config).
     ///
     /// The environments act but promise nothing here: their guarantees are not merged (that is
-    /// [`check_open`]'s job). Fairness defaults differ from [`check_liveness`](crate::check_liveness):
+    /// [`check_open`]'s job). A lasso counterexample is read against the assumptions with a
+    /// checkable form like a safety trace ([`Open::broken_assumptions`]), over its stem and
+    /// cycle: a bound is broken by a cycle that takes one of its actions, since the run repeats
+    /// it forever. Checking under assumptions is for safety only
+    /// ([`Checker::check_open_assuming`]). Fairness defaults differ from [`check_liveness`](crate::check_liveness):
     /// when `spec` gives no weak fairness, exactly the system's own actions are weakly fair (an
     /// adversary is never assumed to help), and when it gives no strong fairness there is none;
     /// the actions' fairness tags are not read. Explicit names must match composed actions.
