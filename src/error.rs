@@ -9,8 +9,11 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// A fairness name matches no action of the model.
+    /// A fairness name matches no action of the model, or an assumed bound names an action
+    /// the model does not have.
     UnknownAction,
+    /// An assumption name matches no assumption of the environments (`check_open_assuming`).
+    UnknownAssumption,
     /// An LTL formula's text could not be parsed, or names an unknown atom.
     Formula,
     /// Any other refused input (an empty builder, an inconsistent option).

@@ -26,6 +26,8 @@ pub(crate) enum Site {
     Canonicalize,
     Key,
     Initial,
+    /// An assumed assumption's predicate (`check_open_assuming`).
+    Assumption,
 }
 
 thread_local! {
@@ -74,9 +76,39 @@ pub(crate) fn current() -> Site {
     SITE.with(|c| c.get())
 }
 
+/// A panic re-raised with the name of what was running, for a site that has no index to name
+/// it by (an assumed assumption's predicate): [`message`] reads its message and the result
+/// names `name`.
+#[derive(Debug)]
+pub(crate) struct Named {
+    /// What panicked (an assumption's name).
+    pub name: String,
+    /// The original panic's message.
+    pub message: String,
+}
+
+/// Run `f` at `site`; a panic in it is re-raised as [`Named`] after `name`. The site in force
+/// before is restored when `f` returns.
+#[inline]
+pub(crate) fn named<R>(site: Site, name: &str, f: impl FnOnce() -> R) -> R {
+    let before = current();
+    enter(site);
+    match catch(f) {
+        Ok(r) => {
+            enter(before);
+            r
+        }
+        Err(payload) => {
+            std::panic::resume_unwind(Box::new(Named { name: name.to_owned(), message: message(&*payload) }))
+        }
+    }
+}
+
 /// The text of a panic payload.
 pub(crate) fn message(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
+    if let Some(named) = payload.downcast_ref::<Named>() {
+        named.message.clone()
+    } else if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_owned()
     } else if let Some(s) = payload.downcast_ref::<String>() {
         s.clone()
@@ -119,6 +151,7 @@ impl Site {
             Site::Canonicalize => "canonicalize",
             Site::Key => "key",
             Site::Initial => "initial states",
+            Site::Assumption => "assumption predicate",
         }
     }
 }

@@ -92,7 +92,7 @@ pub use model::{
 };
 pub use properties::{NoProperties, Projected, Properties, Verdict};
 pub use result::{
-    CheckResult, Kind, Limit, Outcome, Step, format_trace, format_trace_diff, format_trace_with,
+    CheckResult, Kind, Limit, Outcome, Run, Step, format_trace, format_trace_diff, format_trace_with,
 };
 pub use system::{ActionId, Fairness, Predicate, State, System, TransitionSystem};
 

@@ -2,6 +2,7 @@
 //! its model builders are checked here and its printed layout is pinned.
 
 use musil::Kind;
+use musil::open::Breach;
 
 #[allow(dead_code)]
 #[path = "../examples/open_system_composed.rs"]
@@ -68,10 +69,96 @@ fn open_system_composed_report_layout() {
             "               Source: Kubernetes docs: Concepts > Workloads > Pod lifecycle § Disruptions",
         ]
     );
-    assert_eq!(lines.len(), 17 + 3 * 9);
+    // The three budgeted obligations carry a fourth line: the eviction budget is what this
+    // run breaks, the other two hold along it.
+    assert_eq!(lines[23], "  [unverified] k8s:eviction-rate-bounded");
     assert_eq!(
-        lines.last(),
-        Some(&"               Source: etcd docs: Operations guide § Maintenance § History compaction")
+        lines[26],
+        "               Checkable: at most 5 of k8s:evict-pod per run; BROKEN by this run: k8s:evict-pod fired 6 times, at most 5 allowed (one too many at step 11)"
+    );
+    let checkable: Vec<&str> = lines.iter().copied().filter(|l| l.contains("Checkable: ")).collect();
+    assert_eq!(
+        checkable[1..],
+        [
+            "               Checkable: at most 5 of aws:throttle per run; holds along this run",
+            "               Checkable: at most 5 of etcd:leader-change per run; holds along this run",
+        ]
+    );
+    assert_eq!(lines.len(), 17 + 3 * 9 + 3 + 2);
+    assert_eq!(
+        lines[lines.len() - 3],
+        "               Source: etcd docs: Operations guide § Maintenance § History compaction"
+    );
+    assert_eq!(lines[lines.len() - 2], "");
+    assert_eq!(
+        lines[lines.len() - 1],
+        "This run breaks 1 of the 3 checkable obligations: k8s:eviction-rate-bounded."
+    );
+}
+
+#[test]
+fn open_system_composed_names_the_eviction_budget_as_what_the_run_breaks() {
+    let r = composed::run();
+    let broken = r.broken_assumptions();
+    assert_eq!(broken.len(), 1);
+    assert_eq!(broken[0].name, "k8s:eviction-rate-bounded");
+    match &broken[0].breaches[..] {
+        [Breach::Bound { bound, fired: 6, step: Some(11), forever: false }] => {
+            assert_eq!(bound.actions(), ["k8s:evict-pod"]);
+            assert_eq!(bound.max(), composed::PLATFORM_BUDGET);
+        }
+        other => panic!("unexpected breaches {other:?}"),
+    }
+    assert!(r.assumed().is_empty());
+}
+
+#[test]
+fn open_system_composed_within_platform_budgets_still_fails() {
+    let r = composed::run_within_platform_budgets();
+    assert!(!r.ok());
+    assert_eq!(r.result.kind, Some(Kind::Invariant));
+    assert_eq!(r.result.invariant.as_deref(), Some("not-permanently-failed"));
+    let mut expected = vec!["start-s3-write", "aws:throttle", "recover"];
+    for i in 0..9 {
+        expected.push(if i % 2 == 0 { "k8s:evict-pod" } else { "recover" });
+    }
+    assert_eq!(r.result.action_names(), expected);
+    // Model states paired with three budget counters.
+    assert_eq!(r.result.states_explored, 482);
+    assert_eq!(r.assumed(), composed::PLATFORM_BUDGETS);
+    assert!(r.broken_assumptions().is_empty());
+    let names: Vec<&str> = r.unverified_assumptions.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, COMPOSED_RESIDUALS);
+    let text = composed::report_assuming(&r);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Assuming k8s:eviction-rate-bounded, aws:throttle-transient, etcd:bounded-leader-election (runs that break them are not explored; states are counted with their budget counters):"
+    );
+    assert_eq!(lines[1], "FAIL  Invariant violated!");
+    assert_eq!(lines[2], "INVARIANT VIOLATED: not-permanently-failed");
+    assert_eq!(lines[lines.len() - 2], "(482 states explored)");
+    assert_eq!(
+        lines[lines.len() - 1],
+        "This run keeps all 3 checkable obligations: none of them rules it out."
+    );
+}
+
+#[test]
+fn open_system_composed_within_the_shared_fault_budget_passes() {
+    let r = composed::run_within_fault_budget();
+    assert!(r.ok());
+    assert!(!r.result.truncated);
+    assert_eq!(r.result.states_explored, 89);
+    assert_eq!(r.assumed(), [composed::FAULT_BUDGET]);
+    let names: Vec<&str> = r.unverified_assumptions.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names[..9], COMPOSED_RESIDUALS);
+    assert_eq!(names[9], composed::FAULT_BUDGET);
+    assert_eq!(
+        composed::report_assuming(&r),
+        "Assuming ops:faults-within-retry-budget (runs that break them are not explored; states are counted with their budget counters):\n\
+         PASS  Service invariants hold under K8s + AWS + etcd faults.\n\
+         OK — 89 states, no violations"
     );
 }
 

@@ -6,9 +6,10 @@ use std::time::Instant;
 
 use musil::open::environments::{aws, distributed, etcd, k8s, linux, sel4, storage};
 use musil::open::{
-    Assumption, EnvironmentSpec, OpenResult, Status, check_open, compose, residual_assumptions,
+    Assumption, Breach, EnvironmentSpec, OpenResult, Status, check_open, compose, residual_assumptions,
 };
 use musil::{Kind, Model, assert_ok, assert_violates, check, explore};
+use proptest::prelude::*;
 
 fn residual_names<S>(r: &OpenResult<S>) -> Vec<&str> {
     r.unverified_assumptions.iter().map(|a| a.name.as_str()).collect()
@@ -200,18 +201,22 @@ fn printed_residuals_template() {
 }
 
 #[test]
-fn assumption_predicate_is_stored_not_used() {
+fn assumption_predicate_does_not_change_check_open() {
     let a: Assumption<Service> = Assumption::new("always-idle-or-running", "Status is never 'crashed'")
         .predicate(|s: &Service| s.status != "crashed");
     let p = a.predicate.as_ref().expect("stored");
     assert!(p(&service("idle")));
     assert!(!p(&service("crashed")));
-    // check_open never evaluates it: a predicate false everywhere changes nothing.
+    // check_open reads it against counterexamples but never prunes by it: a predicate false
+    // everywhere leaves the verdict and the count as they were, and an OK result has no run
+    // to break it.
     let env =
         EnvironmentSpec::new("e").assumption(Assumption::new("never", "never holds").predicate(|_| false));
     let r = check_open(&base_model(), &[env]);
     assert!(r.ok());
+    assert_eq!(r.result.states_explored, 3);
     assert_eq!(residual_names(&r), ["never"]);
+    assert!(r.broken_assumptions().is_empty());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -731,6 +736,385 @@ fn storage_needs_at_least_one_fault() {
     assert_eq!(err.to_string(), "block_volume_faults: supply at least one fault's can_/on_ pair");
     let as_dyn: Box<dyn std::error::Error> = Box::new(err);
     assert!(as_dyn.source().is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assumptions in checkable form (issue 21 item 13): read against counterexamples, assumed
+// ---------------------------------------------------------------------------------------------
+
+/// A pod that recovers from each eviction while it has retries left.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Pod {
+    up: bool,
+    retries: u8,
+}
+
+fn retrying(max_retries: u8) -> Model<Pod> {
+    Model::new(Pod { up: true, retries: 0 })
+        .action(
+            "recover",
+            move |p| !p.up && p.retries < max_retries,
+            |p| Pod { up: true, retries: p.retries + 1 },
+        )
+        .invariant("not-exhausted", move |p| p.up || p.retries < max_retries)
+}
+
+fn evictions() -> k8s::PodEviction<Pod> {
+    k8s::pod_eviction(|p: &Pod| p.up, |p| Pod { up: false, ..p.clone() })
+}
+
+/// `evict, recover` five times, then the sixth eviction.
+fn six_evictions() -> Vec<&'static str> {
+    (0..11).map(|i| if i % 2 == 0 { "k8s:evict-pod" } else { "recover" }).collect()
+}
+
+#[test]
+fn a_broken_state_predicate_is_reported_with_its_first_step() {
+    let few_restarts = Assumption::new("ops:few-restarts", "the pod restarts at most once")
+        .predicate(|p: &Pod| p.retries < 2);
+    let r = check_open(&retrying(5), &[evictions().extra_assumptions([few_restarts]).build()]);
+    assert_eq!(r.result.action_names(), six_evictions());
+    let broken = r.broken_assumptions();
+    assert_eq!(broken.len(), 1);
+    assert_eq!((broken[0].name.as_str(), broken[0].status), ("ops:few-restarts", Status::Unverified));
+    // Step 4 is the second recover: retries becomes 2 there.
+    assert_eq!(broken[0].breaches, [Breach::Predicate { step: 4, action: "recover".to_owned() }]);
+    let text = r.to_string();
+    assert!(text.contains(
+        "\nAssumptions along this counterexample: 1 broken, 0 hold, 3 with no checkable form (no predicate, no bound)\n  [unverified] ops:few-restarts: its predicate is false at step 4 (after recover)\nUnverified assumptions"
+    ), "{text}");
+    assert!(
+        text.ends_with(
+            "  [unverified] ops:few-restarts: the pod restarts at most once  ← BROKEN by this counterexample"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_broken_bound_is_reported_with_its_count() {
+    let r = check_open(&retrying(5), &[evictions().eviction_budget(5).build()]);
+    let broken = r.broken_assumptions();
+    assert_eq!(broken.len(), 1);
+    assert_eq!(broken[0].name, "k8s:eviction-rate-bounded");
+    let [Breach::Bound { bound, fired, step, forever }] = &broken[0].breaches[..] else {
+        panic!("a bound breach expected: {broken:?}")
+    };
+    assert_eq!((bound.actions(), bound.max()), (&["k8s:evict-pod".to_owned()][..], 5));
+    assert_eq!((*fired, *step, *forever), (6, Some(11), false));
+    assert_eq!(
+        broken[0].to_string(),
+        "k8s:eviction-rate-bounded: k8s:evict-pod fired 6 times, at most 5 allowed (one too many at step 11)"
+    );
+}
+
+#[test]
+fn assumptions_the_counterexample_keeps_are_not_reported() {
+    let bounded_restarts =
+        Assumption::new("ops:bounded-restarts", "at most five restarts").predicate(|p: &Pod| p.retries <= 5);
+    let env = evictions().eviction_budget(6).extra_assumptions([bounded_restarts]).build();
+    let r = check_open(&retrying(5), &[env]);
+    assert!(!r.ok());
+    assert!(r.broken_assumptions().is_empty());
+    let text = r.to_string();
+    assert!(
+        text.contains("Assumptions along this counterexample: 0 broken, 2 hold, 2 with no checkable form"),
+        "{text}"
+    );
+    assert!(!text.contains("BROKEN"), "{text}");
+}
+
+#[test]
+fn a_verified_assumption_the_counterexample_breaks_is_reported() {
+    let verified = Assumption::new("ops:never-two-restarts", "proved elsewhere")
+        .status(Status::Verified)
+        .predicate(|p: &Pod| p.retries < 2);
+    let r = check_open(&retrying(5), &[evictions().extra_assumptions([verified]).build()]);
+    let broken = r.broken_assumptions();
+    assert_eq!((broken[0].name.as_str(), broken[0].status), ("ops:never-two-restarts", Status::Verified));
+    assert!(!residual_names(&r).contains(&"ops:never-two-restarts"));
+    assert!(r.to_string().contains("  [verified] ops:never-two-restarts: its predicate is false at step 4"));
+}
+
+#[test]
+fn assuming_a_state_predicate_prunes_the_runs_that_break_it() {
+    let at_most_two = || {
+        Assumption::new("ops:at-most-two-restarts", "at most two restarts")
+            .predicate(|p: &Pod| p.retries <= 2)
+    };
+    let envs = [evictions().extra_assumptions([at_most_two()]).build()];
+    // The violation needs a state with five retries: unreachable within the assumption.
+    let open = check_open(&retrying(5), &envs);
+    assert!(!open.ok());
+    assert_eq!(explore(&compose(&retrying(5), &envs)).len(), 12);
+    let r = musil::open::check_open_assuming(&retrying(5), &envs, ["ops:at-most-two-restarts"]).unwrap();
+    assert_ok!(r);
+    // (up or down) × (0, 1 or 2 retries); from (down, 2) the only move breaks the assumption,
+    // and that is a legal end, not a deadlock.
+    assert_eq!(r.result.states_explored, 6);
+    assert_eq!(r.assumed(), ["ops:at-most-two-restarts"]);
+    let text = r.to_string();
+    assert!(text.starts_with(
+        "OK — 6 states, no violations\nAssumed in this check (runs that break them were not explored): ops:at-most-two-restarts\nUnverified assumptions"
+    ), "{text}");
+    assert!(text.ends_with("at most two restarts  ← assumed in this check"), "{text}");
+    // Every residual obligation is still listed.
+    assert_eq!(residual_names(&r), residual_names(&open));
+}
+
+#[test]
+fn assuming_a_bound_rules_out_exactly_the_runs_past_it() {
+    let model = retrying(5);
+    let unbounded = check_open(&model, &[evictions().build()]);
+    assert_eq!(unbounded.result.action_names(), six_evictions());
+
+    // Six evictions are needed; five allowed: safe.
+    let five = [evictions().eviction_budget(5).build()];
+    let r = musil::open::check_open_assuming(&model, &five, ["k8s:eviction-rate-bounded"]).unwrap();
+    assert_ok!(r);
+    // (retries, evictions so far): up (r, r) for r ≤ 5, down (r, r + 1) for r ≤ 4.
+    assert_eq!(r.result.states_explored, 11);
+
+    // Six allowed: the same counterexample as unbounded, state for state.
+    let six = [evictions().eviction_budget(6).build()];
+    let r = musil::open::check_open_assuming(&model, &six, ["k8s:eviction-rate-bounded"]).unwrap();
+    assert!(!r.ok());
+    assert_eq!(r.result.kind, Some(Kind::Invariant));
+    assert_eq!(r.result.trace, unbounded.result.trace);
+    assert!(r.broken_assumptions().is_empty());
+}
+
+#[test]
+fn a_counterexample_against_environments_without_assumptions_prints_no_report() {
+    let env = EnvironmentSpec::new("env").behaviour(
+        "env:evict",
+        |p: &Pod| p.up,
+        |p| Pod { up: false, ..p.clone() },
+    );
+    let r = check_open(&retrying(0), &[env]);
+    assert!(!r.ok());
+    assert_eq!(r.to_string(), r.result.to_string());
+}
+
+#[test]
+fn assuming_a_bound_says_states_are_counted_with_counters() {
+    let r = musil::open::check_open_assuming(
+        &retrying(5),
+        &[evictions().eviction_budget(5).build()],
+        ["k8s:eviction-rate-bounded"],
+    )
+    .unwrap();
+    assert!(r.to_string().contains(
+        "\nAssumed in this check (runs that break them were not explored; each state counted with its bound counters): k8s:eviction-rate-bounded\n"
+    ));
+}
+
+#[test]
+fn assuming_nothing_is_check_open() {
+    let envs = [evictions().eviction_budget(3).build()];
+    let plain = check_open(&retrying(5), &envs);
+    let assumed = musil::open::check_open_assuming(&retrying(5), &envs, Vec::<String>::new()).unwrap();
+    assert_eq!(assumed.result, plain.result);
+    assert!(assumed.assumed().is_empty());
+    assert_eq!(assumed.to_string(), plain.to_string());
+}
+
+#[test]
+fn assuming_an_unknown_or_uncheckable_assumption_is_refused() {
+    let envs = [evictions().eviction_budget(5).build()];
+    let e = musil::open::check_open_assuming(&retrying(5), &envs, ["k8s:eviction-budget"]).unwrap_err();
+    assert_eq!(e.kind(), musil::ErrorKind::UnknownAssumption);
+    assert_eq!(
+        e.to_string(),
+        "check_open_assuming: unknown assumption name(s) ['k8s:eviction-budget']; the environments' assumptions are ['k8s:node-capacity', 'k8s:scheduler-liveness', 'k8s:eviction-rate-bounded']"
+    );
+    let e = musil::open::check_open_assuming(&retrying(5), &envs, ["k8s:node-capacity"]).unwrap_err();
+    assert_eq!(e.kind(), musil::ErrorKind::InvalidInput);
+    assert!(e.to_string().contains("['k8s:node-capacity'] have no checkable form"), "{e}");
+}
+
+#[test]
+fn a_liveness_lasso_breaks_a_bound_its_cycle_repeats() {
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    struct Job {
+        up: bool,
+        done: bool,
+    }
+    let job = Model::new(Job { up: true, done: false })
+        .action("work", |j| j.up && !j.done, |_| Job { up: true, done: true })
+        .action("restart", |j| !j.up, |j| Job { up: true, ..j.clone() })
+        .terminal(|j| j.done);
+    let env = k8s::pod_eviction(|j: &Job| j.up && !j.done, |j| Job { up: false, ..j.clone() })
+        .eviction_budget(100)
+        .extra_assumptions([
+            Assumption::new("ops:always-up", "the job is never down").predicate(|j: &Job| j.up)
+        ])
+        .build();
+    let r = musil::open::check_liveness_open(&job, &[env], &musil::Liveness::eventually(|j: &Job| j.done))
+        .unwrap();
+    assert!(!r.ok());
+    assert_eq!(r.result.kind, Some(musil::LivenessKind::FairCycle));
+    assert_eq!(r.result.action_names(), ["k8s:evict-pod", "restart"]);
+    let broken = r.broken_assumptions();
+    let names: Vec<&str> = broken.iter().map(|b| b.name.as_str()).collect();
+    assert_eq!(names, ["k8s:eviction-rate-bounded", "ops:always-up"]);
+    // Far below the budget, yet the cycle evicts without end.
+    assert!(matches!(broken[0].breaches[..], [Breach::Bound { fired: 1, step: None, forever: true, .. }]));
+    // The down state is the cycle's first step, numbered after the one-state stem.
+    assert_eq!(broken[1].breaches, [Breach::Predicate { step: 1, action: "k8s:evict-pod".to_owned() }]);
+    assert!(r.to_string().contains("k8s:evict-pod fires on the cycle, so without end (at most 100 allowed)"));
+}
+
+// The oracle for bounds and state assumptions: the same service written with its fault
+// counters in its own state, the budgets in the behaviours' guards and the assumed predicate
+// in every guard (a step into a state breaking it is not enabled), and as legal ends the
+// states the assumptions leave without a move. A check under assumptions must equal the
+// oracle's plain check: verdict, count and trace.
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Faulty {
+    status: u8, // 0 running, 1 evicted, 2 throttled
+    pending: bool,
+    retries: u8,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Counted {
+    s: Faulty,
+    fired: [u8; 2],
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Case {
+    max_retries: u8,
+    /// Per bound: which behaviours draw on it (bit 0 eviction, bit 1 throttle), its budget.
+    bounds: [(u8, u8); 2],
+    /// Assume `retries <= cap` when set.
+    cap: Option<u8>,
+}
+
+type Move = (&'static str, fn(&Faulty) -> bool, fn(&Faulty) -> Faulty);
+
+fn service_steps(max_retries: u8) -> (Model<Faulty>, EnvironmentSpec<Faulty>) {
+    let model = Model::new(Faulty { status: 0, pending: false, retries: 0 })
+        .action("start", |s| s.status == 0 && !s.pending, |s| Faulty { pending: true, ..s.clone() })
+        .action("complete", |s| s.status == 0 && s.pending, |s| Faulty { pending: false, ..s.clone() })
+        .action(
+            "recover",
+            move |s| s.status != 0 && s.retries < max_retries,
+            |s| Faulty { status: 0, retries: s.retries + 1, ..s.clone() },
+        )
+        .invariant("not-exhausted", move |s| s.status == 0 || s.retries < max_retries);
+    let env = EnvironmentSpec::new("env")
+        .behaviour(
+            "env:evict",
+            |s: &Faulty| s.status == 0,
+            |s| Faulty { status: 1, pending: false, ..s.clone() },
+        )
+        .behaviour(
+            "env:throttle",
+            |s: &Faulty| s.status == 0 && s.pending,
+            |s| Faulty { status: 2, pending: false, ..s.clone() },
+        );
+    (model, env)
+}
+
+fn names_of(mask: u8) -> Vec<&'static str> {
+    [(1, "env:evict"), (2, "env:throttle")]
+        .into_iter()
+        .filter(|(b, _)| mask & b != 0)
+        .map(|(_, n)| n)
+        .collect()
+}
+
+fn oracle(case: Case) -> Model<Counted> {
+    let (max, bounds, cap) = (case.max_retries, case.bounds, case.cap);
+    let admits = move |s: &Faulty| cap.is_none_or(|c| s.retries <= c);
+    let steps: [Move; 5] = [
+        ("start", |s| s.status == 0 && !s.pending, |s| Faulty { pending: true, ..s.clone() }),
+        ("complete", |s| s.status == 0 && s.pending, |s| Faulty { pending: false, ..s.clone() }),
+        ("recover", |_| true, |s| Faulty { status: 0, retries: s.retries + 1, ..s.clone() }),
+        ("env:evict", |s| s.status == 0, |s| Faulty { status: 1, pending: false, ..s.clone() }),
+        (
+            "env:throttle",
+            |s| s.status == 0 && s.pending,
+            |s| Faulty { status: 2, pending: false, ..s.clone() },
+        ),
+    ];
+    let enabled =
+        move |i: usize, s: &Faulty| (steps[i].1)(s) && (i != 2 || (s.status != 0 && s.retries < max));
+    let bit = |i: usize| match i {
+        3 => 1,
+        4 => 2,
+        _ => 0,
+    };
+    let mut m = Model::new(Counted { s: Faulty { status: 0, pending: false, retries: 0 }, fired: [0, 0] });
+    for (i, (name, _, effect)) in steps.into_iter().enumerate() {
+        m = m.action(
+            name,
+            move |c: &Counted| {
+                enabled(i, &c.s)
+                    && bounds.iter().zip(c.fired).all(|((mask, budget), n)| mask & bit(i) == 0 || n < *budget)
+                    && admits(&effect(&c.s))
+            },
+            move |c| {
+                let mut fired = c.fired;
+                for (n, (mask, _)) in fired.iter_mut().zip(bounds) {
+                    if mask & bit(i) != 0 {
+                        *n += 1;
+                    }
+                }
+                Counted { s: effect(&c.s), fired }
+            },
+        );
+    }
+    m.invariant("not-exhausted", move |c| c.s.status == 0 || c.s.retries < max)
+        .terminal(move |c| (0..5).any(|i| enabled(i, &c.s)))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn checking_under_assumptions_equals_the_hand_counted_model(
+        max_retries in 0u8..5,
+        masks in (0u8..4, 0u8..4),
+        budgets in (0u8..6, 0u8..6),
+        cap in prop::option::of(0u8..5),
+    ) {
+        let case = Case { max_retries, bounds: [(masks.0, budgets.0), (masks.1, budgets.1)], cap };
+        let (model, env) = service_steps(max_retries);
+        let mut env = env;
+        let mut assumed = Vec::new();
+        for (k, (mask, budget)) in case.bounds.iter().enumerate() {
+            let name = format!("env:budget-{k}");
+            env = env.assumption(Assumption::new(name.clone(), "a budget").at_most(names_of(*mask), usize::from(*budget)));
+            // A bound naming no action is refused; such a bound is simply not assumed here.
+            if *mask != 0 {
+                assumed.push(name);
+            }
+        }
+        if let Some(c) = cap {
+            env = env.assumption(Assumption::new("env:cap", "few retries").predicate(move |s: &Faulty| s.retries <= c));
+            assumed.push("env:cap".to_owned());
+        }
+        // The oracle counts only what is assumed.
+        let oracle_case = Case {
+            bounds: [0, 1].map(|k| if case.bounds[k].0 == 0 { (0, 0) } else { case.bounds[k] }),
+            ..case
+        };
+        let got = musil::open::check_open_assuming(&model, &[env], &assumed).unwrap();
+        let want = check(&oracle(oracle_case));
+        prop_assert_eq!(got.result.ok, want.ok);
+        prop_assert_eq!(got.result.kind, want.kind);
+        prop_assert_eq!(got.result.states_explored, want.states_explored);
+        prop_assert_eq!(got.result.action_names(), want.action_names());
+        let states: Vec<&Faulty> = want.trace.iter().map(|s| &s.state.s).collect();
+        prop_assert_eq!(got.result.trace.iter().map(|s| &s.state).collect::<Vec<_>>(), states);
+        // A counterexample under assumptions never breaks what was assumed.
+        let broken: Vec<String> = got.broken_assumptions().into_iter().map(|b| b.name).collect();
+        prop_assert!(broken.iter().all(|b| !assumed.contains(b)), "{:?} {:?}", broken, assumed);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

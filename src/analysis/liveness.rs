@@ -39,7 +39,7 @@ use crate::error::Error;
 use crate::fault::Fault;
 use crate::graph::{Graph, breadth_first, reaching, shortest_path};
 use crate::model::Value;
-use crate::result::{Outcome, Step, format_trace};
+use crate::result::{Outcome, Run, Step, format_trace};
 use crate::system::{ActionId, State, TransitionSystem};
 
 use crate::system::Predicate as Pred;
@@ -335,6 +335,10 @@ impl<S: Debug> Outcome for LivenessResult<S> {
     }
     fn witness_state(&self) -> Option<&S> {
         self.witness()
+    }
+    /// The stem and the cycle (empty for a trap or a panic).
+    fn counterexample_run(&self) -> Option<Run<'_, S>> {
+        (!self.ok && !self.stem.is_empty()).then_some(Run { stem: &self.stem, cycle: &self.cycle })
     }
 }
 

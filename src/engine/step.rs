@@ -282,7 +282,7 @@ pub(crate) fn fault_from<T: TransitionSystem, P: Properties<T::State>>(
         Site::Guard(a) | Site::Effect(a) => Some(sys.action_name(a).to_owned()),
         Site::Invariant(i) => Some(props.invariant_name(i).to_owned()),
         Site::EdgeInvariant(i) => Some(props.edge_invariant_name(i).to_owned()),
-        _ => None,
+        _ => payload.downcast_ref::<fault::Named>().map(|n| n.name.clone()),
     };
     Fault { name, callback: site.callback(), message: fault::message(payload) }
 }

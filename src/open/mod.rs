@@ -42,7 +42,16 @@
 //! Unlike the original, which rebuilt the composed model from the static actions only, the
 //! composition keeps the system's `actions_fn` menu (environment behaviours follow it), its
 //! footprint and its edge invariants: dropping them silently made the open check unsound.
+//!
+//! Unlike the original, which stores an assumption's predicate and never evaluates it, an
+//! assumption may state what it means in checkable form, over states
+//! ([`Assumption::predicate`]) or over steps ([`Assumption::at_most`], a bound on how often
+//! named behaviours fire in one run). A counterexample is then read against every such
+//! assumption, and the result says which ones it breaks ([`Open::broken_assumptions`]): the
+//! obligations that would rule it out. [`check_open_assuming`] checks only the runs that keep
+//! chosen assumptions. See [`assume`].
 
+pub mod assume;
 pub mod environments;
 
 use std::fmt;
@@ -54,8 +63,10 @@ use crate::check::Checker;
 use crate::error::Error;
 use crate::liveness::{Liveness, LivenessResult};
 use crate::model::{Action, Invariant, Model, Verdict};
-use crate::result::{CheckResult, Outcome};
+use crate::result::{CheckResult, Outcome, Run};
 use crate::system::{Predicate, State};
+
+pub use assume::{Bound, Breach, BrokenAssumption, check_open_assuming};
 
 /// How far an assumption is established.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -85,7 +96,9 @@ impl fmt::Display for Status {
     }
 }
 
-/// Something the verdict takes on trust, with the source it cites.
+/// Something the verdict takes on trust, with the source it cites, and optionally what it
+/// means in checkable form: a state predicate, a [`Bound`] on steps, or both (see [`assume`]).
+/// Cheap to clone: the predicate and the bound are shared.
 pub struct Assumption<S> {
     /// Its name, e.g. `k8s:node-capacity`.
     pub name: String,
@@ -95,8 +108,13 @@ pub struct Assumption<S> {
     pub status: Status,
     /// The citation; empty when there is none.
     pub source: String,
-    /// A machine-checkable form, kept for the caller; musil never evaluates it.
+    /// Its checkable form over states: a predicate that must hold in every state of a run.
+    /// Evaluated over counterexamples ([`Open::broken_assumptions`]) and, when the assumption
+    /// is assumed, used to prune ([`Checker::check_open_assuming`]).
     pub predicate: Option<Predicate<S>>,
+    /// Its checkable form over steps: how often named actions may fire in one run. Evaluated
+    /// and assumed like the predicate.
+    pub bound: Option<Bound>,
 }
 
 impl<S> Clone for Assumption<S> {
@@ -107,6 +125,7 @@ impl<S> Clone for Assumption<S> {
             status: self.status,
             source: self.source.clone(),
             predicate: self.predicate.clone(),
+            bound: self.bound.clone(),
         }
     }
 }
@@ -119,17 +138,20 @@ impl<S> fmt::Debug for Assumption<S> {
             .field("status", &self.status)
             .field("source", &self.source)
             .field("predicate", &self.predicate.is_some())
+            .field("bound", &self.bound)
             .finish()
     }
 }
 
 impl<S> PartialEq for Assumption<S> {
-    /// Equal names, descriptions, statuses and sources (predicates are not compared).
+    /// Equal names, descriptions, statuses, sources and bounds (predicates, being closures, are
+    /// not compared).
     fn eq(&self, other: &Self) -> bool {
         self.name == other.name
             && self.description == other.description
             && self.status == other.status
             && self.source == other.source
+            && self.bound == other.bound
     }
 }
 
@@ -142,6 +164,7 @@ impl<S> Assumption<S> {
             status: Status::Unverified,
             source: String::new(),
             predicate: None,
+            bound: None,
         }
     }
 
@@ -159,11 +182,41 @@ impl<S> Assumption<S> {
         self
     }
 
-    /// The same assumption with a machine-checkable predicate (stored, never evaluated).
+    /// The same assumption stated over states: `predicate` must hold in every state of a run
+    /// (replacing any predicate given before). A counterexample with a state where it is false
+    /// breaks the assumption; assuming it prunes such states. See [`assume`].
     #[must_use]
     pub fn predicate(mut self, predicate: impl Fn(&S) -> bool + Send + Sync + 'static) -> Self {
         self.predicate = Some(Arc::new(predicate));
         self
+    }
+
+    /// The same assumption stated over steps: the actions named in `actions` fire at most
+    /// `max` times in one run, all of them together (one shared budget; replacing any bound
+    /// given before). A counterexample in which they fire more often breaks the assumption;
+    /// assuming it explores only runs within the budget. See [`Bound`] and [`assume`].
+    ///
+    /// ```
+    /// use musil::open::Assumption;
+    /// let faults: Assumption<u8> = Assumption::new("ops:rare-faults", "at most two faults per run")
+    ///     .at_most(["k8s:evict-pod", "aws:throttle"], 2);
+    /// assert_eq!(faults.bound.as_ref().unwrap().max(), 2);
+    /// assert!(faults.is_checkable());
+    /// ```
+    #[must_use]
+    pub fn at_most<I, N>(mut self, actions: I, max: usize) -> Self
+    where
+        I: IntoIterator<Item = N>,
+        N: Into<String>,
+    {
+        self.bound = Some(Bound::new(actions, max));
+        self
+    }
+
+    /// True when the assumption has a checkable form (a predicate, a bound, or both): it can
+    /// then be evaluated over a counterexample and assumed in a check.
+    pub fn is_checkable(&self) -> bool {
+        self.predicate.is_some() || self.bound.is_some()
     }
 
     /// True unless the status is [`Status::Verified`]: the assumption is a residual obligation.
@@ -306,6 +359,13 @@ pub fn residual_assumptions<S>(envs: &[EnvironmentSpec<S>]) -> Vec<Assumption<S>
 
 /// The verdict of an open-system check and the obligations it rests on: [`OpenResult`] for
 /// safety, [`OpenLivenessResult`] for liveness.
+///
+/// Besides the verdict and the residual obligations it knows every assumption of the
+/// environments, so that a counterexample can be read against them
+/// ([`Open::broken_assumptions`]), and which of them the check assumed ([`Open::assumed`]).
+/// Its `Display` prints the verdict, then (for a counterexample) how the assumptions with a
+/// checkable form fare along it, then the residual obligations, each broken or assumed one
+/// marked.
 #[derive(Clone, Debug)]
 #[must_use = "an open result says whether the system survives its environments: assert on it or print it"]
 pub struct Open<R, S> {
@@ -313,6 +373,10 @@ pub struct Open<R, S> {
     pub result: R,
     /// The residual proof obligations: every assumption not marked verified, in order.
     pub unverified_assumptions: Vec<Assumption<S>>,
+    /// Every assumption of the environments, in order, verified ones included.
+    assumptions: Vec<Assumption<S>>,
+    /// The names of the assumptions the check assumed, as given (duplicates removed).
+    assumed: Vec<String>,
 }
 
 /// The result of [`check_open`].
@@ -321,14 +385,72 @@ pub type OpenResult<S> = Open<CheckResult<S>, S>;
 /// The result of [`check_liveness_open`].
 pub type OpenLivenessResult<S> = Open<LivenessResult<S>, S>;
 
+impl<R, S> Open<R, S> {
+    pub(crate) fn new(result: R, envs: &[EnvironmentSpec<S>], assumed: Vec<String>) -> Self {
+        Open {
+            result,
+            unverified_assumptions: residual_assumptions(envs),
+            assumptions: envs.iter().flat_map(|e| e.assumptions.values().cloned()).collect(),
+            assumed,
+        }
+    }
+
+    /// Every assumption of the environments the check ran against, in environment order,
+    /// verified ones included (the residual obligations are the ones not verified).
+    pub fn assumptions(&self) -> &[Assumption<S>] {
+        &self.assumptions
+    }
+
+    /// The names of the assumptions this check assumed: runs that break them were not
+    /// explored. Empty for [`check_open`]; see [`Checker::check_open_assuming`].
+    pub fn assumed(&self) -> &[String] {
+        &self.assumed
+    }
+}
+
 impl<R: Outcome<State = S>, S> Open<R, S> {
     /// True when the property holds.
     pub fn ok(&self) -> bool {
         self.result.is_ok()
     }
+
+    /// The assumptions this result's counterexample breaks, in environment order, each with
+    /// why: every assumption with a checkable form (verified ones too: a verified assumption
+    /// the counterexample breaks says the counterexample is a run the platform rules out) is
+    /// evaluated along the counterexample. Empty when there is no counterexample.
+    ///
+    /// A safety counterexample is a finite run: a state predicate must hold in each of its
+    /// states, and a bound caps how often its actions fire along it. A liveness
+    /// counterexample is a lasso, a stem then a cycle repeated forever: the predicate must hold
+    /// in the states of both, and a bound is broken as soon as the cycle contains one of its
+    /// actions, since the run then takes it infinitely often. See [`Assumption::breaches`] and
+    /// [`Assumption::breaches_on_lasso`].
+    pub fn broken_assumptions(&self) -> Vec<BrokenAssumption> {
+        let Some(Run { stem, cycle }) = self.result.counterexample_run() else {
+            return Vec::new();
+        };
+        self.assumptions
+            .iter()
+            .filter_map(|a| {
+                let breaches = a.breaches_on_lasso(stem, cycle);
+                (!breaches.is_empty()).then(|| BrokenAssumption {
+                    name: a.name.clone(),
+                    status: a.status,
+                    breaches,
+                })
+            })
+            .collect()
+    }
 }
 
-pub(crate) fn fmt_residuals<S>(f: &mut fmt::Formatter<'_>, residuals: &[Assumption<S>]) -> fmt::Result {
+/// The residual obligations, in the original's layout; a broken or assumed one is marked at
+/// the end of its line.
+fn fmt_residuals<S>(
+    f: &mut fmt::Formatter<'_>,
+    residuals: &[Assumption<S>],
+    broken: &[BrokenAssumption],
+    assumed: &[String],
+) -> fmt::Result {
     if residuals.is_empty() {
         return Ok(());
     }
@@ -338,6 +460,38 @@ pub(crate) fn fmt_residuals<S>(f: &mut fmt::Formatter<'_>, residuals: &[Assumpti
         if !a.source.is_empty() {
             write!(f, "  [{}]", a.source)?;
         }
+        if broken.iter().any(|b| b.name == a.name) {
+            write!(f, "  ← BROKEN by this counterexample")?;
+        }
+        if assumed.contains(&a.name) {
+            write!(f, "  ← assumed in this check")?;
+        }
+    }
+    Ok(())
+}
+
+/// How the assumptions fare along a counterexample: a count line, then one line per broken
+/// assumption with why.
+fn fmt_report<S>(
+    f: &mut fmt::Formatter<'_>,
+    assumptions: &[Assumption<S>],
+    broken: &[BrokenAssumption],
+) -> fmt::Result {
+    let checkable = assumptions.iter().filter(|a| a.is_checkable()).count();
+    let unevaluable =
+        broken.iter().filter(|b| b.breaches.iter().all(|x| matches!(x, Breach::Panic { .. }))).count();
+    write!(
+        f,
+        "\nAssumptions along this counterexample: {} broken, {} hold, {} with no checkable form (no predicate, no bound)",
+        broken.len() - unevaluable,
+        checkable - broken.len(),
+        assumptions.len() - checkable,
+    )?;
+    if unevaluable > 0 {
+        write!(f, ", {unevaluable} could not be evaluated (a predicate panicked)")?;
+    }
+    for b in broken {
+        write!(f, "\n  [{}] {b}", b.status)?;
     }
     Ok(())
 }
@@ -345,7 +499,21 @@ pub(crate) fn fmt_residuals<S>(f: &mut fmt::Formatter<'_>, residuals: &[Assumpti
 impl<R: Outcome<State = S>, S> fmt::Display for Open<R, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.result)?;
-        fmt_residuals(f, &self.unverified_assumptions)
+        if !self.assumed.is_empty() {
+            let counted =
+                self.assumptions.iter().any(|a| a.bound.is_some() && self.assumed.contains(&a.name));
+            let note = if counted { "; each state counted with its bound counters" } else { "" };
+            write!(
+                f,
+                "\nAssumed in this check (runs that break them were not explored{note}): {}",
+                self.assumed.join(", ")
+            )?;
+        }
+        let broken = self.broken_assumptions();
+        if self.result.counterexample_run().is_some() && !self.assumptions.is_empty() {
+            fmt_report(f, &self.assumptions, &broken)?;
+        }
+        fmt_residuals(f, &self.unverified_assumptions, &broken, &self.assumed)
     }
 }
 
@@ -371,6 +539,9 @@ impl<R: Outcome<State = S>, S> Outcome for Open<R, S> {
     fn witness_state(&self) -> Option<&S> {
         self.result.witness_state()
     }
+    fn counterexample_run(&self) -> Option<Run<'_, S>> {
+        self.result.counterexample_run()
+    }
 }
 
 impl<S: State> Checker<'_, Model<S>> {
@@ -379,14 +550,18 @@ impl<S: State> Checker<'_, Model<S>> {
     pub fn check_open(&self, envs: &[EnvironmentSpec<S>]) -> OpenResult<S> {
         let composed = compose(self.sys, envs);
         let result = Checker::new(&composed).config(self.options.clone()).check();
-        OpenResult { result, unverified_assumptions: residual_assumptions(envs) }
+        OpenResult::new(result, envs, Vec::new())
     }
 
     /// Check a liveness property of the system against its environments' behaviours, under
     /// this checker's [`Config`](crate::Config).
     ///
     /// The environments act but promise nothing here: their guarantees are not merged (that is
-    /// [`check_open`]'s job). Fairness defaults differ from [`check_liveness`](crate::check_liveness):
+    /// [`check_open`]'s job). A lasso counterexample is read against the assumptions with a
+    /// checkable form like a safety trace ([`Open::broken_assumptions`]), over its stem and
+    /// cycle: a bound is broken by a cycle that takes one of its actions, since the run repeats
+    /// it forever. Checking under assumptions is for safety only
+    /// ([`Checker::check_open_assuming`]). Fairness defaults differ from [`check_liveness`](crate::check_liveness):
     /// when `spec` gives no weak fairness, exactly the system's own actions are weakly fair (an
     /// adversary is never assumed to help), and when it gives no strong fairness there is none;
     /// the actions' fairness tags are not read. Explicit names must match composed actions.
@@ -402,7 +577,7 @@ impl<S: State> Checker<'_, Model<S>> {
         let fairness = spec.get_fairness().clone().or_else(|| own, Vec::new);
         let spec = spec.clone().fairness(fairness);
         let result = Checker::new(&composed).config(self.options.clone()).check_liveness(&spec)?;
-        Ok(OpenLivenessResult { result, unverified_assumptions: residual_assumptions(envs) })
+        Ok(OpenLivenessResult::new(result, envs, Vec::new()))
     }
 }
 

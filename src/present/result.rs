@@ -89,7 +89,31 @@ pub trait Outcome: Display {
     fn witness_state(&self) -> Option<&Self::State> {
         None
     }
+    /// The counterexample as a [`Run`]; `None` when there is none. Open-system reports read
+    /// assumptions along it.
+    fn counterexample_run(&self) -> Option<Run<'_, Self::State>> {
+        None
+    }
 }
+
+/// A counterexample read as a run: the steps taken, `<init>` first, and for a lasso the steps
+/// of the cycle that repeats forever after them (ending in the stem's last state); for a finite
+/// counterexample the cycle is empty.
+#[derive(Debug)]
+pub struct Run<'a, S> {
+    /// The steps from the initial state.
+    pub stem: &'a [Step<S>],
+    /// The cycle's steps, repeated forever after the stem; empty for a finite run.
+    pub cycle: &'a [Step<S>],
+}
+
+impl<S> Clone for Run<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for Run<'_, S> {}
 
 /// The result of a safety check.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -233,6 +257,17 @@ impl<S: Debug> Outcome for CheckResult<S> {
     }
     fn witness_state(&self) -> Option<&S> {
         self.witness()
+    }
+    /// The trace; for an LTL lasso, split after `loop_index` (the steps after it are the cycle).
+    fn counterexample_run(&self) -> Option<Run<'_, S>> {
+        if self.ok || self.trace.is_empty() {
+            return None;
+        }
+        let (stem, cycle) = match self.loop_index {
+            Some(i) if i < self.trace.len() => self.trace.split_at(i + 1),
+            _ => (&self.trace[..], &[][..]),
+        };
+        Some(Run { stem, cycle })
     }
 }
 

@@ -53,7 +53,7 @@ use crate::error::{Error, ErrorKind};
 use crate::history::{LastAction, action_taken, with_last_action};
 use crate::liveness::{Liveness, LivenessResult};
 use crate::properties::{Properties, Verdict};
-use crate::result::{CheckResult, Kind, Outcome, Step};
+use crate::result::{CheckResult, Kind, Outcome, Run, Step};
 use crate::system::{ActionId, Predicate, System};
 
 /// Config of [`check_ltl`]: the name violations are reported under, and fairness.
@@ -195,6 +195,12 @@ impl<S: fmt::Debug> Outcome for LtlResult<S> {
         match self {
             LtlResult::Safety(r) => r.witness(),
             LtlResult::Liveness(r) => r.witness(),
+        }
+    }
+    fn counterexample_run(&self) -> Option<Run<'_, S>> {
+        match self {
+            LtlResult::Safety(r) => r.counterexample_run(),
+            LtlResult::Liveness(r) => r.counterexample_run(),
         }
     }
 }

@@ -73,12 +73,16 @@ pub fn iam_correctness<S>() -> Assumption<S> {
 pub struct AwsApiFaults<S> {
     throttle: Action<S>,
     timeout: Option<Action<S>>,
+    throttle_budget: Option<usize>,
     extra: Vec<Assumption<S>>,
 }
 
 impl<S> std::fmt::Debug for AwsApiFaults<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AwsApiFaults").field("timeout", &self.timeout.is_some()).finish_non_exhaustive()
+        f.debug_struct("AwsApiFaults")
+            .field("timeout", &self.timeout.is_some())
+            .field("throttle_budget", &self.throttle_budget)
+            .finish_non_exhaustive()
     }
 }
 
@@ -93,6 +97,7 @@ pub fn aws_api_faults<S: State>(
     AwsApiFaults {
         throttle: Action::new("aws:throttle", can_throttle, on_throttle),
         timeout: None,
+        throttle_budget: None,
         extra: Vec::new(),
     }
 }
@@ -106,6 +111,15 @@ impl<S: State> AwsApiFaults<S> {
         on_timeout: impl Fn(&S) -> S + Send + Sync + 'static,
     ) -> Self {
         self.timeout = Some(Action::new("aws:timeout", can_timeout, on_timeout));
+        self
+    }
+
+    /// Give [`throttle_transient`] a checkable form: at most `max` `aws:throttle` steps in one
+    /// run ([`Assumption::at_most`]), "throttling is transient" read as a budget on how often
+    /// the run is throttled (timeouts do not count). Its name, text and place stay as shipped;
+    /// without a budget it has no checkable form.
+    pub fn throttle_budget(mut self, max: usize) -> Self {
+        self.throttle_budget = Some(max);
         self
     }
 
@@ -123,7 +137,10 @@ impl<S: State> AwsApiFaults<S> {
         }
         env.assumption(s3_eventual_delivery())
             .assumption(region_availability())
-            .assumption(throttle_transient())
+            .assumption(match self.throttle_budget {
+                Some(max) => throttle_transient().at_most(["aws:throttle"], max),
+                None => throttle_transient(),
+            })
             .extra_assumptions(self.extra)
     }
 }
@@ -160,5 +177,22 @@ mod tests {
         let env = aws_api_faults(|n: &u8| *n == 0, |_| 1).extra_assumptions([iam_correctness()]).build();
         let names: Vec<String> = residual_assumptions(&[env]).into_iter().map(|a| a.name).collect();
         assert!(!names.iter().any(|n| n == "aws:iam-correctness"));
+    }
+
+    #[test]
+    fn throttle_budget_gives_the_shipped_assumption_a_bound() {
+        let plain = aws_api_faults(|n: &u8| *n == 0, |_| 1).build();
+        assert!(!plain.assumptions["aws:throttle-transient"].is_checkable());
+        let env = aws_api_faults(|n: &u8| *n == 0, |_| 1).timeout(|_| true, |_| 2).throttle_budget(3).build();
+        let keys: Vec<&str> = env.assumptions.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["aws:s3-eventual-delivery", "aws:region-availability", "aws:throttle-transient"]);
+        let a = &env.assumptions["aws:throttle-transient"];
+        let shipped = throttle_transient::<u8>();
+        assert_eq!(
+            (&a.description, a.status, &a.source),
+            (&shipped.description, shipped.status, &shipped.source)
+        );
+        // Timeouts do not draw on the throttle budget.
+        assert_eq!(a.bound, Some(crate::open::Bound::new(["aws:throttle"], 3)));
     }
 }

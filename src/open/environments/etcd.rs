@@ -77,6 +77,7 @@ pub struct ClusterFaults<S> {
     leader_change: Action<S>,
     write_conflict: Option<Action<S>>,
     compaction: Option<Action<S>>,
+    leader_change_budget: Option<usize>,
     extra: Vec<Assumption<S>>,
 }
 
@@ -85,6 +86,7 @@ impl<S> std::fmt::Debug for ClusterFaults<S> {
         f.debug_struct("ClusterFaults")
             .field("write_conflict", &self.write_conflict.is_some())
             .field("compaction", &self.compaction.is_some())
+            .field("leader_change_budget", &self.leader_change_budget)
             .finish_non_exhaustive()
     }
 }
@@ -104,6 +106,7 @@ pub fn cluster_faults<S: State>(
         leader_change: Action::new("etcd:leader-change", can_leader_change, on_leader_change),
         write_conflict: None,
         compaction: None,
+        leader_change_budget: None,
         extra: Vec::new(),
     }
 }
@@ -131,6 +134,16 @@ impl<S: State> ClusterFaults<S> {
         self
     }
 
+    /// Give [`bounded_leader_election`] a checkable form: at most `max` `etcd:leader-change`
+    /// steps in one run ([`Assumption::at_most`]). The assumption speaks of time (each
+    /// election ends within a timeout); a model has no clock, so this reads it as elections
+    /// being rare enough for clients' retries to get through. Its name, text and place stay as
+    /// shipped; without a budget it has no checkable form.
+    pub fn leader_change_budget(mut self, max: usize) -> Self {
+        self.leader_change_budget = Some(max);
+        self
+    }
+
     /// Cluster-specific assumptions, merged after the pre-wired ones.
     pub fn extra_assumptions(mut self, extra: impl IntoIterator<Item = Assumption<S>>) -> Self {
         self.extra.extend(extra);
@@ -144,7 +157,10 @@ impl<S: State> ClusterFaults<S> {
             .flatten()
             .fold(EnvironmentSpec::new("etcd"), EnvironmentSpec::add_behaviour);
         env.assumption(quorum_maintained())
-            .assumption(bounded_leader_election())
+            .assumption(match self.leader_change_budget {
+                Some(max) => bounded_leader_election().at_most(["etcd:leader-change"], max),
+                None => bounded_leader_election(),
+            })
             .assumption(compaction_bounded())
             .extra_assumptions(self.extra)
     }
@@ -185,5 +201,24 @@ mod tests {
             keys,
             ["etcd:quorum-maintained", "etcd:bounded-leader-election", "etcd:compaction-bounded"]
         );
+    }
+
+    #[test]
+    fn leader_change_budget_gives_the_shipped_assumption_a_bound() {
+        let plain = cluster_faults(|n: &u8| *n == 0, |_| 1).build();
+        assert!(!plain.assumptions["etcd:bounded-leader-election"].is_checkable());
+        let env = cluster_faults(|n: &u8| *n == 0, |_| 1).leader_change_budget(2).build();
+        let keys: Vec<&str> = env.assumptions.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["etcd:quorum-maintained", "etcd:bounded-leader-election", "etcd:compaction-bounded"]
+        );
+        let a = &env.assumptions["etcd:bounded-leader-election"];
+        let shipped = bounded_leader_election::<u8>();
+        assert_eq!(
+            (&a.description, a.status, &a.source),
+            (&shipped.description, shipped.status, &shipped.source)
+        );
+        assert_eq!(a.bound, Some(crate::open::Bound::new(["etcd:leader-change"], 2)));
     }
 }

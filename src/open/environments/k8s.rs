@@ -55,12 +55,16 @@ pub fn eviction_rate_bounded<S>() -> Assumption<S> {
 pub struct PodEviction<S> {
     evict: Action<S>,
     oom_kill: Option<Action<S>>,
+    eviction_budget: Option<usize>,
     extra: Vec<Assumption<S>>,
 }
 
 impl<S> std::fmt::Debug for PodEviction<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PodEviction").field("oom_kill", &self.oom_kill.is_some()).finish_non_exhaustive()
+        f.debug_struct("PodEviction")
+            .field("oom_kill", &self.oom_kill.is_some())
+            .field("eviction_budget", &self.eviction_budget)
+            .finish_non_exhaustive()
     }
 }
 
@@ -74,6 +78,7 @@ pub fn pod_eviction<S: State>(
     PodEviction {
         evict: Action::new("k8s:evict-pod", can_evict, on_evict),
         oom_kill: None,
+        eviction_budget: None,
         extra: Vec::new(),
     }
 }
@@ -86,6 +91,16 @@ impl<S: State> PodEviction<S> {
         on_oom_kill: impl Fn(&S) -> S + Send + Sync + 'static,
     ) -> Self {
         self.oom_kill = Some(Action::new("k8s:oom-kill", can_oom_kill, on_oom_kill));
+        self
+    }
+
+    /// Give [`eviction_rate_bounded`] a checkable form: at most `max` `k8s:evict-pod` steps in
+    /// one run ([`Assumption::at_most`]), the disruption budget read over the run the model
+    /// covers. Its name, text and place stay as shipped; without a budget it has no checkable
+    /// form. A counterexample with more evictions is then reported as breaking it, and
+    /// [`check_open_assuming`](crate::open::check_open_assuming) can assume it.
+    pub fn eviction_budget(mut self, max: usize) -> Self {
+        self.eviction_budget = Some(max);
         self
     }
 
@@ -103,7 +118,10 @@ impl<S: State> PodEviction<S> {
         }
         env.assumption(node_capacity())
             .assumption(scheduler_liveness())
-            .assumption(eviction_rate_bounded())
+            .assumption(match self.eviction_budget {
+                Some(max) => eviction_rate_bounded().at_most(["k8s:evict-pod"], max),
+                None => eviction_rate_bounded(),
+            })
             .extra_assumptions(self.extra)
     }
 }
@@ -140,5 +158,23 @@ mod tests {
             .build();
         let names: Vec<String> = residual_assumptions(&[env]).into_iter().map(|a| a.name).collect();
         assert_eq!(names, ["k8s:scheduler-liveness", "k8s:eviction-rate-bounded", "my-service:rate-limited"]);
+    }
+
+    #[test]
+    fn eviction_budget_gives_the_shipped_assumption_a_bound() {
+        let plain = pod_eviction(|n: &u8| *n == 0, |_| 1).build();
+        assert!(!plain.assumptions["k8s:eviction-rate-bounded"].is_checkable());
+        let env = pod_eviction(|n: &u8| *n == 0, |_| 1).eviction_budget(5).build();
+        let keys: Vec<&str> = env.assumptions.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["k8s:node-capacity", "k8s:scheduler-liveness", "k8s:eviction-rate-bounded"]);
+        let a = &env.assumptions["k8s:eviction-rate-bounded"];
+        let shipped = eviction_rate_bounded::<u8>();
+        assert_eq!(
+            (&a.name, &a.description, a.status, &a.source),
+            (&shipped.name, &shipped.description, shipped.status, &shipped.source)
+        );
+        assert_eq!(a.bound, Some(crate::open::Bound::new(["k8s:evict-pod"], 5)));
+        assert!(a.predicate.is_none());
+        assert_eq!(env.assumptions.values().filter(|a| a.is_checkable()).count(), 1);
     }
 }

@@ -20,6 +20,12 @@
 //! Behaviours are unfair (an adversary is never assumed to help), no factory ships
 //! guarantees, and `extra_assumptions` are merged after the pre-wired ones (an assumption
 //! with a pre-wired name replaces it in place, e.g. to mark it verified).
+//! Shipped assumptions are words and citations, with no checkable form, except where a
+//! factory is given a budget: [`k8s::PodEviction::eviction_budget`],
+//! [`aws::AwsApiFaults::throttle_budget`] and [`etcd::ClusterFaults::leader_change_budget`]
+//! attach a bound on their behaviour to `k8s:eviction-rate-bounded`, `aws:throttle-transient`
+//! and `etcd:bounded-leader-election` (names, texts and order unchanged), so that a
+//! counterexample is read against it and a check can assume it ([`crate::open::assume`]).
 //! Two verified assumptions are shipped but, as in the original, not pre-wired:
 //! [`aws::iam_correctness`] and [`etcd::unique_leader`]; add them with `extra_assumptions`.
 //!
