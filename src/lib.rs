@@ -25,6 +25,74 @@
 //! println!("{result}"); // the trace, as `  → A_read: Counter { x: 0, a_reg: Some(0), .. }` lines
 //! ```
 //!
+//! ## A tour
+//! Beyond safety, the same model answers temporal and quantitative questions, and can be
+//! checked against the platforms it runs on. Each check below runs on the one engine.
+//!
+//! ```
+//! use musil::ltl::{Atoms, LtlOptions};
+//! use musil::open::{check_open, environments::k8s};
+//! use musil::probabilistic::{Prob, ratio};
+//! use musil::{check_liveness, check_ltl, Fairness, Liveness, LivenessKind, Model};
+//!
+//! // A request that may be retried forever unless delivery is (weakly) fair.
+//! let link = Model::new("sent")
+//!     .action("retry", |s| *s == "sent", |_| "sent")
+//!     .fair_action("deliver", Fairness::Weak, |s| *s == "sent", |_| "delivered")
+//!     .terminal(|s| *s == "delivered");
+//!
+//! // Liveness under fairness: `deliver` is weakly fair by its tag, so every run delivers;
+//! // with no fairness, retrying forever is a counterexample (a lasso: stem, then cycle).
+//! let delivered = |s: &&str| *s == "delivered";
+//! assert!(check_liveness(&link, &Liveness::eventually(delivered)).unwrap().proved());
+//! let unfair = check_liveness(&link, &Liveness::eventually(delivered).fair(Vec::<String>::new())).unwrap();
+//! assert_eq!(unfair.kind, Some(LivenessKind::FairCycle));
+//! assert_eq!(unfair.action_names(), ["retry"]);
+//!
+//! // LTL over named atoms (each its own closure); fairness by name.
+//! let f = Atoms::new().atom("sent", |s: &&str| *s == "sent").atom("done", delivered).parse("sent -> F done").unwrap();
+//! assert!(check_ltl(&link, &f, &LtlOptions::new().fair(["deliver"])).unwrap().ok());
+//!
+//! // Exact probabilities: each enabled action is one outcome, weighted (default uniform).
+//! let p = Prob::new(&link).weight(|a, _| if a == "deliver" { 9 } else { 1 });
+//! assert_eq!(p.expected_reward(delivered).unwrap(), ratio(10, 9)); // steps until delivered
+//!
+//! // Open systems: the pod may be evicted at any moment; the residual obligations come back.
+//! let pod = Model::new(true).action("restart", |up| !up, |_| true);
+//! let evictions = k8s::pod_eviction(|up: &bool| *up, |_| false).build();
+//! let r = check_open(&pod, &[evictions]);
+//! assert!(r.ok());
+//! assert_eq!(r.unverified_assumptions[0].name, "k8s:node-capacity");
+//! ```
+//!
+//! ## How far a check goes
+//! Every check explores at most [`DEFAULT_MAX_STATES`] states unless told otherwise. A check
+//! that stops there says so: its result is `truncated`, a violation it reports is real (the
+//! trace replays from an initial state), but a pass proves nothing, so [`CheckResult::proved`]
+//! (and [`Outcome::proved`]) is false and [`assert_ok!`] refuses it unless written
+//! `assert_ok!(r, truncated = ok)`. A probabilistic question answers
+//! [`Inconclusive`](probabilistic::Answer::Inconclusive) instead of a number.
+//!
+//! The engine's options are one [`Config`] value, taken by [`Checker::config`] and by every
+//! analysis (check, check_all, explore, liveness, LTL, the patterns, open systems and
+//! [`Prob::config`](probabilistic::Prob::config)):
+//!
+//! ```
+//! use musil::{Checker, Config, Model};
+//! let counter = Model::new(0u32).action("inc", |n| *n < 50_000, |n| n + 1).terminal(|n| *n == 50_000);
+//! let config = Config::new()
+//!     .max_states(10_000)         // the cap (default DEFAULT_MAX_STATES)
+//!     .workers(2)                 // parallel levels; the same verdict, count and trace with any number
+//!     .memory_budget(64 << 20)    // stop (truncated) before the store outgrows this many bytes
+//!     .fingerprint(false);        // true: store 64-bit fingerprints, traces replayed from the model
+//! let r = Checker::new(&counter).config(config).check();
+//! assert!(r.ok && r.truncated && !r.proved());
+//! assert_eq!(r.states_explored, 10_000);
+//! ```
+//!
+//! [`Config::canonicalize`] (symmetry reduction) and [`Config::key`] (states compared by a projection)
+//! sit beside these; [`Config::progress`] prints a progress line per level on stderr.
+//!
 //! ## The layers
 //! Each layer uses only those above it in this list.
 //! - [`system`]: the [`TransitionSystem`] trait, dynamics only (initial states, successors in

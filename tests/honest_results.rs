@@ -296,3 +296,20 @@ fn a_leads_to_counterexample_starts_at_an_initial_state() {
         "LIVENESS VIOLATED: a fair cycle never reaches 'goal'\n  Init: 0\n  → a: 1\n  → a: 2\n  --- the trigger holds here ---\n  --- loops forever ---\n  ↺ spin: 2\n(4 states explored)"
     );
 }
+
+#[test]
+fn a_truncated_pass_is_ok_but_not_proved() {
+    use musil::Outcome;
+    let m = counter();
+    let capped = Checker::new(&m).max_states(100).check();
+    // `ok` keeps the original's meaning (no violation found); `proved` says whether that covers
+    // everything reachable.
+    assert!(capped.ok && capped.truncated && !capped.proved() && !Outcome::proved(&capped));
+    let full = Checker::new(&m).check();
+    assert!(full.proved() && Outcome::proved(&full));
+    let live =
+        Checker::new(&m).max_states(100).check_liveness(&Liveness::eventually(|n| *n == 5000)).unwrap();
+    assert!(live.ok && !live.proved());
+    let open = musil::open::check_open(&m, &[]);
+    assert!(open.proved());
+}

@@ -200,7 +200,8 @@ impl LivenessKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[must_use = "a liveness result says whether the goal is always reached: assert on it or print it"]
 pub struct LivenessResult<S> {
-    /// True when every (fair) run reaches the goal.
+    /// True when no violation was found: every (fair) run of the explored graph reaches the
+    /// goal. On a truncated graph this proves nothing; see [`proved`](Self::proved).
     pub ok: bool,
     /// States in the explored graph.
     pub states_explored: usize,
@@ -240,6 +241,12 @@ impl<S> LivenessResult<S> {
             truncated,
             fault: None,
         }
+    }
+
+    /// True when the property was shown to hold on the whole reachable graph: `ok` and not
+    /// truncated (a capped pass proves nothing).
+    pub fn proved(&self) -> bool {
+        self.ok && !self.truncated
     }
 
     /// The action names along the stem and then the cycle (no `<init>`).

@@ -157,6 +157,10 @@ impl<S> PartialEq for Assumption<S> {
 
 impl<S> Assumption<S> {
     /// An unverified assumption with no source.
+    ///
+    /// The state type `S` is the one its predicate or its environment is written over. Given
+    /// to [`EnvironmentSpec::assumption`] it is inferred; built on its own with no predicate
+    /// (to keep in a list for later, say), name it: `Assumption::<MyState>::new(..)`.
     pub fn new(name: impl Into<String>, description: impl Into<String>) -> Self {
         Assumption {
             name: name.into(),

@@ -67,11 +67,17 @@ pub enum Limit {
 pub trait Outcome: Display {
     /// The state type of the counterexample.
     type State;
-    /// True when the property holds.
+    /// True when no violation was found (the original's `ok`): on a truncated search this
+    /// proves nothing; see [`proved`](Outcome::proved).
     fn is_ok(&self) -> bool;
     /// True when the search hit a cap before it finished.
     fn is_truncated(&self) -> bool {
         false
+    }
+    /// True when the property holds on everything reachable: no violation, and the search
+    /// saw the whole state space (not truncated).
+    fn proved(&self) -> bool {
+        self.is_ok() && !self.is_truncated()
     }
     /// The violation kind's name, if any.
     fn kind_name(&self) -> Option<&'static str> {
@@ -119,7 +125,9 @@ impl<S> Copy for Run<'_, S> {}
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[must_use = "a check result says whether the model is correct: assert on it (assert_ok!) or print it"]
 pub struct CheckResult<S> {
-    /// True when no violation was found.
+    /// True when no violation was found (the original's `ok`). On a truncated search
+    /// ([`truncated`](Self::truncated)) this proves nothing: [`proved`](Self::proved) is true
+    /// only for a pass over the whole reachable state space.
     pub ok: bool,
     /// Distinct states discovered when the check returned (queued ones included).
     pub states_explored: usize,
@@ -170,6 +178,12 @@ impl<S> CheckResult<S> {
             fault: None,
             limit: None,
         }
+    }
+
+    /// True when the check passed over the whole reachable state space: [`ok`](Self::ok) and
+    /// not [`truncated`](Self::truncated).
+    pub fn proved(&self) -> bool {
+        self.ok && !self.truncated
     }
 
     /// The counterexample's action names, every `<init>` step left out.
