@@ -139,7 +139,7 @@ pub mod system;
 pub use analysis::prob as probabilistic;
 pub use analysis::safety as check;
 pub(crate) use analysis::scc;
-pub use analysis::{graph, history, liveness, ltl, patterns};
+pub use analysis::{graph, history, liveness, ltl, patterns, por};
 pub use present::{dot, result, testing};
 
 pub use analysis::fair::Fair;

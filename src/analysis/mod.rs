@@ -15,6 +15,7 @@ pub mod history;
 pub mod liveness;
 pub mod ltl;
 pub mod patterns;
+pub mod por;
 pub mod prob;
 pub mod safety;
 pub(crate) mod scc;

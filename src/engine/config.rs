@@ -43,6 +43,16 @@ pub struct Config<S> {
     pub(crate) fingerprint: bool,
     pub(crate) canonicalize: Option<Canon<S>>,
     pub(crate) identity: Identity<S>,
+    /// A partial-order reduction: which enabled actions to expand (set only by the reduced
+    /// checks of [`crate::por`], which refuse what it does not preserve).
+    pub(crate) reduce: Option<Arc<dyn Reduce>>,
+}
+
+/// A partial-order reduction's choice at one state: among the enabled actions (distinct, in
+/// action order), an ample subset. The engine adds the cycle proviso.
+pub(crate) trait Reduce: Send + Sync {
+    /// Write the ample actions into `ample` (empty on entry); false to expand everything.
+    fn ample(&self, enabled: &[crate::system::ActionId], ample: &mut Vec<crate::system::ActionId>) -> bool;
 }
 
 impl<S> Clone for Config<S> {
@@ -56,6 +66,7 @@ impl<S> Clone for Config<S> {
             fingerprint: self.fingerprint,
             canonicalize: self.canonicalize.clone(),
             identity: self.identity.clone(),
+            reduce: self.reduce.clone(),
         }
     }
 }
@@ -70,6 +81,7 @@ impl<S> std::fmt::Debug for Config<S> {
             .field("progress", &self.progress)
             .field("canonicalize", &self.canonicalize.is_some())
             .field("key", &self.identity.is_keyed())
+            .field("reduced", &self.reduce.is_some())
             .finish()
     }
 }
@@ -85,6 +97,7 @@ impl<S: std::hash::Hash + Eq> Default for Config<S> {
             fingerprint: false,
             canonicalize: None,
             identity: Identity::by_value(),
+            reduce: None,
         }
     }
 }

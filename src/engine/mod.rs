@@ -21,7 +21,7 @@ pub(crate) mod step;
 pub(crate) mod store;
 pub(crate) mod trace;
 
-pub(crate) use config::Canon;
+pub(crate) use config::{Canon, Reduce};
 pub use config::{Config, DEFAULT_MAX_STATES};
 pub(crate) use step::{At, Observer, Problem, Rules, fault_from};
 pub use store::StateId;

@@ -258,7 +258,9 @@ where
                 let position = i - start;
                 let mut k = 0u64;
                 let mut found = Found::default();
-                rules.expand(store.get(StateId::new(i as u32)), &mut found, |_, y| {
+                // The store holds exactly the levels up to this one while workers expand.
+                let seen = |y: &T::State| store.find(y).is_some();
+                rules.expand(store.get(StateId::new(i as u32)), &mut found, seen, |_, y| {
                     let order = ((position as u64) << 32) | k;
                     k += 1;
                     let h = store.hash(&y);
@@ -459,7 +461,8 @@ where
                     let position = i - start;
                     let mut succs = Vec::new();
                     let mut found = Found::default();
-                    rules.expand(store.get(StateId::new(i as u32)), &mut found, |action, y| {
+                    let seen = |y: &T::State| store.find(y).is_some();
+                    rules.expand(store.get(StateId::new(i as u32)), &mut found, seen, |action, y| {
                         let order = ((position as u64) << 32) | succs.len() as u64;
                         let h = store.hash(&y);
                         succs.push(match store.probe_or_pend(y, h, order) {

@@ -38,20 +38,39 @@ impl<S> Expanded<S> {
     }
 }
 
-/// Apply the rules at `x`, its successors into `into` (cleared first).
+/// Apply the rules at `x`, its successors into `into` (cleared first). `level_end`: the first
+/// id past the level being expanded (what a reduction's cycle proviso may look up).
 fn expand<T: TransitionSystem, P: Properties<T::State>>(
     rules: &Rules<'_, T, P>,
     store: &mut Store<T::State>,
     x: &T::State,
     into: &mut Expanded<T::State>,
+    level_end: usize,
 ) {
     into.successors.clear();
     let out = &mut into.successors;
-    rules.expand(x, &mut into.found, |a, y| {
-        let h = store.hash(&y);
-        store.prefetch_slot(h);
-        out.push((a, y, h));
-    });
+    if rules.reduces() {
+        // The proviso looks states up (this level or earlier: the same answer whatever of the
+        // next level is stored yet), so the hashes come after.
+        let known: &Store<T::State> = store;
+        let seen = |y: &T::State| known.find(y).is_some_and(|id| id.index() < level_end);
+        rules.expand(x, &mut into.found, seen, |a, y| out.push((a, y, 0)));
+        for (_, y, h) in out.iter_mut() {
+            *h = store.hash(y);
+            store.prefetch_slot(*h);
+        }
+        return;
+    }
+    rules.expand(
+        x,
+        &mut into.found,
+        |_| false,
+        |a, y| {
+            let h = store.hash(&y);
+            store.prefetch_slot(h);
+            out.push((a, y, h));
+        },
+    );
 }
 
 /// Apply the rules to the states numbered `[from, until)` in order (fewer when the store ends
@@ -83,13 +102,13 @@ where
         if ahead_of == Some(id.index()) {
             std::mem::swap(current, ahead);
         } else {
-            expand(rules, store, x, current);
+            expand(rules, store, x, current, until);
         }
         ahead_of = None;
         if cursor < until && cursor < store.len() {
             // SAFETY: as for `x`.
             let next: &T::State = unsafe { store.detached(StateId::new(cursor as u32)) };
-            expand(rules, store, next, ahead);
+            expand(rules, store, next, ahead, until);
             ahead_of = Some(cursor);
         }
         let successors = &mut current.successors;

@@ -127,11 +127,57 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
         }
     }
 
+    /// Whether the sweep is reduced ([`Config::reduce`]): [`Rules::expand`] then asks `seen`.
+    #[inline]
+    pub fn reduces(&self) -> bool {
+        self.options.reduce.is_some()
+    }
+
     /// Steps 1, 2 and the terminal test at `x`, what they find written into `found` (emptied
     /// first): each successor, canonicalised and judged, goes to `sink` with its action in
     /// order. Every panic in user code is caught and named.
+    ///
+    /// Under a reduction, only the successors of the ample actions go to `sink`, unless one of
+    /// them is a state `seen` knows (stored at this level or an earlier one): then every
+    /// successor does. That is the cycle proviso for a breadth-first search: a cycle of the
+    /// reduced graph returns to a state no deeper than where it closes, so some state on every
+    /// cycle is expanded in full and no action is postponed around it forever.
     #[inline]
     pub fn expand(
+        &self,
+        x: &T::State,
+        found: &mut Found<T::State>,
+        seen: impl Fn(&T::State) -> bool,
+        mut sink: impl FnMut(ActionId, T::State),
+    ) {
+        if let Some(reduce) = &self.options.reduce {
+            let mut all: Vec<(ActionId, T::State)> = Vec::new();
+            self.expand_all(x, found, |a, y| all.push((a, y)));
+            let mut enabled: Vec<ActionId> = Vec::with_capacity(all.len());
+            for &(a, _) in &all {
+                if !enabled.contains(&a) {
+                    enabled.push(a);
+                }
+            }
+            let mut ample = Vec::new();
+            let reduced = !enabled.is_empty()
+                && reduce.ample(&enabled, &mut ample)
+                && !ample.is_empty()
+                && ample.len() < enabled.len()
+                && !all.iter().any(|(a, y)| ample.contains(a) && seen(y));
+            for (a, y) in all {
+                if !reduced || ample.contains(&a) {
+                    sink(a, y);
+                }
+            }
+            return;
+        }
+        self.expand_all(x, found, sink);
+    }
+
+    /// [`Rules::expand`] without a reduction: every successor goes to `sink`.
+    #[inline]
+    fn expand_all(
         &self,
         x: &T::State,
         found: &mut Found<T::State>,

@@ -1,0 +1,450 @@
+//! Partial-order reduction from declared footprints: explore one order of actions that cannot
+//! affect each other instead of every interleaving, with the same safety and deadlock verdict.
+//!
+//! Each action declares the variables it reads (in its guard and its effect) and writes, as a
+//! [`Footprint`]; each invariant may declare the variables it reads. Two actions are
+//! *dependent* when one writes a variable the other reads or writes. At every state the
+//! reduced search expands an *ample* subset of the enabled actions, built as a stubborn set
+//! from the footprints (Valmari's conditions):
+//! - **C0**: it is empty only when nothing is enabled;
+//! - **C1**: starting from one enabled action, it takes in every action dependent on an enabled
+//!   member and, for a disabled member, every action that writes a variable it reads (one of
+//!   them must fire before it can be enabled); so no action outside the set can interfere with
+//!   it before one of its actions fires;
+//! - **C2**: a proper subset holds no *visible* action: one that writes a variable read by an
+//!   invariant over several variables (or by an invariant that declares nothing). An
+//!   invariant over one variable needs no such care: the writers of one variable are mutually
+//!   dependent, so the reduced search passes through every value the variable takes on any
+//!   run;
+//! - **C3** (the engine's cycle proviso for breadth-first search): when an ample successor is
+//!   already stored at the current level or an earlier one, the state is expanded in full, so
+//!   every cycle of the reduced graph holds a fully expanded state and no action is postponed
+//!   forever.
+//!
+//! Among the candidate sets (one per enabled action) the smallest is taken, the first in
+//! action order on a tie: the choice depends on the state alone, so the reduced graph, verdict,
+//! count and trace are the same with any number of workers and in fingerprint mode.
+//!
+//! **What it preserves:** whether each invariant can be broken, and whether a deadlock is
+//! reachable ([`Reduced::check_all`] finds the same invariants and deadlock as the full
+//! check). The reduced search explores fewer states, so `states_explored` is smaller, and its
+//! counterexamples are real runs but not always the shortest. **What it refuses** (an
+//! [`Error`], never a wrong answer): systems whose actions are not known up front (a per-state
+//! menu), edge invariants (they judge transitions the reduction skips), symmetry reduction or
+//! a key (not known to combine soundly here), and footprints naming unknown actions or
+//! invariants. Liveness, LTL and probabilities have no reduced form: they explore in full.
+//! Footprints are the caller's claim; [`footprints_sound`] tests them on the reachable states
+//! (dependent-by-footprint aside, every pair of enabled actions must commute).
+//!
+//! Unlike the original, which offers only an `explore_por` over ample sets the caller writes,
+//! with no check of any condition, this computes the sets and enforces C0–C3.
+//!
+//! ```
+//! use musil::por::{Footprint, Footprints};
+//! use musil::{Checker, Model};
+//!
+//! // Three independent counters, each 0..=3: 64 states in full.
+//! let m = Model::new([0u8; 3])
+//!     .action("inc0", |c| c[0] < 3, |c| { let mut c = *c; c[0] += 1; c })
+//!     .action("inc1", |c| c[1] < 3, |c| { let mut c = *c; c[1] += 1; c })
+//!     .action("inc2", |c| c[2] < 3, |c| { let mut c = *c; c[2] += 1; c })
+//!     .invariant("c0 small", |c| c[0] <= 3)
+//!     .terminal(|c| *c == [3, 3, 3]);
+//! let fp = Footprints::new()
+//!     .action("inc0", Footprint::new().reads(["c0"]).writes(["c0"]))
+//!     .action("inc1", Footprint::new().reads(["c1"]).writes(["c1"]))
+//!     .action("inc2", Footprint::new().reads(["c2"]).writes(["c2"]))
+//!     .invariant("c0 small", ["c0"]);
+//! let full = Checker::new(&m).check();
+//! let reduced = Checker::new(&m).partial_order(&fp).unwrap().check();
+//! assert!(full.ok && reduced.ok);
+//! assert_eq!(full.states_explored, 64);
+//! assert_eq!(reduced.states_explored, 10); // one order: c0 to 3, then c1, then c2
+//! ```
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use crate::check::{Checker, DistinctBy, Violations};
+use crate::engine::Reduce;
+use crate::error::{Error, ErrorKind};
+use crate::graph::Graph;
+use crate::liveness::py_list;
+use crate::result::CheckResult;
+use crate::system::{ActionId, System};
+
+/// The variables one action reads (in its guard or its effect) and writes, by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Footprint {
+    reads: Vec<String>,
+    writes: Vec<String>,
+}
+
+impl Footprint {
+    /// Reads and writes nothing (yet).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Also reads these variables (in its guard or its effect).
+    #[must_use]
+    pub fn reads<I: IntoIterator<Item = N>, N: Into<String>>(mut self, vars: I) -> Self {
+        self.reads.extend(vars.into_iter().map(Into::into));
+        self
+    }
+
+    /// Also writes these variables.
+    #[must_use]
+    pub fn writes<I: IntoIterator<Item = N>, N: Into<String>>(mut self, vars: I) -> Self {
+        self.writes.extend(vars.into_iter().map(Into::into));
+        self
+    }
+}
+
+/// The declared footprints of a system's actions and the variables its invariants read. An
+/// action without a footprint counts as reading and writing everything; an invariant without
+/// one as reading everything (both sound, both reduce less).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Footprints {
+    actions: IndexMap<String, Footprint>,
+    invariants: IndexMap<String, Vec<String>>,
+}
+
+impl Footprints {
+    /// No footprints yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The footprint of the action `name`.
+    ///
+    /// # Panics
+    /// When `name` already has one (a second would silently replace it).
+    #[must_use]
+    pub fn action(mut self, name: impl Into<String>, footprint: Footprint) -> Self {
+        let name = name.into();
+        assert!(!self.actions.contains_key(&name), "Footprints::action: {name:?} is declared twice");
+        self.actions.insert(name, footprint);
+        self
+    }
+
+    /// The variables the invariant `name` reads.
+    ///
+    /// # Panics
+    /// When `name` already has them.
+    #[must_use]
+    pub fn invariant<I: IntoIterator<Item = N>, N: Into<String>>(
+        mut self,
+        name: impl Into<String>,
+        reads: I,
+    ) -> Self {
+        let name = name.into();
+        assert!(!self.invariants.contains_key(&name), "Footprints::invariant: {name:?} is declared twice");
+        self.invariants.insert(name, reads.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The stubborn-set choice over one system's actions (positions in its action list).
+#[derive(Debug)]
+struct Stubborn {
+    /// Position of each action id in the system's action list.
+    position: HashMap<ActionId, usize>,
+    ids: Vec<ActionId>,
+    /// Per action: the actions dependent on it (for an enabled member).
+    dependent: Vec<Vec<usize>>,
+    /// Per action: the actions that write a variable it reads (for a disabled member).
+    enabling: Vec<Vec<usize>>,
+    visible: Vec<bool>,
+}
+
+impl Reduce for Stubborn {
+    fn ample(&self, enabled: &[ActionId], ample: &mut Vec<ActionId>) -> bool {
+        let n = self.ids.len();
+        let Some(on) = enabled.iter().map(|a| self.position.get(a).copied()).collect::<Option<Vec<usize>>>()
+        else {
+            // An action the footprints never saw: expand everything.
+            return false;
+        };
+        let mut is_on = vec![false; n];
+        for &p in &on {
+            is_on[p] = true;
+        }
+        let mut best: Option<Vec<usize>> = None;
+        let mut member = vec![false; n];
+        let mut work = Vec::new();
+        for &start in &on {
+            member.iter_mut().for_each(|m| *m = false);
+            member[start] = true;
+            work.clear();
+            work.push(start);
+            let mut chosen = vec![start];
+            let mut too_big = false;
+            while let Some(t) = work.pop() {
+                let next = if is_on[t] { &self.dependent[t] } else { &self.enabling[t] };
+                for &u in next {
+                    if !member[u] {
+                        member[u] = true;
+                        work.push(u);
+                        if is_on[u] {
+                            chosen.push(u);
+                            if chosen.len() >= on.len()
+                                || best.as_ref().is_some_and(|b| chosen.len() >= b.len())
+                            {
+                                too_big = true;
+                            }
+                        }
+                    }
+                }
+                if too_big {
+                    break;
+                }
+            }
+            if too_big || chosen.iter().any(|&p| self.visible[p]) {
+                continue;
+            }
+            best = Some(chosen);
+            if best.as_ref().is_some_and(|b| b.len() == 1) {
+                break;
+            }
+        }
+        match best {
+            None => false,
+            Some(mut b) => {
+                b.sort_unstable();
+                ample.extend(b.into_iter().map(|p| self.ids[p]));
+                true
+            }
+        }
+    }
+}
+
+/// Interned variable names, and sets of them.
+#[derive(Default)]
+struct Vars(IndexMap<String, ()>);
+
+impl Vars {
+    fn set(&mut self, names: &[String]) -> Vec<usize> {
+        let mut v: Vec<usize> = names.iter().map(|n| self.0.insert_full(n.clone(), ()).0).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+/// A variable set, or every variable.
+#[derive(Clone)]
+enum Set {
+    All,
+    Some(Vec<usize>),
+}
+
+impl Set {
+    fn meets(&self, other: &Set) -> bool {
+        match (self, other) {
+            (Set::Some(a), Set::Some(b)) => a.iter().any(|x| b.binary_search(x).is_ok()),
+            (Set::All, Set::Some(b)) | (Set::Some(b), Set::All) => !b.is_empty(),
+            (Set::All, Set::All) => true,
+        }
+    }
+}
+
+impl Stubborn {
+    fn new<T: System>(sys: &T, fp: &Footprints) -> Result<Self, Error> {
+        let Some(ids) = sys.static_actions() else {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "partial_order: the system's actions are not known up front (a per-state menu); the reduction needs them",
+            ));
+        };
+        let names: Vec<String> = ids.iter().map(|&a| sys.action_name(a).to_owned()).collect();
+        let mut unknown: Vec<String> = fp.actions.keys().filter(|n| !names.contains(n)).cloned().collect();
+        if !unknown.is_empty() {
+            unknown.sort();
+            let mut known = names.clone();
+            known.sort();
+            return Err(Error::new(
+                ErrorKind::UnknownAction,
+                format!(
+                    "partial_order: footprints name {} which match no action (known: {})",
+                    py_list(&unknown),
+                    py_list(&known)
+                ),
+            ));
+        }
+        let invariants: Vec<String> =
+            (0..sys.invariant_count()).map(|i| sys.invariant_name(i).to_owned()).collect();
+        let unknown: Vec<String> =
+            fp.invariants.keys().filter(|n| !invariants.contains(n)).cloned().collect();
+        if !unknown.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "partial_order: footprints name invariants {} which the system does not have (it has {})",
+                    py_list(&unknown),
+                    py_list(&invariants)
+                ),
+            ));
+        }
+        if sys.edge_invariant_count() > 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "partial_order: the system has edge invariants ({}), which judge transitions the reduction skips; check it in full",
+                    sys.edge_invariant_name(0)
+                ),
+            ));
+        }
+        let mut vars = Vars::default();
+        let footprint: Vec<Option<(Set, Set)>> = names
+            .iter()
+            .map(|n| {
+                fp.actions.get(n).map(|f| {
+                    let mut reads = f.reads.clone();
+                    // Writing a variable is reading it for dependence's sake (write/write).
+                    reads.extend(f.writes.iter().cloned());
+                    (Set::Some(vars.set(&reads)), Set::Some(vars.set(&f.writes)))
+                })
+            })
+            .collect();
+        let (reads, writes): (Vec<Set>, Vec<Set>) =
+            footprint.into_iter().map(|f| f.unwrap_or((Set::All, Set::All))).unzip();
+        // What the properties observe: the variables of every invariant over several (or
+        // undeclared) variables.
+        let mut observed = Set::Some(Vec::new());
+        for name in &invariants {
+            match fp.invariants.get(name) {
+                None => observed = Set::All,
+                Some(r) => {
+                    let set = vars.set(r);
+                    if set.len() > 1
+                        && let Set::Some(o) = &mut observed
+                    {
+                        o.extend(set);
+                        o.sort_unstable();
+                        o.dedup();
+                    }
+                }
+            }
+        }
+        let n = ids.len();
+        let dependent = (0..n)
+            .map(|t| {
+                (0..n)
+                    .filter(|&u| u != t && (writes[t].meets(&reads[u]) || writes[u].meets(&reads[t])))
+                    .collect()
+            })
+            .collect();
+        let enabling =
+            (0..n).map(|t| (0..n).filter(|&u| u != t && writes[u].meets(&reads[t])).collect()).collect();
+        let visible = (0..n).map(|t| writes[t].meets(&observed)).collect();
+        let position = ids.iter().enumerate().map(|(p, &a)| (a, p)).collect();
+        Ok(Stubborn { position, ids, dependent, enabling, visible })
+    }
+}
+
+/// A checker whose safety sweeps explore only ample sets; see the [module](self).
+#[derive(Debug)]
+pub struct Reduced<'a, T: System> {
+    checker: Checker<'a, T>,
+}
+
+impl<'a, T: System> Checker<'a, T> {
+    /// This checker with partial-order reduction from `footprints`, for the safety checks and
+    /// the reduced graph.
+    ///
+    /// # Errors
+    /// When the reduction is not known to preserve the verdict here (a per-state menu, edge
+    /// invariants, a symmetry reduction or a key), or the footprints name unknown actions or
+    /// invariants; see the [module](self).
+    pub fn partial_order(&self, footprints: &Footprints) -> Result<Reduced<'a, T>, Error> {
+        if self.options.canonicalize.is_some() || self.options.identity.is_keyed() {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "partial_order: not combined with a symmetry reduction or a key (not known to preserve the verdict together); drop one",
+            ));
+        }
+        let stubborn = Stubborn::new(self.sys, footprints)?;
+        let mut options = self.options.clone();
+        options.reduce = Some(Arc::new(stubborn));
+        Ok(Reduced { checker: Checker { sys: self.sys, options } })
+    }
+}
+
+impl<T: System> Reduced<'_, T> {
+    /// The safety check over the reduced graph: the full check's verdict (ok or not); the
+    /// first problem met may be another one when there are several.
+    pub fn check(&self) -> CheckResult<T::State> {
+        self.checker.check()
+    }
+
+    /// Every broken invariant and a deadlock over the reduced graph: the same ones as the full
+    /// check finds.
+    pub fn check_all(&self, distinct_by: DistinctBy) -> Violations<T::State> {
+        self.checker.check_all(distinct_by)
+    }
+
+    /// The reduced graph: its safety and deadlock answers are the full graph's; liveness over
+    /// it is not.
+    pub fn explore(&self) -> Graph<T::State> {
+        self.checker.explore()
+    }
+}
+
+/// Whether `footprints` are true of `sys` on its reachable states (explored in full, up to
+/// `max_states`): wherever two enabled actions are independent by their footprints, firing
+/// them in either order gives the same state, and neither disables the other. False when the
+/// exploration is truncated. A check on what was reached, not a proof.
+pub fn footprints_sound<T: System>(
+    sys: &T,
+    footprints: &Footprints,
+    max_states: usize,
+) -> Result<bool, Error> {
+    let stubborn = Stubborn::new(sys, footprints)?;
+    let graph = Checker::new(sys).max_states(max_states).explore();
+    if graph.truncated() || graph.fault().is_some() {
+        return Ok(false);
+    }
+    let step = |s: &T::State, a: ActionId| -> Vec<T::State> {
+        let mut out = Vec::new();
+        let _ = sys.successors(s, |b, y| {
+            if b == a {
+                out.push(y);
+            }
+            ControlFlow::Continue(())
+        });
+        out
+    };
+    for s in graph.states() {
+        let mut enabled: Vec<ActionId> = Vec::new();
+        let _ = sys.successors(s, |a, _| {
+            if !enabled.contains(&a) {
+                enabled.push(a);
+            }
+            ControlFlow::Continue(())
+        });
+        for (i, &a) in enabled.iter().enumerate() {
+            for &b in &enabled[i + 1..] {
+                let (Some(&pa), Some(&pb)) = (stubborn.position.get(&a), stubborn.position.get(&b)) else {
+                    continue;
+                };
+                if stubborn.dependent[pa].contains(&pb) {
+                    continue;
+                }
+                for sa in step(s, a) {
+                    for sb in step(s, b) {
+                        let ab = step(&sa, b);
+                        let ba = step(&sb, a);
+                        if ab.is_empty() || ba.is_empty() || ab.iter().any(|x| !ba.contains(x)) {
+                            return Ok(false);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(true)
+}
