@@ -215,3 +215,31 @@ fn dishonest_footprints_are_caught_on_the_reachable_states() {
     assert!(!footprints_sound(&m, &two_fp(), 1_000).unwrap());
     assert!(footprints_sound(&two(), &two_fp(), 1_000).unwrap());
 }
+
+#[allow(dead_code)]
+#[path = "../examples/partial_order.rs"]
+mod partial_order;
+
+#[test]
+fn the_partial_order_example_on_the_shared_models() {
+    let rows = partial_order::run();
+    let figures: Vec<(&str, usize, usize, bool)> = rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.full.states_explored, r.reduced.states_explored, r.same_verdict()))
+        .collect();
+    // The shared models' counts are MODELS.md's; none loses states to the reduction (see the
+    // example's rustdoc for why), the finishing `workers` model keeps one order.
+    assert_eq!(
+        figures,
+        [
+            ("counters 4 9", 10_000, 10_000, true),
+            ("token-ring 8", 3_072, 3_072, true),
+            ("phils 10", 5_741, 5_741, true),
+            ("2pc 4", 1_568, 1_568, true),
+            ("workers 4 9", 10_000, 37, true),
+        ]
+    );
+    assert!(rows.iter().all(|r| r.full.ok && r.reduced.ok));
+    // Counters keep their states but not their transitions: one successor per state.
+    assert_eq!(rows[0].transitions, (40_000, 10_003));
+}

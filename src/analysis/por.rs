@@ -21,9 +21,11 @@
 //!   every cycle of the reduced graph holds a fully expanded state and no action is postponed
 //!   forever.
 //!
-//! Among the candidate sets (one per enabled action) the smallest is taken, the first in
-//! action order on a tie: the choice depends on the state alone, so the reduced graph, verdict,
-//! count and trace are the same with any number of workers and in fingerprint mode.
+//! Candidate sets (one grown from each enabled action) are tried smallest first, the first in
+//! action order on a tie, and the first that keeps the proviso is expanded; when none does, the
+//! state is expanded in full. The choice depends on the state and the levels before it alone,
+//! so the reduced graph, verdict, count and trace are the same with any number of workers and
+//! in fingerprint mode.
 //!
 //! **What it preserves:** whether each invariant can be broken, and whether a deadlock is
 //! reachable ([`Reduced::check_all`] finds the same invariants and deadlock as the full
@@ -149,7 +151,6 @@ impl Footprints {
 }
 
 /// The stubborn-set choice over one system's actions (positions in its action list).
-#[derive(Debug)]
 struct Stubborn {
     /// Position of each action id in the system's action list.
     position: HashMap<ActionId, usize>,
@@ -159,30 +160,57 @@ struct Stubborn {
     /// Per action: the actions that write a variable it reads (for a disabled member).
     enabling: Vec<Vec<usize>>,
     visible: Vec<bool>,
+    /// The candidates per enabled set: they depend on nothing else, and few enabled sets recur
+    /// across many states.
+    memo: papaya::HashMap<Vec<ActionId>, Arc<Vec<Vec<ActionId>>>>,
 }
 
 impl Reduce for Stubborn {
-    fn ample(&self, enabled: &[ActionId], ample: &mut Vec<ActionId>) -> bool {
+    fn candidates(&self, enabled: &[ActionId], candidates: &mut Vec<Vec<ActionId>>) {
+        let memo = self.memo.pin();
+        if let Some(known) = memo.get(enabled) {
+            candidates.extend(known.iter().cloned());
+            return;
+        }
+        let mut fresh = Vec::new();
+        self.grow(enabled, &mut fresh);
+        candidates.extend(fresh.iter().cloned());
+        memo.insert(enabled.to_vec(), Arc::new(fresh));
+    }
+}
+
+impl Stubborn {
+    /// The candidate ample sets for `enabled`, best first.
+    fn grow(&self, enabled: &[ActionId], candidates: &mut Vec<Vec<ActionId>>) {
         let n = self.ids.len();
         let Some(on) = enabled.iter().map(|a| self.position.get(a).copied()).collect::<Option<Vec<usize>>>()
         else {
             // An action the footprints never saw: expand everything.
-            return false;
+            return;
         };
         let mut is_on = vec![false; n];
         for &p in &on {
             is_on[p] = true;
         }
-        let mut best: Option<Vec<usize>> = None;
         let mut member = vec![false; n];
         let mut work = Vec::new();
+        let mut found: Vec<Vec<usize>> = Vec::new();
+        // Starts already rejected: a set that takes one in contains its whole set, so it is
+        // rejected too.
+        let mut refused = vec![false; n];
         for &start in &on {
             member.iter_mut().for_each(|m| *m = false);
             member[start] = true;
             work.clear();
             work.push(start);
+            if self.visible[start] {
+                refused[start] = true;
+                continue;
+            }
             let mut chosen = vec![start];
-            let mut too_big = false;
+            // Grow until the set is closed, or it is no candidate: every enabled action (not a
+            // proper subset) or a visible one (C2).
+            let mut rejected = false;
             while let Some(t) = work.pop() {
                 let next = if is_on[t] { &self.dependent[t] } else { &self.enabling[t] };
                 for &u in next {
@@ -191,34 +219,27 @@ impl Reduce for Stubborn {
                         work.push(u);
                         if is_on[u] {
                             chosen.push(u);
-                            if chosen.len() >= on.len()
-                                || best.as_ref().is_some_and(|b| chosen.len() >= b.len())
-                            {
-                                too_big = true;
-                            }
+                            rejected |= self.visible[u] || refused[u];
                         }
                     }
                 }
-                if too_big {
+                if rejected || chosen.len() == on.len() {
+                    rejected = true;
                     break;
                 }
             }
-            if too_big || chosen.iter().any(|&p| self.visible[p]) {
+            if rejected {
+                refused[start] = true;
                 continue;
             }
-            best = Some(chosen);
-            if best.as_ref().is_some_and(|b| b.len() == 1) {
-                break;
+            chosen.sort_unstable();
+            if !found.contains(&chosen) {
+                found.push(chosen);
             }
         }
-        match best {
-            None => false,
-            Some(mut b) => {
-                b.sort_unstable();
-                ample.extend(b.into_iter().map(|p| self.ids[p]));
-                true
-            }
-        }
+        // Smallest first; among equals, the first met (action order of the starting action).
+        found.sort_by_key(Vec::len);
+        candidates.extend(found.into_iter().map(|c| c.into_iter().map(|p| self.ids[p]).collect()));
     }
 }
 
@@ -342,7 +363,7 @@ impl Stubborn {
             (0..n).map(|t| (0..n).filter(|&u| u != t && writes[u].meets(&reads[t])).collect()).collect();
         let visible = (0..n).map(|t| writes[t].meets(&observed)).collect();
         let position = ids.iter().enumerate().map(|(p, &a)| (a, p)).collect();
-        Ok(Stubborn { position, ids, dependent, enabling, visible })
+        Ok(Stubborn { position, ids, dependent, enabling, visible, memo: papaya::HashMap::new() })
     }
 }
 
@@ -379,6 +400,11 @@ impl<T: System> Reduced<'_, T> {
     /// first problem met may be another one when there are several.
     pub fn check(&self) -> CheckResult<T::State> {
         self.checker.check()
+    }
+
+    /// [`check`](Self::check) with the sweep's figures (states, transitions, time, memory).
+    pub fn check_with_stats(&self) -> (CheckResult<T::State>, crate::check::Stats) {
+        self.checker.check_with_stats()
     }
 
     /// Every broken invariant and a deadlock over the reduced graph: the same ones as the full

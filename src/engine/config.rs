@@ -49,10 +49,15 @@ pub struct Config<S> {
 }
 
 /// A partial-order reduction's choice at one state: among the enabled actions (distinct, in
-/// action order), an ample subset. The engine adds the cycle proviso.
+/// action order), the proper subsets that may be expanded alone, best first. The engine takes
+/// the first that keeps its cycle proviso, else every action.
 pub(crate) trait Reduce: Send + Sync {
-    /// Write the ample actions into `ample` (empty on entry); false to expand everything.
-    fn ample(&self, enabled: &[crate::system::ActionId], ample: &mut Vec<crate::system::ActionId>) -> bool;
+    /// Push the candidate ample sets onto `candidates` (empty on entry), best first.
+    fn candidates(
+        &self,
+        enabled: &[crate::system::ActionId],
+        candidates: &mut Vec<Vec<crate::system::ActionId>>,
+    );
 }
 
 impl<S> Clone for Config<S> {

@@ -137,11 +137,14 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
     /// first): each successor, canonicalised and judged, goes to `sink` with its action in
     /// order. Every panic in user code is caught and named.
     ///
-    /// Under a reduction, only the successors of the ample actions go to `sink`, unless one of
-    /// them is a state `seen` knows (stored at this level or an earlier one): then every
-    /// successor does. That is the cycle proviso for a breadth-first search: a cycle of the
-    /// reduced graph returns to a state no deeper than where it closes, so some state on every
-    /// cycle is expanded in full and no action is postponed around it forever.
+    /// Under a reduction, only the successors of an ample set go to `sink`: the first of the
+    /// reduction's candidates none of whose successors is a state `seen` knows (stored at this
+    /// level or an earlier one); when every candidate has one, every successor goes. That is
+    /// the cycle proviso for a breadth-first search: a cycle of the reduced graph returns to a
+    /// state no deeper than where it closes, so some state on every cycle is expanded in full
+    /// and no action is postponed around it forever. Self-loops are set aside: a set whose
+    /// other successors are all new leads on (levels only grow along them), so an action it
+    /// postpones is taken further down that way; a set that only loops is expanded in full.
     #[inline]
     pub fn expand(
         &self,
@@ -159,14 +162,20 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
                     enabled.push(a);
                 }
             }
-            let mut ample = Vec::new();
-            let reduced = !enabled.is_empty()
-                && reduce.ample(&enabled, &mut ample)
-                && !ample.is_empty()
-                && ample.len() < enabled.len()
-                && !all.iter().any(|(a, y)| ample.contains(a) && seen(y));
+            let mut candidates = Vec::new();
+            if enabled.len() > 1 {
+                reduce.candidates(&enabled, &mut candidates);
+            }
+            // A self-loop closes no path onward, so it is no reason to expand in full as long
+            // as the set also leads somewhere new; a set that only loops is one.
+            let ample = candidates.into_iter().find(|ample| {
+                !ample.is_empty()
+                    && ample.len() < enabled.len()
+                    && all.iter().any(|(a, y)| ample.contains(a) && y != x)
+                    && !all.iter().any(|(a, y)| ample.contains(a) && y != x && seen(y))
+            });
             for (a, y) in all {
-                if !reduced || ample.contains(&a) {
+                if ample.as_ref().is_none_or(|ample| ample.contains(&a)) {
                     sink(a, y);
                 }
             }
