@@ -28,6 +28,8 @@ pub(crate) enum Site {
     Initial,
     /// An assumed assumption's predicate (`check_open_assuming`).
     Assumption,
+    /// A caller's ample-set function (`explore_por`).
+    Ample,
 }
 
 thread_local! {
@@ -152,6 +154,7 @@ impl Site {
             Site::Key => "key",
             Site::Initial => "initial states",
             Site::Assumption => "assumption predicate",
+            Site::Ample => "ample",
         }
     }
 }

@@ -243,3 +243,82 @@ fn the_partial_order_example_on_the_shared_models() {
     // Counters keep their states but not their transitions: one successor per state.
     assert_eq!(rows[0].transitions, (40_000, 10_003));
 }
+
+/// The spec's `inc_a_first`: the enabled `inc_a` if any, else everything enabled.
+fn inc_a_first(_: &(u8, u8), enabled: &[&str]) -> Vec<String> {
+    if enabled.contains(&"inc_a") {
+        vec!["inc_a".to_owned()]
+    } else {
+        enabled.iter().map(|s| s.to_string()).collect()
+    }
+}
+
+fn identity(_: &(u8, u8), enabled: &[&str]) -> Vec<String> {
+    enabled.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn independent_at_one_state_as_the_original_computes_it() {
+    use musil::por::independent;
+    let m = two();
+    assert!(independent(&m, "inc_a", "inc_b", &(0, 0)));
+    assert!(!independent(&m, "inc_a", "inc_b", &(2, 0)));
+    assert!(independent(&m, "inc_a", "inc_a", &(0, 0)));
+    assert!(!independent(&m, "inc_a", "inc_a", &(1, 0)));
+    let sets = Model::new(0u8).action("set0", |_| true, |_| 0).action("set1", |_| true, |_| 1);
+    assert!(!independent(&sets, "set0", "set1", &0));
+}
+
+#[test]
+fn explore_por_with_the_callers_sets_checked() {
+    use musil::por::{explore_por, por_sound};
+    let full = musil::explore(&two());
+    let same = explore_por(&two(), identity).unwrap();
+    assert_eq!(same.states().collect::<Vec<_>>(), full.states().collect::<Vec<_>>());
+    let reduced = explore_por(&two(), inc_a_first).unwrap();
+    assert_eq!(reduced.states().copied().collect::<Vec<_>>(), [(0, 0), (1, 0), (2, 0), (2, 1), (2, 2)]);
+    // The gate, on the spec's models.
+    let sum = two().invariant("sum-not-3", |s| s.0 + s.1 != 3);
+    assert!(por_sound(&sum, identity, 1_000).unwrap());
+    assert!(por_sound(&sum, inc_a_first, 1_000).unwrap());
+    // The original applied a disabled action without its guard and took an empty set for a
+    // dead end; both are refused here, naming the state.
+    let b_not_2 = two().invariant("b-not-2", |s| s.1 != 2);
+    let without_b = |_: &(u8, u8), enabled: &[&str]| -> Vec<String> {
+        enabled.iter().filter(|a| **a != "inc_b").map(|s| s.to_string()).collect()
+    };
+    let e = por_sound(&b_not_2, without_b, 1_000).unwrap_err();
+    assert!(e.message().contains("empty"), "{e}");
+    let e = explore_por(&two(), |_, _| vec!["inc_a".to_owned()]).unwrap_err();
+    assert!(e.message().contains("(2, 0)") && e.message().contains("not enabled"), "{e}");
+    let e = explore_por(&two(), |_, _| vec!["inc_a".to_owned(), "inc_a".to_owned()]).unwrap_err();
+    assert!(e.message().contains("twice"), "{e}");
+}
+
+#[test]
+fn por_sound_also_compares_deadlocks() {
+    use musil::por::por_sound;
+    // `crash` from (0, 0) only, to a dead end that is not terminal. No invariant at all: the
+    // original's gate passed any set here; deferring `crash` hides the deadlock.
+    let m = two().action("crash", |s| *s == (0, 0), |_| (9, 9));
+    assert_eq!(musil::check(&m).kind, Some(Kind::Deadlock));
+    let no_crash = |_: &(u8, u8), enabled: &[&str]| -> Vec<String> {
+        let keep: Vec<String> = enabled.iter().filter(|a| **a != "crash").map(|s| s.to_string()).collect();
+        if keep.is_empty() { enabled.iter().map(|s| s.to_string()).collect() } else { keep }
+    };
+    assert!(!por_sound(&m, no_crash, 1_000).unwrap());
+    assert!(por_sound(&m, |_, enabled| enabled.iter().map(|s| s.to_string()).collect(), 1_000).unwrap());
+}
+
+#[test]
+fn a_panic_in_the_callers_ample_sets_is_a_result_naming_it() {
+    let g = musil::por::explore_por(&two(), |s, enabled| {
+        assert!(*s != (1, 0), "no sets at (1, 0)");
+        enabled.iter().map(|a| a.to_string()).collect()
+    })
+    .unwrap();
+    let f = g.fault().expect("the panic stopped the exploration");
+    assert_eq!(f.fault.callback, "ample");
+    assert!(f.fault.message.contains("no sets at (1, 0)"));
+    assert_eq!(f.trace.last().map(|s| s.state), Some((1, 0)));
+}

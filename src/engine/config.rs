@@ -45,17 +45,20 @@ pub struct Config<S> {
     pub(crate) identity: Identity<S>,
     /// A partial-order reduction: which enabled actions to expand (set only by the reduced
     /// checks of [`crate::por`], which refuse what it does not preserve).
-    pub(crate) reduce: Option<Arc<dyn Reduce>>,
+    pub(crate) reduce: Option<Arc<dyn Reduce<S>>>,
 }
 
 /// A partial-order reduction's choice at one state: among the enabled actions (distinct, in
 /// action order), the proper subsets that may be expanded alone, best first. The engine takes
 /// the first that keeps its cycle proviso, else every action.
-pub(crate) trait Reduce: Send + Sync {
-    /// Push the candidate ample sets onto `candidates` (empty on entry), best first.
+pub(crate) trait Reduce<S>: Send + Sync {
+    /// Push the candidate ample sets at `state` onto `candidates` (empty on entry), best first;
+    /// `name` gives an action's name.
     fn candidates(
         &self,
+        state: &S,
         enabled: &[crate::system::ActionId],
+        name: &dyn Fn(crate::system::ActionId) -> String,
         candidates: &mut Vec<Vec<crate::system::ActionId>>,
     );
 }

@@ -163,8 +163,17 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
                 }
             }
             let mut candidates = Vec::new();
-            if enabled.len() > 1 {
-                reduce.candidates(&enabled, &mut candidates);
+            if !enabled.is_empty() && found.fault.is_none() {
+                // The choice may run user code (a caller's ample sets): a panic there, or a
+                // set refused, is this state's fault, and none of its successors is kept.
+                let chosen = crate::fault::catch(|| {
+                    fault::enter(Site::Ample);
+                    reduce.candidates(x, &enabled, &|a| self.sys.action_name(a).to_owned(), &mut candidates);
+                });
+                if let Err(payload) = chosen {
+                    found.fault = Some(self.fault_from(&*payload));
+                    return;
+                }
             }
             // A self-loop closes no path onward, so it is no reason to expand in full as long
             // as the set also leads somewhere new; a set that only loops is one.
