@@ -106,7 +106,8 @@
 //!   [`check`](mod@check) ([`check()`], [`check_all`], the [`Checker`] every analysis is
 //!   configured by), [`graph`] ([`explore`] into a [`Graph`] and its queries), [`liveness`]
 //!   ([`check_liveness`] under weak and strong fairness), [`ltl`] ([`Ltl`] and [`check_ltl`]),
-//!   [`history`], [`patterns`], and [`probabilistic`] (exact probabilities and expectations).
+//!   [`history`], [`patterns`], [`por`] (partial-order reduction from declared footprints),
+//!   and [`probabilistic`] (exact probabilities and expectations).
 //! - [`open`]: checking against adversarial environments ([`open::check_open`]) and the
 //!   pre-built environments, with the assumptions each verdict rests on.
 //! - [`present`]: [`result`] ([`CheckResult`], traces and their printed forms), [`dot`]
