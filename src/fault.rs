@@ -28,6 +28,8 @@ pub(crate) enum Site {
     Initial,
     /// An assumed assumption's predicate (`check_open_assuming`).
     Assumption,
+    /// A domain's enumeration (`check_inductive`).
+    Domain,
 }
 
 thread_local! {
@@ -152,6 +154,7 @@ impl Site {
             Site::Key => "key",
             Site::Initial => "initial states",
             Site::Assumption => "assumption predicate",
+            Site::Domain => "domain enumeration",
         }
     }
 }

@@ -106,7 +106,9 @@
 //!   [`check`](mod@check) ([`check()`], [`check_all`], the [`Checker`] every analysis is
 //!   configured by), [`graph`] ([`explore`] into a [`Graph`] and its queries), [`liveness`]
 //!   ([`check_liveness`] under weak and strong fairness), [`ltl`] ([`Ltl`] and [`check_ltl`]),
-//!   [`history`], [`patterns`], and [`probabilistic`] (exact probabilities and expectations).
+//!   [`history`], [`patterns`], [`induction`] ([`check_inductive`]: k-induction, a proof at
+//!   any depth over a finite domain), and [`probabilistic`] (exact probabilities and
+//!   expectations).
 //! - [`open`]: checking against adversarial environments ([`open::check_open`]) and the
 //!   pre-built environments, with the assumptions each verdict rests on.
 //! - [`present`]: [`result`] ([`CheckResult`], traces and their printed forms), [`dot`]
@@ -139,7 +141,7 @@ pub mod system;
 pub use analysis::prob as probabilistic;
 pub use analysis::safety as check;
 pub(crate) use analysis::scc;
-pub use analysis::{graph, history, liveness, ltl, patterns};
+pub use analysis::{graph, history, induction, liveness, ltl, patterns};
 pub use present::{dot, result, testing};
 
 pub use analysis::fair::Fair;
@@ -152,6 +154,7 @@ pub use graph::{
     FixedPoints, Graph, GraphFault, StateViolation, check_of, explore, fixed_points, fixed_points_of,
     path_to, reachable_violations, reaches, states_where, symmetry_reduction_sound, witness,
 };
+pub use induction::{Domain, Induction, InductionResult, check_inductive};
 pub use liveness::{Liveness, LivenessKind, LivenessResult, check_liveness, check_liveness_of};
 pub use ltl::{Ltl, LtlOptions, LtlResult, check_ltl};
 pub use model::{
