@@ -1,11 +1,13 @@
 //! k-induction: the example's reference facts, the original's figures (spec analyses.md §2.6)
-//! and edge cases (§9), and what musil adds (paths, raising k, domains from types, panics as
-//! results, a capped base case).
+//! and edge cases (§9), what musil adds (paths, raising k, domains from types, panics as
+//! results, a capped base case), and a property test against a naive transcription of the
+//! original's algorithm.
 
 #[allow(dead_code)]
 #[path = "../examples/induction.rs"]
 mod example;
 
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -13,6 +15,7 @@ use musil::induction::{Claim, Domain, FROM_DOMAIN, Failure, Induction, Range, Va
 use musil::{
     ErrorKind, Invariant, Limit, Model, Verdict, assert_ok, assert_violates, check, check_inductive,
 };
+use proptest::prelude::*;
 
 // ---------------------------------------------------------------------------------------------
 // The example
@@ -599,4 +602,204 @@ fn a_base_case_cut_short_proves_nothing() {
         (Some(Failure::Step), 50, Some(99), Some(100))
     );
     assert_eq!(r.path[0].state, 50);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Property test: random models over a small domain against a naive transcription of the
+// original's algorithm, and the facts each outcome must satisfy on its own.
+
+#[derive(Clone, Debug)]
+struct Spec {
+    init: Vec<u8>,
+    /// Per action: its successor from each state (None = disabled).
+    actions: Vec<Vec<Option<u8>>>,
+    /// Per state: None = holds, Some(reason) = violated (reason may be "").
+    inv: Vec<Option<Option<String>>>,
+    /// The domain, in order; `full` says it holds every state.
+    domain: Vec<u8>,
+    full: bool,
+    k: usize,
+    workers: usize,
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (2u8..9).prop_flat_map(|n| {
+        let succ = prop::collection::vec(prop::option::weighted(0.6, 0..n), n as usize);
+        let verdict = prop::option::weighted(
+            0.45,
+            prop_oneof![Just(None), Just(Some(String::new())), Just(Some("r".to_owned()))],
+        );
+        (
+            prop::collection::vec(0..n, 1..3),
+            prop::collection::vec(succ, 0..5),
+            prop::collection::vec(verdict, n as usize),
+            prop_oneof![Just(None), prop::collection::vec(0..n, 0..6).prop_map(Some)],
+            Just((0..n).collect::<Vec<u8>>()).prop_shuffle(),
+            1usize..4,
+            prop_oneof![Just(1usize), Just(2)],
+            any::<bool>(),
+        )
+            .prop_map(move |(init, actions, mut inv, partial, shuffled, k, workers, init_ok)| {
+                // Half the models start in states that satisfy the invariant, so that the step
+                // case is reached more often.
+                if init_ok {
+                    for &s in &init {
+                        inv[s as usize] = None;
+                    }
+                }
+                let full = partial.is_none();
+                Spec { init, actions, inv, domain: partial.unwrap_or(shuffled), full, k, workers }
+            })
+    })
+}
+
+fn model_of(spec: &Spec) -> Model<u8> {
+    let mut m = Model::with_initial_states(spec.init.clone());
+    for (i, table) in spec.actions.iter().enumerate() {
+        let (guard, effect) = (table.clone(), table.clone());
+        m = m.action(
+            format!("a{i}"),
+            move |s: &u8| guard[*s as usize].is_some(),
+            move |s: &u8| effect[*s as usize].unwrap(),
+        );
+    }
+    m
+}
+
+fn verdict_of(spec: &Spec, s: u8) -> Verdict {
+    match &spec.inv[s as usize] {
+        None => Verdict::Holds,
+        Some(r) => Verdict::Violated(r.clone()),
+    }
+}
+
+fn successors(spec: &Spec, s: u8) -> Vec<(String, u8)> {
+    spec.actions.iter().enumerate().filter_map(|(i, t)| t[s as usize].map(|y| (format!("a{i}"), y))).collect()
+}
+
+/// The original's answer: (failure, state, action, successor, reason), written from
+/// induction.py's algorithm.
+type Answer = (Option<Failure>, Option<u8>, Option<String>, Option<u8>, Option<String>);
+
+fn naive(spec: &Spec) -> Answer {
+    let violates = |s: u8| !verdict_of(spec, s).holds();
+    let reason = |s: u8| verdict_of(spec, s).shown_reason();
+    let mut seen = HashSet::new();
+    let mut frontier = VecDeque::new();
+    for &s in &spec.init {
+        if violates(s) {
+            return (Some(Failure::Base), Some(s), None, None, reason(s));
+        }
+        if seen.insert(s) {
+            frontier.push_back((s, 0));
+        }
+    }
+    while let Some((s, depth)) = frontier.pop_front() {
+        if depth + 1 >= spec.k {
+            continue;
+        }
+        for (_, t) in successors(spec, s) {
+            if violates(t) {
+                return (Some(Failure::Base), Some(t), None, None, reason(t));
+            }
+            if seen.insert(t) {
+                frontier.push_back((t, depth + 1));
+            }
+        }
+    }
+    fn dfs(spec: &Spec, violates: &dyn Fn(u8) -> bool, s: u8, remaining: usize) -> Option<(u8, String, u8)> {
+        for (name, t) in successors(spec, s) {
+            if remaining == 1 {
+                if violates(t) {
+                    return Some((s, name, t));
+                }
+            } else if !violates(t) {
+                if let Some(found) = dfs(spec, violates, t, remaining - 1) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+    for &s in &spec.domain {
+        if violates(s) {
+            continue;
+        }
+        if let Some((pre, a, post)) = dfs(spec, &violates, s, spec.k) {
+            return (Some(Failure::Step), Some(pre), Some(a), Some(post), reason(post));
+        }
+    }
+    (None, None, None, None, None)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #[test]
+    fn induction_agrees_with_the_original_and_its_answers_check_out(spec in spec()) {
+        let m = model_of(&spec);
+        let sp = spec.clone();
+        let inv = move |s: &u8| verdict_of(&sp, *s);
+        let r = musil::Checker::new(&m)
+            .workers(spec.workers)
+            .parallel_level(1)
+            .check_inductive(inv.clone(), &Induction::new(spec.domain.clone()).k(spec.k))
+            .unwrap();
+        // The original's verdict and counterexample, field for field.
+        let got: Answer = (r.failure, r.state, r.action.clone(), r.successor, r.reason.clone());
+        prop_assert_eq!(&got, &naive(&spec));
+        prop_assert_eq!(r.proven, r.failure.is_none());
+        prop_assert_eq!(r.k, spec.k);
+        prop_assert!(!r.truncated);
+        let violates = |s: u8| !verdict_of(&spec, s).holds();
+        // Every path is made of real transitions.
+        for w in r.path.windows(2) {
+            let step = (w[1].action.clone(), w[1].state);
+            prop_assert!(successors(&spec, w[0].state).contains(&step), "{:?} is no transition", w);
+        }
+        match r.failure {
+            None => {
+                prop_assert!(r.path.is_empty());
+                // Proven over every state: check agrees at any depth.
+                if spec.full {
+                    let checked = check(&m.clone().invariant("I", inv.clone()).terminal(|_| true));
+                    prop_assert!(checked.proved(), "proven, but check says\n{}", checked);
+                }
+            }
+            Some(Failure::Base) => {
+                // From an initial state, within k - 1 steps, to a violating state; and check
+                // finds a violation no longer than it.
+                prop_assert_eq!(r.path[0].action.as_str(), "<init>");
+                prop_assert!(spec.init.contains(&r.path[0].state));
+                prop_assert!(r.path.len() <= spec.k);
+                prop_assert_eq!(Some(r.path.last().unwrap().state), r.state);
+                prop_assert!(violates(r.state.unwrap()));
+                let checked = check(&m.clone().invariant("I", inv.clone()).terminal(|_| true));
+                prop_assert_eq!(checked.trace.len(), r.path.len());
+            }
+            Some(Failure::Step) => {
+                // k transitions from a domain state, the first k states satisfying I, the last
+                // breaking it.
+                prop_assert_eq!(r.path.len(), spec.k + 1);
+                prop_assert_eq!(r.path[0].action.as_str(), FROM_DOMAIN);
+                prop_assert!(spec.domain.contains(&r.path[0].state));
+                for s in &r.path[..spec.k] {
+                    prop_assert!(!violates(s.state));
+                }
+                prop_assert!(violates(r.path[spec.k].state));
+                prop_assert_eq!(Some(r.path[spec.k - 1].state), r.state);
+                prop_assert_eq!(Some(r.path[spec.k].state), r.successor);
+            }
+            Some(Failure::Panic) => prop_assert!(false, "nothing panics here"),
+        }
+        // Raising k: the first proof, else the same answer as the last k on its own.
+        let raised = musil::Checker::new(&m)
+            .check_inductive(inv.clone(), &Induction::new(spec.domain.clone()).max_k(spec.k))
+            .unwrap();
+        let alone = check_inductive(&m, inv, spec.domain.clone(), raised.k).unwrap();
+        prop_assert_eq!(&raised, &alone);
+        prop_assert!(raised.k <= spec.k);
+        if raised.k < spec.k {
+            prop_assert!(raised.proven || raised.failure == Some(Failure::Base));
+        }
+    }
 }
