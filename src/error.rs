@@ -14,6 +14,8 @@ pub enum ErrorKind {
     UnknownAction,
     /// An assumption name matches no assumption of the environments (`check_open_assuming`).
     UnknownAssumption,
+    /// An invariant name matches no invariant of the model (`check_inductive`).
+    UnknownInvariant,
     /// An LTL formula's text could not be parsed, or names an unknown atom.
     Formula,
     /// Any other refused input (an empty builder, an inconsistent option).

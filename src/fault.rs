@@ -30,6 +30,8 @@ pub(crate) enum Site {
     Assumption,
     /// A caller's ample-set function (`explore_por`).
     Ample,
+    /// A domain's enumeration (`check_inductive`).
+    Domain,
 }
 
 thread_local! {
@@ -155,6 +157,7 @@ impl Site {
             Site::Initial => "initial states",
             Site::Assumption => "assumption predicate",
             Site::Ample => "ample",
+            Site::Domain => "domain enumeration",
         }
     }
 }

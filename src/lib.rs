@@ -107,7 +107,8 @@
 //!   configured by), [`graph`] ([`explore`] into a [`Graph`] and its queries), [`liveness`]
 //!   ([`check_liveness`] under weak and strong fairness), [`ltl`] ([`Ltl`] and [`check_ltl`]),
 //!   [`history`], [`patterns`], [`por`] (partial-order reduction from declared footprints),
-//!   and [`probabilistic`] (exact probabilities and expectations).
+//!   [`induction`] ([`check_inductive`]: k-induction, a proof at any depth over a finite
+//!   domain), and [`probabilistic`] (exact probabilities and expectations).
 //! - [`open`]: checking against adversarial environments ([`open::check_open`]) and the
 //!   pre-built environments, with the assumptions each verdict rests on.
 //! - [`present`]: [`result`] ([`CheckResult`], traces and their printed forms), [`dot`]
@@ -140,7 +141,7 @@ pub mod system;
 pub use analysis::prob as probabilistic;
 pub use analysis::safety as check;
 pub(crate) use analysis::scc;
-pub use analysis::{graph, history, liveness, ltl, patterns, por};
+pub use analysis::{graph, history, induction, liveness, ltl, patterns, por};
 pub use present::{dot, result, testing};
 
 pub use analysis::fair::Fair;
@@ -153,6 +154,7 @@ pub use graph::{
     FixedPoints, Graph, GraphFault, StateViolation, check_of, explore, fixed_points, fixed_points_of,
     path_to, reachable_violations, reaches, states_where, symmetry_reduction_sound, witness,
 };
+pub use induction::{Domain, Induction, InductionResult, check_inductive};
 pub use liveness::{Liveness, LivenessKind, LivenessResult, check_liveness, check_liveness_of};
 pub use ltl::{Ltl, LtlOptions, LtlResult, check_ltl};
 pub use model::{

@@ -7,11 +7,14 @@
 //! - [`liveness`]: eventually, always-eventually and leads-to under weak and strong fairness;
 //! - [`ltl`]: formulas, the Büchi automata and the product, explored by the engine;
 //! - [`history`]: the last action as part of the state; [`patterns`]: properties by name;
+//! - [`induction`]: k-induction, a proof at any depth from a base case and a step case over a
+//!   finite domain;
 //! - [`prob`]: exact probabilities and expectations (re-exported as [`crate::probabilistic`]).
 
 pub mod fair;
 pub mod graph;
 pub mod history;
+pub mod induction;
 pub mod liveness;
 pub mod ltl;
 pub mod patterns;
