@@ -7,7 +7,8 @@
 //! - [`liveness`]: eventually, always-eventually and leads-to under weak and strong fairness;
 //! - [`ltl`]: formulas, the Büchi automata and the product, explored by the engine;
 //! - [`history`]: the last action as part of the state; [`patterns`]: properties by name;
-//! - [`prob`]: exact probabilities and expectations (re-exported as [`crate::probabilistic`]).
+//! - [`prob`]: exact probabilities and expectations (re-exported as [`crate::probabilistic`]);
+//! - [`symmetry`]: the constructions that build a symmetry reduction's `canonicalize`.
 
 pub mod fair;
 pub mod graph;
@@ -19,3 +20,4 @@ pub mod por;
 pub mod prob;
 pub mod safety;
 pub(crate) mod scc;
+pub mod symmetry;
