@@ -108,8 +108,9 @@
 //!   configured by), [`graph`] ([`explore`] into a [`Graph`] and its queries), [`liveness`]
 //!   ([`check_liveness`] under weak and strong fairness), [`ltl`] ([`Ltl`] and [`check_ltl`]),
 //!   [`history`], [`patterns`], [`por`] (partial-order reduction from declared footprints),
-//!   [`probabilistic`] (exact probabilities and expectations), and [`symmetry`] (the
-//!   constructions of a symmetry reduction).
+//!   [`probabilistic`] (exact probabilities and expectations), [`symmetry`] (the
+//!   constructions of a symmetry reduction) and [`cache`] (verdicts reused while nothing they
+//!   depend on changed).
 //! - [`open`]: checking against adversarial environments ([`open::check_open`]) and the
 //!   pre-built environments, with the assumptions each verdict rests on.
 //! - [`present`]: [`result`] ([`CheckResult`], traces and their printed forms), [`dot`]
@@ -142,7 +143,7 @@ pub mod system;
 pub use analysis::prob as probabilistic;
 pub use analysis::safety as check;
 pub(crate) use analysis::scc;
-pub use analysis::{graph, history, liveness, ltl, patterns, por, symmetry};
+pub use analysis::{cache, graph, history, liveness, ltl, patterns, por, symmetry};
 pub use present::{dot, result, testing};
 
 pub use analysis::fair::Fair;

@@ -8,8 +8,11 @@
 //! - [`ltl`]: formulas, the Büchi automata and the product, explored by the engine;
 //! - [`history`]: the last action as part of the state; [`patterns`]: properties by name;
 //! - [`prob`]: exact probabilities and expectations (re-exported as [`crate::probabilistic`]);
-//! - [`symmetry`]: the constructions that build a symmetry reduction's `canonicalize`.
+//! - [`symmetry`]: the constructions that build a symmetry reduction's `canonicalize`;
+//! - [`cache`]: the verdict cache, a check answered from disk while nothing it depends on
+//!   changed.
 
+pub mod cache;
 pub mod fair;
 pub mod graph;
 pub mod history;
