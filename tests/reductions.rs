@@ -1,6 +1,10 @@
 //! Symmetry reduction: the three constructions of `musil::symmetry` and the soundness gate,
-//! on the reference's figures (spec/analyses.md §3.6), and the deadlock case the original's
-//! gate let through.
+//! on the reference's figures (spec/analyses.md §3.6), the deadlock case the original's gate
+//! let through, and the `cosim_master_scaling` example's counts.
+
+#[allow(dead_code)]
+#[path = "../examples/cosim_master_scaling.rs"]
+mod cosim_master_scaling;
 
 use musil::symmetry::{
     MAX_PERMUTATIONS, canonical_by_fields, canonical_by_permutations, canonical_by_permutations_by_key,
@@ -402,4 +406,44 @@ fn pair_model_twelve_deadlocks_in_fewer_states_reduced() {
     assert_eq!((reduced.kind, reduced.states_explored), (Some(Kind::Deadlock), 91));
     // Up to symmetry: the trace's actions need not replay on the unreduced model.
     assert_eq!(reduced.action_names(), ["inc_a"; 24]);
+}
+
+#[test]
+fn cosim_master_scaling_prints_the_reference_counts() {
+    let rows = cosim_master_scaling::run();
+    let counts: Vec<(usize, usize, usize)> =
+        rows.iter().map(|r| (r.n, r.full_states, r.sym_states)).collect();
+    assert_eq!(counts, [(2, 16, 10), (3, 64, 20), (4, 256, 35), (5, 1024, 56)]);
+    assert!(rows.iter().all(|r| r.sound && r.proved));
+
+    // The printed table: every column but the two timings is a fact of the reference.
+    let text = cosim_master_scaling::report(&rows);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "Co-simulation master, k=3 micro-steps per component, with rollback.");
+    assert_eq!(lines[3], " n |  full states    full s |  sym states     sym s |  shrink");
+    assert_eq!(lines[4], "-".repeat(66));
+    let facts = |line: &str| -> Vec<String> {
+        let cols: Vec<&str> = line.split('|').map(str::trim).collect();
+        let first = |c: &str| c.split_whitespace().next().unwrap_or("").to_owned();
+        vec![cols[0].to_owned(), first(cols[1]), first(cols[2]), cols[3].to_owned()]
+    };
+    let table: Vec<Vec<String>> = lines[5..9].iter().map(|l| facts(l)).collect();
+    assert_eq!(
+        table,
+        [
+            ["2", "16", "10", "1.6x"],
+            ["3", "64", "20", "3.2x"],
+            ["4", "256", "35", "7.3x"],
+            ["5", "1,024", "56", "18.3x"]
+        ]
+    );
+    // Columns line up with the reference's layout: `{n:>2} | {full:>12} {s:>9.4} | ...`.
+    assert!(lines[8].starts_with(" 5 |        1,024 "));
+    assert!(text.contains("canonical_by_sorting"));
+
+    // The gate passes the recipe, and each reduced state is one multiset of micro-steps.
+    let m = cosim_master_scaling::model(3, cosim_master_scaling::K);
+    let reduced = Checker::new(&m).canonicalize(cosim_master_scaling::by_sorting()).explore();
+    assert!(reduced.states().all(|s| s.steps.is_sorted()));
+    assert!(symmetry_reduction_sound(&m, cosim_master_scaling::by_sorting()));
 }
