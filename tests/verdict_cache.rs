@@ -244,6 +244,8 @@ fn a_hit_returns_the_whole_result() {
     // Under a reduction and in fingerprint mode the trace is the one the check shows.
     let folded = Checker::new(&failing).canonicalize(|s| C { n: s.n.min(2) });
     assert_eq!(round_trip("hit-canonical", &folded).states_explored, 3);
+    let keyed = Checker::new(&failing).key(|s: &C| s.n.min(2));
+    assert_eq!(round_trip("hit-key", &keyed).witness(), Some(&C { n: 2 }));
     let r = round_trip("hit-fingerprint", &Checker::new(&failing).fingerprint(true));
     assert_eq!(r.action_names(), ["inc", "inc"]);
 }
