@@ -90,7 +90,8 @@
 //! assert_eq!(r.states_explored, 10_000);
 //! ```
 //!
-//! [`Config::canonicalize`] (symmetry reduction) and [`Config::key`] (states compared by a projection)
+//! [`Config::canonicalize`] (symmetry reduction, built by [`symmetry`] and graded by
+//! [`symmetry_reduction_sound`]) and [`Config::key`] (states compared by a projection)
 //! sit beside these; [`Config::progress`] prints a progress line per level on stderr.
 //!
 //! ## The layers
@@ -108,7 +109,9 @@
 //!   ([`check_liveness`] under weak and strong fairness), [`ltl`] ([`Ltl`] and [`check_ltl`]),
 //!   [`history`], [`patterns`], [`por`] (partial-order reduction from declared footprints),
 //!   [`induction`] ([`check_inductive`]: k-induction, a proof at any depth over a finite
-//!   domain), and [`probabilistic`] (exact probabilities and expectations).
+//!   domain), [`probabilistic`] (exact probabilities and expectations), [`symmetry`] (the
+//!   constructions of a symmetry reduction) and [`cache`] (verdicts reused while nothing they
+//!   depend on changed).
 //! - [`open`]: checking against adversarial environments ([`open::check_open`]) and the
 //!   pre-built environments, with the assumptions each verdict rests on.
 //! - [`present`]: [`result`] ([`CheckResult`], traces and their printed forms), [`dot`]
@@ -141,7 +144,7 @@ pub mod system;
 pub use analysis::prob as probabilistic;
 pub use analysis::safety as check;
 pub(crate) use analysis::scc;
-pub use analysis::{graph, history, induction, liveness, ltl, patterns, por};
+pub use analysis::{cache, graph, history, induction, liveness, ltl, patterns, por, symmetry};
 pub use present::{dot, result, testing};
 
 pub use analysis::fair::Fair;

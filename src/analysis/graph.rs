@@ -595,10 +595,39 @@ pub fn fixed_points_of<S: State>(graph: &Graph<S>) -> FixedPoints<S> {
 
 impl<T: System> Checker<'_, T> {
     /// Whether `canonicalize` is a sound symmetry reduction of the system on its reachable
-    /// states, explored under this checker's [`Config`] (its cap, workers and
-    /// key; its own canonicalisation is not used): the reduced graph's states are exactly the
-    /// representatives of the full graph's, and the same invariants are violated somewhere with
-    /// and without it. False when either exploration is truncated. Deadlocks are not compared.
+    /// states: the gate to pass on a small instance before trusting the reduction on a large
+    /// one. Both graphs are explored under this checker's [`Config`] (its cap, workers and key;
+    /// its own canonicalisation is not used).
+    ///
+    /// # Returns
+    /// True when both explorations finish within the cap and
+    /// - **coverage**: the reduced graph's states are exactly the representatives of the full
+    ///   graph's (`{canonicalize(s)}` over the full graph), and
+    /// - **agreement**: every reachable state `s` and its representative `r` agree on
+    ///   everything a check judges at a state: each invariant holds at `s` iff it holds at `r`
+    ///   (reasons are not compared), and `s` is a deadlock (no enabled action, not terminal)
+    ///   iff `r` is.
+    ///
+    /// False when either exploration is truncated (inconclusive; a space of exactly the cap
+    /// counts as truncated) or user code panics.
+    ///
+    /// # Why agreement state by state
+    /// The reduced search sees only representatives, so its verdict can be trusted only if a
+    /// representative shows every problem its orbit has. Checking that at each reachable state
+    /// is what makes the reduced graph hold a deadlock, and a violation of each invariant,
+    /// exactly where (up to representatives) the full graph does. The original compares less: the *names* of
+    /// the invariants violated somewhere in each graph, and no deadlocks at all, so a lossy
+    /// projection such as `(a, b) ↦ (a, 0)` passed its gate on a model whose full check ends
+    /// in DEADLOCK while the reduced check says OK; here the dead end `(2, 2)` and its
+    /// representative `(2, 0)`, where `b` may still step, disagree and the gate says false.
+    /// Comparing the two checks' verdicts instead would not do: when two problems sit at the
+    /// same depth, which one a check reports first depends on the discovery order, which a
+    /// sound reduction changes. What is not compared: edge invariants (their action names are
+    /// themselves permuted by a symmetry), liveness and trace shape.
+    ///
+    /// # Complexity
+    /// Two explorations, then one pass over the full graph evaluating every invariant at each
+    /// state and at its representative.
     pub fn symmetry_reduction_sound(
         &self,
         canonicalize: impl Fn(&T::State) -> T::State + Send + Sync + 'static,
@@ -607,22 +636,31 @@ impl<T: System> Checker<'_, T> {
         let c2 = canonicalize.clone();
         let mut plain = self.options.clone();
         plain.canonicalize = None;
-        let full_checker = Checker::new(self.sys).config(plain.clone());
-        let reduced_checker = Checker::new(self.sys).config(plain).canonicalize(move |s| c2(s));
-        let full = full_checker.explore();
-        let reduced = reduced_checker.explore();
+        let full = Checker::new(self.sys).config(plain.clone()).explore();
+        let reduced = Checker::new(self.sys).config(plain).canonicalize(move |s| c2(s)).explore();
         if full.truncated() || reduced.truncated() {
             return false;
         }
-        let reps: std::collections::HashSet<T::State> = full.states().map(|s| canonicalize(s)).collect();
-        let red: std::collections::HashSet<T::State> = reduced.states().cloned().collect();
-        if reps != red {
-            return false;
-        }
-        let names = |v: Vec<StateViolation<T::State>>| -> std::collections::BTreeSet<String> {
-            v.into_iter().map(|x| x.invariant).collect()
+        let sys = self.sys;
+        // A deadlock as `check` sees one: no edge out of an expanded state, not terminal.
+        let deadlock =
+            |g: &Graph<T::State>, id: StateId| g.edges(id).is_empty() && !sys.is_terminal(g.state(id));
+        let agree = || -> bool {
+            let mut covered = vec![false; reduced.len()];
+            for id in full.ids() {
+                let s = full.state(id);
+                let Some(rid) = reduced.id_of(&canonicalize(s)) else { return false };
+                covered[rid.index()] = true;
+                let r = reduced.state(rid);
+                let invariants_agree = (0..sys.invariant_count())
+                    .all(|i| sys.check_invariant(i, s).holds() == sys.check_invariant(i, r).holds());
+                if !invariants_agree || deadlock(&full, id) != deadlock(&reduced, rid) {
+                    return false;
+                }
+            }
+            covered.iter().all(|&c| c)
         };
-        names(full_checker.reachable_violations()) == names(reduced_checker.reachable_violations())
+        crate::fault::catch(agree).unwrap_or(false)
     }
 }
 

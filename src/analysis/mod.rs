@@ -7,10 +7,16 @@
 //! - [`liveness`]: eventually, always-eventually and leads-to under weak and strong fairness;
 //! - [`ltl`]: formulas, the Büchi automata and the product, explored by the engine;
 //! - [`history`]: the last action as part of the state; [`patterns`]: properties by name;
+//! - [`fair`]: the one spelling of fairness the liveness and LTL checks take;
+//! - [`por`]: partial-order reduction from declared footprints, in the engine's rules;
 //! - [`induction`]: k-induction, a proof at any depth from a base case and a step case over a
 //!   finite domain;
-//! - [`prob`]: exact probabilities and expectations (re-exported as [`crate::probabilistic`]).
+//! - [`prob`]: exact probabilities and expectations (re-exported as [`crate::probabilistic`]);
+//! - [`symmetry`]: the constructions that build a symmetry reduction's `canonicalize`;
+//! - [`cache`]: the verdict cache, a check answered from disk while nothing it depends on
+//!   changed.
 
+pub mod cache;
 pub mod fair;
 pub mod graph;
 pub mod history;
@@ -22,3 +28,4 @@ pub mod por;
 pub mod prob;
 pub mod safety;
 pub(crate) mod scc;
+pub mod symmetry;

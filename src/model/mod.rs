@@ -360,6 +360,16 @@ impl<S: State> Model<S> {
         self.menu_fn.is_some()
     }
 
+    /// Whether menus are memoised by a footprint ([`Model::footprint`]).
+    pub fn has_footprint(&self) -> bool {
+        self.footprint.is_some()
+    }
+
+    /// Whether a terminal predicate was given ([`Model::terminal`]).
+    pub fn has_terminal(&self) -> bool {
+        self.terminal.is_some()
+    }
+
     /// The menu `actions_fn` gives for `state` (no footprint cache), or `None` without one.
     pub fn menu_of(&self, state: &S) -> Option<Vec<Action<S>>> {
         self.menu_fn.as_ref().map(|f| f(state))

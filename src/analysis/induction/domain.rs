@@ -353,7 +353,7 @@ mod tests {
         assert_eq!(all::<Option<bool>>(), [None, Some(false), Some(true)]);
         assert_eq!(all::<i8>().first(), Some(&-128));
         assert_eq!(all::<i8>().len(), 256);
-        assert_eq!(all::<[u8; 0]>(), [[]; 1]);
+        assert_eq!(all::<[u8; 0]>(), [[0u8; 0]; 1]);
         assert!(all::<[Range<1, 0>; 2]>().is_empty());
         let t = all::<(bool, Range<0, 2>, ())>();
         assert_eq!(t.len(), 6);
