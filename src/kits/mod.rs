@@ -9,5 +9,7 @@
 //!
 //! - [`fsm`]: actions from a transition table, a protocol table or a movement table, and the
 //!   check that a model makes no undeclared status change.
+//! - [`compose`]: the interleaving of named component models over one joint state.
 
+pub mod compose;
 pub mod fsm;
