@@ -10,6 +10,8 @@
 //! - [`fsm`]: actions from a transition table, a protocol table or a movement table, and the
 //!   check that a model makes no undeclared status change.
 //! - [`compose`]: the interleaving of named component models over one joint state.
+//! - [`clock`]: a tick bounded at a declared horizon, and whether that horizon was binding.
 
+pub mod clock;
 pub mod compose;
 pub mod fsm;
