@@ -4,8 +4,8 @@
 //! cannot drift from it: it *is* that table. Three table shapes live side by side:
 //!
 //! - [`Table`]: status → the statuses it may move to (`ALLOWED[entity]`), turned into actions
-//!   by [`transition_actions`] (one machine) and [`replicated_transition_actions`] (one
-//!   machine per instance key, over one flat state);
+//!   by [`transition_actions`] (one machine), [`StatusFields`] (one machine per status field)
+//!   and [`replicated_transition_actions`] (one machine per instance key, over one flat state);
 //! - [`Protocol`]: state → operation → where it leaves you (or nowhere: legal, stays put),
 //!   turned into actions by [`protocol_actions`];
 //! - [`MovementTable`]: event label → the `(source, destination)` account pairs it may move
@@ -222,6 +222,84 @@ impl<S: 'static, T: Status> IntoIterator for Transitions<S, T> {
     type IntoIter = std::vec::IntoIter<Action<S>>;
     fn into_iter(self) -> Self::IntoIter {
         self.build().into_iter()
+    }
+}
+
+/// Several status fields of one state, each driven by its own table: the original's
+/// `multi_status_field_actions`. Add each field with [`StatusFields::field`]; the actions are
+/// every field's [`transition_actions`] in the order the fields were added, named
+/// `"{field}:{src}->{dst}"` so they stay distinct across fields.
+///
+/// The original reads a dataclass field by its name (and `status_field_actions` reads the
+/// field `status`); Rust has no such reflection, so each field comes with its getter and
+/// setter, and one field alone is just [`transition_actions`].
+///
+/// ```
+/// use musil::kits::fsm::{StatusFields, Table};
+/// use musil::{check, Model};
+///
+/// #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// struct Two { a: &'static str, b: &'static str }
+///
+/// let ta = Table::new([("pending", vec!["active"])]).unwrap();
+/// let tb = Table::new([("pending", vec!["on", "off"]), ("on", vec!["off"]), ("off", vec!["on"])]).unwrap();
+/// let fields = StatusFields::new()
+///     .field("a", &ta, |s: &Two| s.a, |s, d| Two { a: d, ..s.clone() })
+///     .field("b", &tb, |s: &Two| s.b, |s, d| Two { b: d, ..s.clone() });
+/// let m = Model::new(Two { a: "pending", b: "pending" }).actions(fields).terminal(|_| true);
+/// assert_eq!(m.static_action_list()[0].name(), "a:pending->active");
+/// assert_eq!(check(&m).to_string(), "OK — 6 states, no violations");
+/// ```
+#[must_use = "pass it to Model::actions or call build()"]
+pub struct StatusFields<S> {
+    actions: Vec<Action<S>>,
+}
+
+impl<S> Debug for StatusFields<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.actions.iter().map(|a| a.name()).collect();
+        f.debug_struct("StatusFields").field("actions", &names).finish()
+    }
+}
+
+impl<S: 'static> Default for StatusFields<S> {
+    fn default() -> Self {
+        StatusFields { actions: Vec::new() }
+    }
+}
+
+impl<S: 'static> StatusFields<S> {
+    /// No fields yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add the field `field`, read by `get` and set by `with_status`, driven by `table`.
+    pub fn field<T: Status>(
+        mut self,
+        field: impl Into<String>,
+        table: &Table<T>,
+        get: impl Fn(&S) -> T + Send + Sync + 'static,
+        with_status: impl Fn(&S, T) -> S + Send + Sync + 'static,
+    ) -> Self {
+        let field = field.into();
+        let t =
+            transition_actions(table, get, with_status).name(move |src, dst| format!("{field}:{src}->{dst}"));
+        self.actions.extend(t.build());
+        self
+    }
+
+    /// The actions, fields in order.
+    pub fn build(self) -> Vec<Action<S>> {
+        self.actions
+    }
+}
+
+impl<S: 'static> IntoIterator for StatusFields<S> {
+    type Item = Action<S>;
+    type IntoIter = std::vec::IntoIter<Action<S>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.actions.into_iter()
     }
 }
 
@@ -711,16 +789,14 @@ mod tests {
         let ta = Table::new([("pending", vec!["active"])]).unwrap();
         let tb =
             Table::new([("pending", vec!["on", "off"]), ("on", vec!["off"]), ("off", vec!["on"])]).unwrap();
-        let m = Model::new(Two { a: "pending", b: "pending" })
-            .actions(
-                transition_actions(&ta, |s: &Two| s.a, |s, d| Two { a: d, ..s.clone() })
-                    .name(|src, dst| format!("a:{src}->{dst}")),
-            )
-            .actions(
-                transition_actions(&tb, |s: &Two| s.b, |s, d| Two { b: d, ..s.clone() })
-                    .name(|src, dst| format!("b:{src}->{dst}")),
-            )
-            .terminal(|_| true);
+        let m =
+            Model::new(Two { a: "pending", b: "pending" })
+                .actions(
+                    StatusFields::new()
+                        .field("a", &ta, |s: &Two| s.a, |s, d| Two { a: d, ..s.clone() })
+                        .field("b", &tb, |s: &Two| s.b, |s, d| Two { b: d, ..s.clone() }),
+                )
+                .terminal(|_| true);
         let n: Vec<&str> = m.static_action_list().iter().map(|a| a.name()).collect();
         assert!(n.contains(&"a:pending->active") && n.contains(&"b:on->off"));
         assert_eq!(check(&m).to_string(), "OK — 6 states, no violations");
