@@ -131,6 +131,7 @@ pub mod analysis;
 pub mod engine;
 mod error;
 mod fault;
+pub mod kits;
 pub mod model;
 pub mod open;
 pub mod present;
