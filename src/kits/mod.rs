@@ -8,4 +8,5 @@
 //! to the checker: the model is the same as one written by hand.
 
 pub mod channels;
+pub mod faults;
 pub mod repr;
