@@ -9,4 +9,5 @@
 
 pub mod channels;
 pub mod faults;
+pub mod reconciler;
 pub mod repr;
