@@ -1,17 +1,26 @@
 //! Model-building kits: each generates ordinary [`Action`](crate::Action)s, invariants and
 //! predicates over the caller's own state.
 //!
-//! A kit owns no state shape. The caller hands it getters and setters (a status field, a
-//! clock field, a component's slice) and gets back actions to pass to
-//! [`Model::actions`](crate::Model::actions), named exactly as the original names them and
-//! in the same order, with the same fairness tags. Nothing is special about them afterwards:
-//! every analysis sees plain actions.
+//! A kit owns no state shape. The caller hands it getters and setters (a status field, an
+//! in-flight set, a node's liveness flag, a desired/actual pair, a clock field) and gets back
+//! actions to pass to [`Model::actions`](crate::Model::actions), named exactly as the original
+//! names them and in the same order, with the same fairness tags. Nothing is special about them
+//! afterwards: every analysis sees plain actions, the same model as one written by hand.
 //!
+//! - [`channels`]: unordered (lossy, duplicating) and FIFO channels between components;
+//! - [`faults`]: crashes and revivals under a budget, network partitions, a once-only or
+//!   budgeted action;
+//! - [`reconciler`]: a weakly fair loop driving an actual state to the desired one;
 //! - [`fsm`]: actions from a transition table, a protocol table or a movement table, and the
-//!   check that a model makes no undeclared status change.
-//! - [`compose`]: the interleaving of named component models over one joint state.
-//! - [`clock`]: a tick bounded at a declared horizon, and whether that horizon was binding.
+//!   check that a model makes no undeclared status change;
+//! - [`compose`]: the interleaving of named component models over one joint state;
+//! - [`clock`]: a tick bounded at a declared horizon, and whether that horizon was binding;
+//! - [`repr`]: the one Python-style rendering that names generated from values use.
 
+pub mod channels;
 pub mod clock;
 pub mod compose;
+pub mod faults;
 pub mod fsm;
+pub mod reconciler;
+pub mod repr;

@@ -1,0 +1,204 @@
+//! [`Repr`]: how a value is written into a generated action name, the way the original
+//! (Python) writes it, defined once for every kit.
+//!
+//! The original builds names such as `data:deliver:(0, 0)`, `ch:deliver:'a'` or
+//! `fault:crash:0` from Python's `repr` (channel messages) or `str` (crashed nodes) of a value.
+//! The Rust types here write the same text for the same value, so traces read the same in
+//! both. For your own message or node type, implement [`Repr::write_repr`] (and
+//! [`Repr::write_str`] if its `str` differs).
+//!
+//! ```
+//! use musil::kits::repr::Repr;
+//! assert_eq!((0u8, 0u8).repr(), "(0, 0)");
+//! assert_eq!("a".repr(), "'a'");
+//! assert_eq!("a".str_text(), "a");
+//! assert_eq!(("x", 1).str_text(), "('x', 1)");
+//! ```
+
+use std::collections::BTreeSet;
+
+/// The text a message contributes to an action name: what the original's Python `repr` prints
+/// for the same value, defined once here.
+///
+/// | Rust value | text |
+/// |---|---|
+/// | integers | decimal, bare: `0`, `-3` |
+/// | `bool` | `True`, `False` |
+/// | `&str`, `String` | single-quoted, `'a'`; double quotes when the text holds a `'` and no `"`; `\\`, the quote, `\n`, `\r`, `\t` and other control characters escaped (`\x01`) |
+/// | tuples (up to 4) | `(0, 0)`; a one-tuple is `(0,)` |
+/// | `Option<T>` | `None` or the inner value's text |
+/// | `BTreeSet<T>` | `frozenset({1, 2})` (in the set's order), `frozenset()` when empty |
+///
+/// `str()` differs from `repr()` only for a string on its own, which is written bare (`a`); inside
+/// a tuple it is quoted again (`('x', 1)`), as in Python.
+///
+/// Implement it for your own message or node type to name its actions; nothing else reads it.
+pub trait Repr {
+    /// Append the value's `repr` text to `out`.
+    fn write_repr(&self, out: &mut String);
+
+    /// Append the value's `str` text to `out` (by default its `repr` text).
+    fn write_str(&self, out: &mut String) {
+        self.write_repr(out);
+    }
+
+    /// The value's `repr` text: how a channel message is named.
+    fn repr(&self) -> String {
+        let mut out = String::new();
+        self.write_repr(&mut out);
+        out
+    }
+
+    /// The value's `str` text: how a crashed node is named.
+    fn str_text(&self) -> String {
+        let mut out = String::new();
+        self.write_str(&mut out);
+        out
+    }
+}
+
+macro_rules! repr_display {
+    ($($t:ty),*) => {$(
+        impl Repr for $t {
+            fn write_repr(&self, out: &mut String) {
+                out.push_str(&self.to_string());
+            }
+        }
+    )*};
+}
+repr_display!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+
+impl Repr for bool {
+    fn write_repr(&self, out: &mut String) {
+        out.push_str(if *self { "True" } else { "False" });
+    }
+}
+
+impl Repr for str {
+    fn write_repr(&self, out: &mut String) {
+        let quote = if self.contains('\'') && !self.contains('"') { '"' } else { '\'' };
+        out.push(quote);
+        for c in self.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if c == quote => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push(quote);
+    }
+
+    fn write_str(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Repr for String {
+    fn write_repr(&self, out: &mut String) {
+        self.as_str().write_repr(out);
+    }
+
+    fn write_str(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl<T: Repr + ?Sized> Repr for &T {
+    fn write_repr(&self, out: &mut String) {
+        (**self).write_repr(out);
+    }
+
+    fn write_str(&self, out: &mut String) {
+        (**self).write_str(out);
+    }
+}
+
+impl<T: Repr> Repr for Option<T> {
+    fn write_repr(&self, out: &mut String) {
+        match self {
+            Some(v) => v.write_repr(out),
+            None => out.push_str("None"),
+        }
+    }
+
+    fn write_str(&self, out: &mut String) {
+        match self {
+            Some(v) => v.write_str(out),
+            None => out.push_str("None"),
+        }
+    }
+}
+
+impl<T: Repr> Repr for BTreeSet<T> {
+    fn write_repr(&self, out: &mut String) {
+        if self.is_empty() {
+            out.push_str("frozenset()");
+            return;
+        }
+        out.push_str("frozenset({");
+        for (i, v) in self.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            v.write_repr(out);
+        }
+        out.push_str("})");
+    }
+}
+
+impl<A: Repr> Repr for (A,) {
+    fn write_repr(&self, out: &mut String) {
+        out.push('(');
+        self.0.write_repr(out);
+        out.push_str(",)");
+    }
+}
+
+macro_rules! repr_tuple {
+    ($first:ident $($rest:ident)*) => {
+        impl<$first: Repr $(, $rest: Repr)*> Repr for ($first, $($rest,)*) {
+            #[allow(non_snake_case)]
+            fn write_repr(&self, out: &mut String) {
+                let ($first, $($rest,)*) = self;
+                out.push('(');
+                $first.write_repr(out);
+                $(out.push_str(", "); $rest.write_repr(out);)*
+                out.push(')');
+            }
+        }
+    };
+}
+repr_tuple!(A B);
+repr_tuple!(A B C);
+repr_tuple!(A B C D);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repr_reads_like_the_original() {
+        assert_eq!((0u8, 0u8).repr(), "(0, 0)");
+        assert_eq!((1i32,).repr(), "(1,)");
+        assert_eq!("a".repr(), "'a'");
+        assert_eq!("it's".repr(), "\"it's\"");
+        assert_eq!("a'b\"c\\\n".repr(), "'a\\'b\"c\\\\\\n'");
+        assert_eq!(String::from("\u{1}").repr(), "'\\x01'");
+        assert_eq!((-3i64).repr(), "-3");
+        assert_eq!(true.repr(), "True");
+        assert_eq!(None::<u8>.repr(), "None");
+        assert_eq!(BTreeSet::from([1u8]).repr(), "frozenset({1})");
+        assert_eq!(BTreeSet::<u8>::new().repr(), "frozenset()");
+        assert_eq!(("x", 1u8, false, Some(2u8)).repr(), "('x', 1, False, 2)");
+        assert_eq!(String::from("node").str_text(), "node");
+        assert_eq!(("x", 1).str_text(), "('x', 1)");
+        assert_eq!(7u8.str_text(), "7");
+    }
+}
