@@ -14,6 +14,8 @@
 //! - [`fsm`]: actions from a transition table, a protocol table or a movement table, and the
 //!   check that a model makes no undeclared status change;
 //! - [`compose`]: the interleaving of named component models over one joint state;
+//! - [`petri`]: actions from a Petri net (a firing consumes and produces tokens at several
+//!   places at once), and the place-invariants (conservation laws) its structure guarantees;
 //! - [`clock`]: a tick bounded at a declared horizon, and whether that horizon was binding;
 //! - [`repr`]: the one Python-style rendering that names generated from values use.
 
@@ -22,5 +24,6 @@ pub mod clock;
 pub mod compose;
 pub mod faults;
 pub mod fsm;
+pub mod petri;
 pub mod reconciler;
 pub mod repr;
