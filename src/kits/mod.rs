@@ -17,9 +17,11 @@
 //! - [`petri`]: actions from a Petri net (a firing consumes and produces tokens at several
 //!   places at once), and the place-invariants (conservation laws) its structure guarantees;
 //! - [`clock`]: a tick bounded at a declared horizon, and whether that horizon was binding;
+//! - [`citations`]: the model names cited in source text, and the ones that no longer exist;
 //! - [`repr`]: the one Python-style rendering that names generated from values use.
 
 pub mod channels;
+pub mod citations;
 pub mod clock;
 pub mod compose;
 pub mod faults;
