@@ -18,12 +18,15 @@
 //!   places at once), and the place-invariants (conservation laws) its structure guarantees;
 //! - [`clock`]: a tick bounded at a declared horizon, and whether that horizon was binding;
 //! - [`citations`]: the model names cited in source text, and the ones that no longer exist;
+//! - [`doctor`]: hints where a test hand-rolls what `assert_ok!`, `assert_violates!` or
+//!   `action_names` already do;
 //! - [`repr`]: the one Python-style rendering that names generated from values use.
 
 pub mod channels;
 pub mod citations;
 pub mod clock;
 pub mod compose;
+pub mod doctor;
 pub mod faults;
 pub mod fsm;
 pub mod petri;
