@@ -21,6 +21,10 @@
 //! - [`doctor`]: hints where a test hand-rolls what `assert_ok!`, `assert_violates!` or
 //!   `action_names` already do;
 //! - [`repr`]: the one Python-style rendering that names generated from values use.
+//!
+//! [`citations`] and [`doctor`] build no actions: they read source text around the models (the
+//! code that cites them, the tests that check them). They live here, with the original's other
+//! helper modules, because neither touches environments or assumptions ([`open`](crate::open)).
 
 pub mod channels;
 pub mod citations;
