@@ -113,7 +113,8 @@
 //!   constructions of a symmetry reduction) and [`cache`] (verdicts reused while nothing they
 //!   depend on changed).
 //! - [`kits`]: model-building kits (channels, faults, a reconciler, state-machine tables,
-//!   composition, a bounded clock) that write ordinary actions over the caller's state.
+//!   composition, a bounded clock, Petri nets) that write ordinary actions over the caller's
+//!   state, and two helpers for test suites (citations, doctor).
 //! - [`open`]: checking against adversarial environments ([`open::check_open`]) and the
 //!   pre-built environments, with the assumptions each verdict rests on.
 //! - [`present`]: [`result`] ([`CheckResult`], traces and their printed forms), [`dot`]
