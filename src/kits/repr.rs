@@ -35,14 +35,51 @@ use std::collections::BTreeSet;
 /// Implement it for your own message or node type to name its actions; nothing else reads it.
 pub trait Repr {
     /// Append the value's `repr` text to `out`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::repr::Repr;
+    ///
+    /// // A message type of your own, written as the original's dataclass repr would be.
+    /// struct Ping(u8);
+    /// impl Repr for Ping {
+    ///     fn write_repr(&self, out: &mut String) {
+    ///         out.push_str(&format!("Ping(seq={})", self.0));
+    ///     }
+    /// }
+    /// assert_eq!(Ping(3).repr(), "Ping(seq=3)");
+    /// assert_eq!(Ping(3).str_text(), "Ping(seq=3)"); // `str` defaults to `repr`
+    /// ```
     fn write_repr(&self, out: &mut String);
 
     /// Append the value's `str` text to `out` (by default its `repr` text).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::repr::Repr;
+    ///
+    /// let mut out = String::from("fault:crash:");
+    /// "node-a".write_str(&mut out);
+    /// assert_eq!(out, "fault:crash:node-a");
+    /// ```
     fn write_str(&self, out: &mut String) {
         self.write_repr(out);
     }
 
     /// The value's `repr` text: how a channel message is named.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::repr::Repr;
+    /// use std::collections::BTreeSet;
+    ///
+    /// assert_eq!("it's".repr(), "\"it's\"");
+    /// assert_eq!((1u8,).repr(), "(1,)");
+    /// assert_eq!(BTreeSet::from([2u8, 1]).repr(), "frozenset({1, 2})");
+    /// ```
     fn repr(&self) -> String {
         let mut out = String::new();
         self.write_repr(&mut out);
@@ -50,6 +87,15 @@ pub trait Repr {
     }
 
     /// The value's `str` text: how a crashed node is named.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::repr::Repr;
+    ///
+    /// assert_eq!("a".str_text(), "a");
+    /// assert_eq!(("a", 1u8).str_text(), "('a', 1)"); // quoted again inside a tuple
+    /// ```
     fn str_text(&self) -> String {
         let mut out = String::new();
         self.write_str(&mut out);
