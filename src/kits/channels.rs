@@ -64,8 +64,8 @@ use crate::system::State;
 /// # Examples
 ///
 /// ```
-/// use std::collections::BTreeSet;
 /// use musil::kits::channels::send;
+/// use std::collections::BTreeSet;
 ///
 /// let push = send(|s: &BTreeSet<u8>| s.clone(), |_, set| set);
 /// let once = push(&BTreeSet::new(), 7);
@@ -146,15 +146,18 @@ impl<S: State, M: Repr + Ord + Clone + Send + Sync + 'static> Channel<S, M> {
     /// # Examples
     ///
     /// ```
-    /// use std::collections::BTreeSet;
     /// use musil::kits::channels::Channel;
     /// use musil::{Model, explore};
+    /// use std::collections::BTreeSet;
     ///
     /// // (in flight, received)
     /// type W = (BTreeSet<u8>, Vec<u8>);
-    /// let link = Channel::new([1u8, 2], |s: &W| s.0.clone(), |s: &W, w| (w, s.1.clone()), |s: &W, m: &u8| {
-    ///     (s.0.clone(), [s.1.clone(), vec![*m]].concat())
-    /// });
+    /// let link = Channel::new(
+    ///     [1u8, 2],
+    ///     |s: &W| s.0.clone(),
+    ///     |s: &W, w| (w, s.1.clone()),
+    ///     |s: &W, m: &u8| (s.0.clone(), [s.1.clone(), vec![*m]].concat()),
+    /// );
     /// let m = Model::new((BTreeSet::from([1, 2]), vec![])).actions(link.actions().unwrap());
     /// let g = explore(&m);
     /// // Both messages in flight, one delivered (either), both in either order.
@@ -183,13 +186,18 @@ impl<S: State, M: Repr + Ord + Clone + Send + Sync + 'static> Channel<S, M> {
     /// # Examples
     ///
     /// ```
-    /// use std::collections::BTreeSet;
     /// use musil::kits::channels::Channel;
+    /// use std::collections::BTreeSet;
     ///
-    /// let acts = Channel::new([0u8, 1], |s: &BTreeSet<u8>| s.clone(), |_, w| w, |s: &BTreeSet<u8>, _: &u8| s.clone())
-    ///     .name("ack")
-    ///     .actions()
-    ///     .unwrap();
+    /// let acts = Channel::new(
+    ///     [0u8, 1],
+    ///     |s: &BTreeSet<u8>| s.clone(),
+    ///     |_, w| w,
+    ///     |s: &BTreeSet<u8>, _: &u8| s.clone(),
+    /// )
+    /// .name("ack")
+    /// .actions()
+    /// .unwrap();
     /// let names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
     /// assert_eq!(names, ["ack:deliver:0", "ack:deliver:1"]);
     /// ```
@@ -203,15 +211,20 @@ impl<S: State, M: Repr + Ord + Clone + Send + Sync + 'static> Channel<S, M> {
     /// # Examples
     ///
     /// ```
-    /// use std::collections::BTreeSet;
     /// use musil::kits::channels::Channel;
+    /// use std::collections::BTreeSet;
     ///
     /// // (in flight, delivered count)
     /// type W = (BTreeSet<&'static str>, u8);
-    /// let acts = Channel::new(["a"], |s: &W| s.0.clone(), |s: &W, w| (w, s.1), |s: &W, _: &&str| (s.0.clone(), s.1 + 1))
-    ///     .lossy(true)
-    ///     .actions()
-    ///     .unwrap();
+    /// let acts = Channel::new(
+    ///     ["a"],
+    ///     |s: &W| s.0.clone(),
+    ///     |s: &W, w| (w, s.1),
+    ///     |s: &W, _: &&str| (s.0.clone(), s.1 + 1),
+    /// )
+    /// .lossy(true)
+    /// .actions()
+    /// .unwrap();
     /// let drop = &acts[1];
     /// assert_eq!(drop.name(), "ch:drop:'a'");
     /// // A drop removes the message without delivering it, and needs it in flight.
@@ -228,8 +241,8 @@ impl<S: State, M: Repr + Ord + Clone + Send + Sync + 'static> Channel<S, M> {
     /// # Examples
     ///
     /// ```
-    /// use std::collections::BTreeSet;
     /// use musil::kits::channels::Channel;
+    /// use std::collections::BTreeSet;
     ///
     /// type W = (BTreeSet<u8>, u8); // (in flight, deliveries)
     /// let deliver = |s: &W, _: &u8| (s.0.clone(), s.1 + 1);
@@ -256,16 +269,22 @@ impl<S: State, M: Repr + Ord + Clone + Send + Sync + 'static> Channel<S, M> {
     /// # Examples
     ///
     /// ```
-    /// use std::collections::BTreeSet;
-    /// use musil::kits::channels::Channel;
     /// use musil::ErrorKind;
+    /// use musil::kits::channels::Channel;
+    /// use std::collections::BTreeSet;
     ///
     /// let chan = |msgs: Vec<(u8, u8)>| {
-    ///     Channel::new(msgs, |s: &BTreeSet<(u8, u8)>| s.clone(), |_, w| w, |s: &BTreeSet<(u8, u8)>, _: &(u8, u8)| s.clone())
-    ///         .lossy(true)
-    ///         .actions()
+    ///     Channel::new(
+    ///         msgs,
+    ///         |s: &BTreeSet<(u8, u8)>| s.clone(),
+    ///         |_, w| w,
+    ///         |s: &BTreeSet<(u8, u8)>, _: &(u8, u8)| s.clone(),
+    ///     )
+    ///     .lossy(true)
+    ///     .actions()
     /// };
-    /// let names: Vec<String> = chan(vec![(0, 0), (1, 1)]).unwrap().iter().map(|a| a.name().to_owned()).collect();
+    /// let names: Vec<String> =
+    ///     chan(vec![(0, 0), (1, 1)]).unwrap().iter().map(|a| a.name().to_owned()).collect();
     /// assert_eq!(names, ["ch:deliver:(0, 0)", "ch:drop:(0, 0)", "ch:deliver:(1, 1)", "ch:drop:(1, 1)"]);
     /// assert_eq!(chan(vec![(0, 0), (0, 0)]).unwrap_err().kind(), ErrorKind::InvalidInput);
     /// ```
@@ -380,12 +399,15 @@ impl<S: State, M: Clone + Send + Sync + 'static> FifoChannel<S, M> {
     ///
     /// // (queue, received)
     /// type Q = (Vec<u8>, Vec<u8>);
-    /// let fifo = FifoChannel::new(|s: &Q| s.0.clone(), |s: &Q, q| (q, s.1.clone()), |s: &Q, m: &u8| {
-    ///     (s.0.clone(), [s.1.clone(), vec![*m]].concat())
-    /// });
+    /// let fifo = FifoChannel::new(
+    ///     |s: &Q| s.0.clone(),
+    ///     |s: &Q, q| (q, s.1.clone()),
+    ///     |s: &Q, m: &u8| (s.0.clone(), [s.1.clone(), vec![*m]].concat()),
+    /// );
     /// let m = Model::new((vec![1, 2], vec![])).actions(fifo.actions());
     /// // Send order is the only delivery order.
-    /// let drained: Vec<Vec<u8>> = explore(&m).states().filter(|s| s.0.is_empty()).map(|s| s.1.clone()).collect();
+    /// let drained: Vec<Vec<u8>> =
+    ///     explore(&m).states().filter(|s| s.0.is_empty()).map(|s| s.1.clone()).collect();
     /// assert_eq!(drained, [vec![1, 2]]);
     /// ```
     pub fn new(
@@ -429,9 +451,11 @@ impl<S: State, M: Clone + Send + Sync + 'static> FifoChannel<S, M> {
     /// use musil::kits::channels::FifoChannel;
     ///
     /// type Q = (Vec<u8>, Vec<u8>); // (queue, received)
-    /// let acts = FifoChannel::new(|s: &Q| s.0.clone(), |s: &Q, q| (q, s.1.clone()), |s: &Q, m: &u8| {
-    ///     (s.0.clone(), [s.1.clone(), vec![*m]].concat())
-    /// })
+    /// let acts = FifoChannel::new(
+    ///     |s: &Q| s.0.clone(),
+    ///     |s: &Q, q| (q, s.1.clone()),
+    ///     |s: &Q, m: &u8| (s.0.clone(), [s.1.clone(), vec![*m]].concat()),
+    /// )
     /// .lossy(true)
     /// .actions();
     /// // The drop loses the head, undelivered.
@@ -449,7 +473,8 @@ impl<S: State, M: Clone + Send + Sync + 'static> FifoChannel<S, M> {
     /// ```
     /// use musil::kits::channels::FifoChannel;
     ///
-    /// let acts = FifoChannel::new(|q: &Vec<u8>| q.clone(), |_, q| q, |q: &Vec<u8>, _: &u8| q.clone()).actions();
+    /// let acts =
+    ///     FifoChannel::new(|q: &Vec<u8>| q.clone(), |_, q| q, |q: &Vec<u8>, _: &u8| q.clone()).actions();
     /// assert_eq!(acts.len(), 1); // reliable: deliver only
     /// assert!(!acts[0].is_enabled(&vec![]));
     /// assert_eq!(acts[0].apply(&vec![1, 2]), [2]);

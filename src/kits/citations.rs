@@ -75,8 +75,8 @@ impl CitationPattern {
     /// # Examples
     ///
     /// ```
-    /// use musil::kits::citations::CitationPattern;
     /// use musil::ErrorKind;
+    /// use musil::kits::citations::CitationPattern;
     ///
     /// let p = CitationPattern::word("model_", "").unwrap();
     /// assert_eq!(p.to_string(), r"\bmodel_\w+\b");
@@ -124,7 +124,13 @@ impl CitationPattern {
     ///
     /// let p = CitationPattern::word("model_", "").unwrap();
     /// let found = p.find("see model_login_v2 and model_login_v2\n(model_x)");
-    /// assert_eq!(found, [Citation { name: "model_login_v2".into(), line: 1 }, Citation { name: "model_x".into(), line: 2 }]);
+    /// assert_eq!(
+    ///     found,
+    ///     [
+    ///         Citation { name: "model_login_v2".into(), line: 1 },
+    ///         Citation { name: "model_x".into(), line: 2 }
+    ///     ]
+    /// );
     /// ```
     pub fn find(&self, text: &str) -> Vec<Citation> {
         let mut found: BTreeSet<(usize, String)> = BTreeSet::new();

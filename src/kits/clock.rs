@@ -85,7 +85,7 @@ impl<S> fmt::Debug for BoundedClock<S> {
 ///
 /// ```
 /// use musil::kits::clock::bounded_clock;
-/// use musil::{check, Model};
+/// use musil::{Model, check};
 ///
 /// let clock = bounded_clock(|t: &i64| *t, |_, t| t, 3).unwrap();
 /// let m = Model::new(0i64).add_action(clock.action()).terminal(clock.at_horizon_fn());
@@ -188,7 +188,7 @@ impl<S: 'static> BoundedClock<S> {
     ///
     /// ```
     /// use musil::kits::clock::bounded_clock;
-    /// use musil::{check, Kind, Model};
+    /// use musil::{Kind, Model, check};
     ///
     /// let clock = bounded_clock(|t: &i64| *t, |_, t| t, 3).unwrap();
     /// let bare = Model::new(0i64).add_action(clock.action());
@@ -210,7 +210,7 @@ impl<S: State> BoundedClock<S> {
     ///
     /// ```
     /// use musil::kits::clock::bounded_clock;
-    /// use musil::{explore, Model};
+    /// use musil::{Model, explore};
     ///
     /// // (now, done): `finish` may happen at any time, the clock runs on.
     /// let clock = bounded_clock(|s: &(i64, bool)| s.0, |s, t| (t, s.1), 2).unwrap();
@@ -233,7 +233,7 @@ impl<S: State> BoundedClock<S> {
     ///
     /// ```
     /// use musil::kits::clock::bounded_clock;
-    /// use musil::{explore, Model};
+    /// use musil::{Model, explore};
     ///
     /// let clock = bounded_clock(|t: &i64| *t, |_, t| t, 9).unwrap();
     /// // A model that stops itself at 3 never meets the horizon: its green result is unbounded.

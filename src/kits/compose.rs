@@ -132,7 +132,7 @@ impl<S> Debug for Compose<S> {
 ///
 /// ```
 /// use musil::kits::compose::compose;
-/// use musil::{check, Model};
+/// use musil::{Model, check};
 ///
 /// let toggle = || Model::new(false).action("on", |s| !*s, |_| true).action("off", |s| *s, |_| false);
 /// let m = compose([("b", toggle()), ("a", toggle())]).build().unwrap();
@@ -156,7 +156,7 @@ impl<S: State> Compose<S> {
     ///
     /// ```
     /// use musil::kits::compose::compose;
-    /// use musil::{check, Model};
+    /// use musil::{Model, check};
     ///
     /// let once = || Model::new(false).action("go", |s| !*s, |_| true).terminal(|s| *s);
     /// let m = compose([("x", once()), ("y", once())])
@@ -195,7 +195,7 @@ impl<S: State> Compose<S> {
     ///
     /// ```
     /// use musil::kits::compose::compose;
-    /// use musil::{check, ErrorKind, Model};
+    /// use musil::{ErrorKind, Model, check};
     ///
     /// // A counter whose own invariant breaks, lifted under the component's name, fairness dropped.
     /// let counter = Model::new(0u8)

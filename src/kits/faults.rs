@@ -91,16 +91,24 @@ impl<S: State, N: Repr + Clone + Send + Sync + 'static> Crash<S, N> {
     /// # Examples
     ///
     /// ```
-    /// use std::collections::BTreeSet;
     /// use musil::kits::faults::Crash;
     /// use musil::{Model, explore};
+    /// use std::collections::BTreeSet;
     ///
     /// // The set of live nodes; with no budget and no revival any subset may be left.
-    /// let crashes = Crash::new(["a", "b"], |s: &BTreeSet<&str>, n: &&str| s.contains(n), |s: &BTreeSet<&str>, n: &&str, up: bool| {
-    ///     let mut s = s.clone();
-    ///     if up { s.insert(*n); } else { s.remove(n); }
-    ///     s
-    /// });
+    /// let crashes = Crash::new(
+    ///     ["a", "b"],
+    ///     |s: &BTreeSet<&str>, n: &&str| s.contains(n),
+    ///     |s: &BTreeSet<&str>, n: &&str, up: bool| {
+    ///         let mut s = s.clone();
+    ///         if up {
+    ///             s.insert(*n);
+    ///         } else {
+    ///             s.remove(n);
+    ///         }
+    ///         s
+    ///     },
+    /// );
     /// let m = Model::new(BTreeSet::from(["a", "b"])).actions(crashes.actions().unwrap());
     /// assert_eq!(explore(&m).len(), 4);
     /// ```
@@ -129,11 +137,15 @@ impl<S: State, N: Repr + Clone + Send + Sync + 'static> Crash<S, N> {
     ///
     /// // Liveness flags of three nodes; at most one down, none ever revived.
     /// let crash = |budget| {
-    ///     Crash::new(0..3usize, |s: &[bool; 3], n: &usize| s[*n], |s: &[bool; 3], n: &usize, up: bool| {
-    ///         let mut s = *s;
-    ///         s[*n] = up;
-    ///         s
-    ///     })
+    ///     Crash::new(
+    ///         0..3usize,
+    ///         |s: &[bool; 3], n: &usize| s[*n],
+    ///         |s: &[bool; 3], n: &usize, up: bool| {
+    ///             let mut s = *s;
+    ///             s[*n] = up;
+    ///             s
+    ///         },
+    ///     )
     ///     .budget(budget)
     ///     .actions()
     ///     .unwrap()
@@ -153,7 +165,10 @@ impl<S: State, N: Repr + Clone + Send + Sync + 'static> Crash<S, N> {
     /// ```
     /// use musil::kits::faults::Crash;
     ///
-    /// let acts = Crash::new([7u8], |s: &bool, _: &u8| *s, |_: &bool, _: &u8, up| up).revive(true).actions().unwrap();
+    /// let acts = Crash::new([7u8], |s: &bool, _: &u8| *s, |_: &bool, _: &u8, up| up)
+    ///     .revive(true)
+    ///     .actions()
+    ///     .unwrap();
     /// let names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
     /// assert_eq!(names, ["fault:crash:7", "fault:revive:7"]);
     /// // Revival is enabled only while the node is down, and brings it up.
@@ -192,10 +207,11 @@ impl<S: State, N: Repr + Clone + Send + Sync + 'static> Crash<S, N> {
     /// # Examples
     ///
     /// ```
-    /// use musil::kits::faults::Crash;
     /// use musil::ErrorKind;
+    /// use musil::kits::faults::Crash;
     ///
-    /// let crash = |nodes: Vec<u8>| Crash::new(nodes, |s: &bool, _: &u8| *s, |_: &bool, _: &u8, up| up).actions();
+    /// let crash =
+    ///     |nodes: Vec<u8>| Crash::new(nodes, |s: &bool, _: &u8| *s, |_: &bool, _: &u8, up| up).actions();
     /// let acts = crash(vec![0, 1]).unwrap();
     /// assert!(acts[0].is_enabled(&true) && !acts[0].is_enabled(&false));
     /// assert!(!acts[0].apply(&true)); // the node goes down

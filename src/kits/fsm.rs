@@ -89,8 +89,8 @@ impl<T: Status> Table<T> {
     /// # Examples
     ///
     /// ```
-    /// use musil::kits::fsm::Table;
     /// use musil::ErrorKind;
+    /// use musil::kits::fsm::Table;
     ///
     /// let t = Table::new([("draft", vec!["posted", "posted"]), ("posted", vec!["closed"])]).unwrap();
     /// assert_eq!(t.edges().count(), 2); // a row is a set
@@ -224,7 +224,7 @@ impl<S, T: Status> Debug for Transitions<S, T> {
 ///
 /// ```
 /// use musil::kits::fsm::{Table, transition_actions};
-/// use musil::{check, Model};
+/// use musil::{Model, check};
 ///
 /// let t = Table::new([("off", vec!["on"]), ("on", vec!["off"])]).unwrap();
 /// let acts = transition_actions(&t, |s: &&str| *s, |_, dst| dst).build();
@@ -295,7 +295,8 @@ impl<S: 'static, T: Status> Transitions<S, T> {
     /// use musil::kits::fsm::{Table, transition_actions};
     ///
     /// let t = Table::new([("draft", vec!["posted"])]).unwrap();
-    /// let acts = transition_actions(&t, |s: &&str| *s, |_, d| d).name(|src, dst| format!("{src}=>{dst}")).build();
+    /// let acts =
+    ///     transition_actions(&t, |s: &&str| *s, |_, d| d).name(|src, dst| format!("{src}=>{dst}")).build();
     /// assert_eq!(acts[0].name(), "draft=>posted");
     /// ```
     pub fn name(mut self, name: impl Fn(&T, &T) -> String + Send + Sync + 'static) -> Self {
@@ -492,14 +493,19 @@ impl<S, K: Debug, T: Status> Debug for Replicated<S, K, T> {
 ///
 /// ```
 /// use musil::kits::fsm::{Table, replicated_transition_actions};
-/// use musil::{check, Model};
+/// use musil::{Model, check};
 ///
 /// let t = Table::new([("draft", vec!["posted"]), ("posted", vec!["closed"])]).unwrap();
-/// let acts = replicated_transition_actions(&t, 0..2usize, |s: &[&str; 2], k| s[*k], |s, k, d| {
-///     let mut s = *s;
-///     s[*k] = d;
-///     s
-/// });
+/// let acts = replicated_transition_actions(
+///     &t,
+///     0..2usize,
+///     |s: &[&str; 2], k| s[*k],
+///     |s, k, d| {
+///         let mut s = *s;
+///         s[*k] = d;
+///         s
+///     },
+/// );
 /// let m = Model::new(["draft"; 2]).actions(acts).terminal(|s| *s == ["closed"; 2]);
 /// assert_eq!(m.static_action_list()[2].name(), "1:draft->posted");
 /// assert_eq!(check(&m).to_string(), "OK — 9 states, no violations");
@@ -535,11 +541,16 @@ impl<S: 'static, K: Clone + Display + Send + Sync + 'static, T: Status> Replicat
     /// // (statuses, posted count)
     /// type L = ([&'static str; 2], u8);
     /// let t = Table::new([("draft", vec!["posted"])]).unwrap();
-    /// let acts = replicated_transition_actions(&t, 0..2usize, |s: &L, k| s.0[*k], |s, k, d| {
-    ///     let mut s = *s;
-    ///     s.0[*k] = d;
-    ///     s
-    /// })
+    /// let acts = replicated_transition_actions(
+    ///     &t,
+    ///     0..2usize,
+    ///     |s: &L, k| s.0[*k],
+    ///     |s, k, d| {
+    ///         let mut s = *s;
+    ///         s.0[*k] = d;
+    ///         s
+    ///     },
+    /// )
     /// .effect(|s, _k, _src, _dst| (s.0, s.1 + 1))
     /// .build();
     /// assert_eq!(acts[1].apply(&(["draft"; 2], 0)), (["draft", "posted"], 1));
@@ -558,11 +569,16 @@ impl<S: 'static, K: Clone + Display + Send + Sync + 'static, T: Status> Replicat
     ///
     /// // Only instance 0 may move.
     /// let t = Table::new([("idle", vec!["busy"])]).unwrap();
-    /// let acts = replicated_transition_actions(&t, 0..2usize, |s: &[&str; 2], k| s[*k], |s, k, d| {
-    ///     let mut s = *s;
-    ///     s[*k] = d;
-    ///     s
-    /// })
+    /// let acts = replicated_transition_actions(
+    ///     &t,
+    ///     0..2usize,
+    ///     |s: &[&str; 2], k| s[*k],
+    ///     |s, k, d| {
+    ///         let mut s = *s;
+    ///         s[*k] = d;
+    ///         s
+    ///     },
+    /// )
     /// .also(|_, k| *k == 0)
     /// .build();
     /// assert!(acts[0].is_enabled(&["idle"; 2]) && !acts[1].is_enabled(&["idle"; 2]));
@@ -652,8 +668,8 @@ impl<T: Status> Protocol<T> {
     /// # Examples
     ///
     /// ```
-    /// use musil::kits::fsm::Protocol;
     /// use musil::ErrorKind;
+    /// use musil::kits::fsm::Protocol;
     ///
     /// let p = Protocol::new([("idle", vec![("start", Some("busy")), ("ping", None)])]).unwrap();
     /// assert_eq!(p.operations(&"idle"), ["start", "ping"]);
@@ -699,7 +715,9 @@ impl<T: Status> Protocol<T> {
     /// ```
     /// use musil::kits::fsm::Protocol;
     ///
-    /// let p = Protocol::new([("open", vec![("send", None), ("close", Some("closed"))]), ("closed", vec![])]).unwrap();
+    /// let p =
+    ///     Protocol::new([("open", vec![("send", None), ("close", Some("closed"))]), ("closed", vec![])])
+    ///         .unwrap();
     /// assert_eq!(p.operations(&"open"), ["send", "close"]); // moving or not
     /// assert!(p.operations(&"closed").is_empty());
     /// assert!(p.operations(&"unknown").is_empty());
@@ -733,7 +751,7 @@ impl<S, T: Status> Debug for ProtocolActions<S, T> {
 ///
 /// ```
 /// use musil::kits::fsm::{Protocol, protocol_actions};
-/// use musil::{check, Model};
+/// use musil::{Model, check};
 ///
 /// let p = Protocol::new([
 ///     ("start", vec![("hello", Some("offered")), ("log", None)]),
@@ -769,7 +787,8 @@ impl<S: 'static, T: Status> ProtocolActions<S, T> {
     /// use musil::kits::fsm::{Protocol, protocol_actions};
     ///
     /// let p = Protocol::new([("idle", vec![("start", Some("busy"))])]).unwrap();
-    /// let acts = protocol_actions(&p, |s: &&str| *s, |_, t| t).name(|state, op| format!("{state}/{op}")).build();
+    /// let acts =
+    ///     protocol_actions(&p, |s: &&str| *s, |_, t| t).name(|state, op| format!("{state}/{op}")).build();
     /// assert_eq!(acts[0].name(), "idle/start");
     /// ```
     pub fn name(mut self, name: impl Fn(&T, &str) -> String + Send + Sync + 'static) -> Self {
@@ -784,7 +803,9 @@ impl<S: 'static, T: Status> ProtocolActions<S, T> {
     /// ```
     /// use musil::kits::fsm::{Protocol, protocol_actions};
     ///
-    /// let p = Protocol::new([("idle", vec![("start", Some("busy"))]), ("busy", vec![("stop", Some("idle"))])]).unwrap();
+    /// let p =
+    ///     Protocol::new([("idle", vec![("start", Some("busy"))]), ("busy", vec![("stop", Some("idle"))])])
+    ///         .unwrap();
     /// let acts = protocol_actions(&p, |s: &&str| *s, |_, t| t).build();
     /// assert!(acts[0].is_enabled(&"idle") && !acts[0].is_enabled(&"busy"));
     /// assert_eq!(acts[1].apply(&"busy"), "idle");
@@ -924,7 +945,7 @@ impl<S> Debug for Movements<S> {
 ///
 /// ```
 /// use musil::kits::fsm::{MovementTable, movement_actions};
-/// use musil::{explore, Model};
+/// use musil::{Model, explore};
 ///
 /// const ACCOUNTS: [&str; 3] = ["green", "roasted", "loss"];
 /// let at = |a: &str| ACCOUNTS.iter().position(|x| *x == a).unwrap();
@@ -960,7 +981,9 @@ impl<S: 'static> Movements<S> {
     ///
     /// // (source balance, destination balance): no overdraw.
     /// let t = MovementTable::new([("pay", vec![("a", "b")])]).unwrap();
-    /// let acts = movement_actions(&t, |s: &(u8, u8), _, _, _| (s.0 - 1, s.1 + 1)).enabled(|s, _, _, _| s.0 > 0).build();
+    /// let acts = movement_actions(&t, |s: &(u8, u8), _, _, _| (s.0 - 1, s.1 + 1))
+    ///     .enabled(|s, _, _, _| s.0 > 0)
+    ///     .build();
     /// assert!(acts[0].is_enabled(&(1, 0)) && !acts[0].is_enabled(&(0, 1)));
     /// ```
     pub fn enabled(mut self, enabled: impl Fn(&S, &str, &str, &str) -> bool + Send + Sync + 'static) -> Self {
@@ -976,7 +999,9 @@ impl<S: 'static> Movements<S> {
     /// use musil::kits::fsm::{MovementTable, movement_actions};
     ///
     /// let t = MovementTable::new([("pay", vec![("a", "b")])]).unwrap();
-    /// let acts = movement_actions(&t, |s: &u8, _, _, _| *s).name(|l, src, dst| format!("{l}({src}, {dst})")).build();
+    /// let acts = movement_actions(&t, |s: &u8, _, _, _| *s)
+    ///     .name(|l, src, dst| format!("{l}({src}, {dst})"))
+    ///     .build();
     /// assert_eq!(acts[0].name(), "pay(a, b)");
     /// ```
     pub fn name(mut self, name: impl Fn(&str, &str, &str) -> String + Send + Sync + 'static) -> Self {
@@ -991,8 +1016,11 @@ impl<S: 'static> Movements<S> {
     /// ```
     /// use musil::kits::fsm::{MovementTable, movement_actions};
     ///
-    /// let t = MovementTable::new([("roast", vec![("green", "roasted"), ("green", "loss")]), ("grind", vec![("roasted", "ground")])])
-    ///     .unwrap();
+    /// let t = MovementTable::new([
+    ///     ("roast", vec![("green", "roasted"), ("green", "loss")]),
+    ///     ("grind", vec![("roasted", "ground")]),
+    /// ])
+    /// .unwrap();
     /// let acts = movement_actions(&t, |s: &u8, _, _, _| *s).build();
     /// let names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
     /// assert_eq!(names, ["roast:green->roasted", "roast:green->loss", "grind:roasted->ground"]);
@@ -1033,14 +1061,15 @@ impl<S: 'static> IntoIterator for Movements<S> {
 /// # Examples
 ///
 /// ```
-/// use musil::kits::fsm::{Table, undeclared_transitions};
 /// use musil::Model;
+/// use musil::kits::fsm::{Table, undeclared_transitions};
 ///
 /// let t = Table::new([("a", vec!["b"])]).unwrap();
-/// let m = Model::new("a")
-///     .action("ab", |s| *s == "a", |_| "b")
-///     .action("ac", |s| *s == "a", |_| "c")
-///     .action("cz", |s| *s == "c", |_| "z"); // `c` has no row: nothing is declared from it
+/// let m = Model::new("a").action("ab", |s| *s == "a", |_| "b").action("ac", |s| *s == "a", |_| "c").action(
+///     "cz",
+///     |s| *s == "c",
+///     |_| "z",
+/// ); // `c` has no row: nothing is declared from it
 /// assert_eq!(undeclared_transitions(&m, &t, |s| *s), [("a", "c"), ("c", "z")]);
 /// ```
 pub fn undeclared_transitions<Sys, T>(
@@ -1077,8 +1106,8 @@ where
 /// # Examples
 ///
 /// ```
-/// use musil::kits::fsm::{Table, assert_covers_table};
 /// use musil::Model;
+/// use musil::kits::fsm::{Table, assert_covers_table};
 ///
 /// let t = Table::new([("draft", vec!["posted"]), ("posted", vec!["closed"])]).unwrap();
 /// let ok = Model::new("draft").action("post", |s| *s == "draft", |_| "posted");

@@ -151,8 +151,11 @@ impl PetriNet {
     /// ```
     /// use musil::kits::petri::PetriNet;
     ///
-    /// let net = PetriNet::new([("roast", vec![("green", 4)], vec![("roasted", 3)]), ("grind", vec![("roasted", 1)], vec![("ground", 1)])])
-    ///     .unwrap();
+    /// let net = PetriNet::new([
+    ///     ("roast", vec![("green", 4)], vec![("roasted", 3)]),
+    ///     ("grind", vec![("roasted", 1)], vec![("ground", 1)]),
+    /// ])
+    /// .unwrap();
     /// assert_eq!(net.transitions().collect::<Vec<_>>(), ["roast", "grind"]);
     /// ```
     pub fn transitions(&self) -> impl Iterator<Item = &str> {
@@ -239,9 +242,16 @@ impl<S> fmt::Debug for PetriGuard<S> {
 /// use musil::kits::petri::{PetriNet, petri_guard};
 ///
 /// // Marking as (green, roasted, ground).
-/// let net = PetriNet::new([("roast", vec![("green", 4)], vec![("roasted", 4)]), ("grind", vec![("roasted", 1)], vec![("ground", 1)])])
-///     .unwrap();
-/// let g = petri_guard(&net, |s: &(i64, i64, i64), p: &str| match p { "green" => s.0, "roasted" => s.1, _ => s.2 });
+/// let net = PetriNet::new([
+///     ("roast", vec![("green", 4)], vec![("roasted", 4)]),
+///     ("grind", vec![("roasted", 1)], vec![("ground", 1)]),
+/// ])
+/// .unwrap();
+/// let g = petri_guard(&net, |s: &(i64, i64, i64), p: &str| match p {
+///     "green" => s.0,
+///     "roasted" => s.1,
+///     _ => s.2,
+/// });
 /// assert_eq!(g.enabled(&(8, 0, 0)), ["roast"]);
 /// assert_eq!(g.enabled(&(4, 1, 0)), ["roast", "grind"]);
 /// ```
@@ -280,7 +290,8 @@ impl<S: 'static> PetriGuard<S> {
     ///
     /// // Marking as (green, roasted); at most 3 roasted.
     /// let net = PetriNet::new([("roast", vec![("green", 1)], vec![("roasted", 1)])]).unwrap();
-    /// let g = petri_guard(&net, |s: &(i64, i64), p: &str| if p == "green" { s.0 } else { s.1 }).capacity([("roasted", 3)]);
+    /// let g = petri_guard(&net, |s: &(i64, i64), p: &str| if p == "green" { s.0 } else { s.1 })
+    ///     .capacity([("roasted", 3)]);
     /// assert_eq!(g.enabled(&(5, 2)), ["roast"]);
     /// assert!(g.enabled(&(5, 3)).is_empty());
     /// ```
@@ -320,7 +331,11 @@ impl<S: 'static> PetriGuard<S> {
     /// ```
     /// use musil::kits::petri::{PetriNet, petri_guard};
     ///
-    /// let net = PetriNet::new([("pair", vec![("a", 2)], vec![("b", 1)]), ("single", vec![("a", 1)], vec![("b", 1)])]).unwrap();
+    /// let net = PetriNet::new([
+    ///     ("pair", vec![("a", 2)], vec![("b", 1)]),
+    ///     ("single", vec![("a", 1)], vec![("b", 1)]),
+    /// ])
+    /// .unwrap();
     /// let g = petri_guard(&net, |a: &i64, p: &str| if p == "a" { *a } else { 0 });
     /// assert_eq!(g.enabled(&2), ["pair", "single"]);
     /// assert_eq!(g.enabled(&1), ["single"]);
@@ -344,7 +359,8 @@ impl<S: 'static> PetriGuard<S> {
     /// use musil::kits::petri::{PetriNet, petri_guard};
     ///
     /// let net = PetriNet::new([("burn", vec![("fuel", 1)], vec![("ash", 1)])]).unwrap();
-    /// let terminal = petri_guard(&net, |s: &(i64, i64), p: &str| if p == "fuel" { s.0 } else { s.1 }).terminal_fn();
+    /// let terminal =
+    ///     petri_guard(&net, |s: &(i64, i64), p: &str| if p == "fuel" { s.0 } else { s.1 }).terminal_fn();
     /// assert!(terminal(&(0, 3)) && !terminal(&(1, 2)));
     /// ```
     pub fn terminal_fn(&self) -> impl Fn(&S) -> bool + Send + Sync + 'static {
@@ -361,7 +377,8 @@ impl<S: 'static> PetriGuard<S> {
     ///
     /// // (fuel, ash)
     /// let net = PetriNet::new([("burn", vec![("fuel", 1)], vec![("ash", 1)])]).unwrap();
-    /// let guard = petri_guard(&net, |s: &(i64, i64), p: &str| if p == "fuel" { s.0 } else { s.1 }).capacity([("ash", 1)]);
+    /// let guard = petri_guard(&net, |s: &(i64, i64), p: &str| if p == "fuel" { s.0 } else { s.1 })
+    ///     .capacity([("ash", 1)]);
     /// let acts = guard.actions(|s, p, d| if p == "fuel" { (s.0 + d, s.1) } else { (s.0, s.1 + d) }).build();
     /// assert_eq!(acts[0].apply(&(2, 0)), (1, 1));
     /// assert!(!acts[0].is_enabled(&(1, 1))); // the guard's capacity holds
@@ -398,7 +415,7 @@ impl<S> fmt::Debug for PetriActions<S> {
 ///
 /// ```
 /// use musil::kits::petri::{PetriNet, petri_actions};
-/// use musil::{check, Model};
+/// use musil::{Model, check};
 ///
 /// // (water, vapor): two water make one vapor.
 /// let net = PetriNet::new([("boil", vec![("water", 2)], vec![("vapor", 1)])]).unwrap();
@@ -426,7 +443,7 @@ impl<S: Clone + 'static> PetriActions<S> {
     ///
     /// ```
     /// use musil::kits::petri::{PetriNet, petri_actions};
-    /// use musil::{explore, Model};
+    /// use musil::{Model, explore};
     ///
     /// // (in, out): the output place holds at most 2.
     /// let net = PetriNet::new([("move", vec![("in", 1)], vec![("out", 1)])]).unwrap();
@@ -453,7 +470,9 @@ impl<S: Clone + 'static> PetriActions<S> {
     ///
     /// // (tokens, locked)
     /// let net = PetriNet::new([("take", vec![("a", 1)], vec![])]).unwrap();
-    /// let acts = petri_actions(&net, |s: &(i64, bool), _: &str| s.0, |s, _, d| (s.0 + d, s.1)).also(|s| !s.1).build();
+    /// let acts = petri_actions(&net, |s: &(i64, bool), _: &str| s.0, |s, _, d| (s.0 + d, s.1))
+    ///     .also(|s| !s.1)
+    ///     .build();
     /// assert!(acts[0].is_enabled(&(1, false)) && !acts[0].is_enabled(&(1, true)));
     /// ```
     #[must_use]
@@ -470,7 +489,8 @@ impl<S: Clone + 'static> PetriActions<S> {
     /// use musil::kits::petri::{PetriNet, petri_actions};
     ///
     /// let net = PetriNet::new([("roast", vec![("green", 1)], vec![])]).unwrap();
-    /// let acts = petri_actions(&net, |s: &i64, _: &str| *s, |s, _, d| s + d).name(|t| format!("fire:{t}")).build();
+    /// let acts =
+    ///     petri_actions(&net, |s: &i64, _: &str| *s, |s, _, d| s + d).name(|t| format!("fire:{t}")).build();
     /// assert_eq!(acts[0].name(), "fire:roast");
     /// ```
     #[must_use]
@@ -506,9 +526,17 @@ impl<S: Clone + 'static> PetriActions<S> {
     ///
     /// // (x, y, z): x is consumed 1 and produced 3, a net +2.
     /// let net = PetriNet::new([("t", vec![("x", 1), ("y", 1)], vec![("z", 2), ("x", 3)])]).unwrap();
-    /// let pick = |s: &(i64, i64, i64), p: &str| match p { "x" => s.0, "y" => s.1, _ => s.2 };
-    /// let acts = petri_actions(&net, pick, |s, p, d| match p { "x" => (s.0 + d, s.1, s.2), "y" => (s.0, s.1 + d, s.2), _ => (s.0, s.1, s.2 + d) })
-    ///     .build();
+    /// let pick = |s: &(i64, i64, i64), p: &str| match p {
+    ///     "x" => s.0,
+    ///     "y" => s.1,
+    ///     _ => s.2,
+    /// };
+    /// let acts = petri_actions(&net, pick, |s, p, d| match p {
+    ///     "x" => (s.0 + d, s.1, s.2),
+    ///     "y" => (s.0, s.1 + d, s.2),
+    ///     _ => (s.0, s.1, s.2 + d),
+    /// })
+    /// .build();
     /// assert_eq!(acts[0].apply(&(1, 1, 0)), (3, 0, 2));
     /// assert_eq!(acts[0].fairness(), None);
     /// ```
@@ -619,7 +647,10 @@ pub fn place_invariant_violations<P: Into<String>, W: IntoRatio>(
 /// assert_place_invariant(&leaky, [("water", 1), ("vapor", 2)], None);
 /// let raw = std::panic::catch_unwind(|| assert_place_invariant(&leaky, [("water", 1), ("vapor", 1)], None));
 /// let text = raw.unwrap_err().downcast::<String>().unwrap();
-/// assert_eq!(*text, "weights are not a place-invariant; these transitions change the weighted total: evaporate (-1)");
+/// assert_eq!(
+///     *text,
+///     "weights are not a place-invariant; these transitions change the weighted total: evaporate (-1)"
+/// );
 /// ```
 #[track_caller]
 pub fn assert_place_invariant<P: Into<String>, W: IntoRatio>(

@@ -57,7 +57,7 @@ impl<S: 'static> Reconciler<S> {
     ///
     /// ```
     /// use musil::kits::reconciler::Reconciler;
-    /// use musil::{explore, Model};
+    /// use musil::{Model, explore};
     ///
     /// // (desired, actual)
     /// let r = Reconciler::new(|s: &(char, char)| s.0, |s| s.1, |s, v| (s.0, v));
@@ -116,8 +116,8 @@ impl<S: 'static> Reconciler<S> {
     /// # Examples
     ///
     /// ```
-    /// use musil::kits::reconciler::Reconciler;
     /// use musil::Fairness;
+    /// use musil::kits::reconciler::Reconciler;
     ///
     /// let a = Reconciler::new(|s: &(u8, u8)| s.0, |s| s.1, |s, v| (s.0, v)).action();
     /// assert_eq!((a.name(), a.fairness()), ("reconcile", Some(Fairness::Weak)));
