@@ -60,6 +60,18 @@ use crate::system::State;
 
 /// A helper that puts `msg` in flight on an unordered channel: `put(s, get(s) ∪ {msg})`.
 /// Idempotent, like a re-push: sending a message already in flight changes nothing.
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::channels::send;
+/// use std::collections::BTreeSet;
+///
+/// let push = send(|s: &BTreeSet<u8>| s.clone(), |_, set| set);
+/// let once = push(&BTreeSet::new(), 7);
+/// assert_eq!(once, BTreeSet::from([7]));
+/// assert_eq!(push(&once, 7), once); // already in flight: no change
+/// ```
 pub fn send<S, M: Ord>(
     get: impl Fn(&S) -> BTreeSet<M>,
     put: impl Fn(&S, BTreeSet<M>) -> S,
@@ -74,6 +86,16 @@ pub fn send<S, M: Ord>(
 /// A helper that appends `msg` to the tail of a FIFO channel's queue. Not idempotent: each call
 /// enqueues another copy, so the caller bounds the queue (send only when it is empty, or guard on
 /// a capacity) to keep the model finite.
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::channels::fifo_send;
+///
+/// let enqueue = fifo_send(|q: &Vec<u8>| q.clone(), |_, q| q);
+/// let q = enqueue(&enqueue(&vec![], 1), 1);
+/// assert_eq!(q, [1, 1]); // not idempotent: two copies
+/// ```
 pub fn fifo_send<S, M>(get: impl Fn(&S) -> Vec<M>, put: impl Fn(&S, Vec<M>) -> S) -> impl Fn(&S, M) -> S {
     move |s, msg| {
         let mut queue = get(s);
@@ -120,6 +142,28 @@ impl<S, M> std::fmt::Debug for Channel<S, M> {
 
 impl<S: State, M: Repr + Ord + Clone + Send + Sync + 'static> Channel<S, M> {
     /// A reliable, non-duplicating channel named `ch` over `messages`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::channels::Channel;
+    /// use musil::{Model, explore};
+    /// use std::collections::BTreeSet;
+    ///
+    /// // (in flight, received)
+    /// type W = (BTreeSet<u8>, Vec<u8>);
+    /// let link = Channel::new(
+    ///     [1u8, 2],
+    ///     |s: &W| s.0.clone(),
+    ///     |s: &W, w| (w, s.1.clone()),
+    ///     |s: &W, m: &u8| (s.0.clone(), [s.1.clone(), vec![*m]].concat()),
+    /// );
+    /// let m = Model::new((BTreeSet::from([1, 2]), vec![])).actions(link.actions().unwrap());
+    /// let g = explore(&m);
+    /// // Both messages in flight, one delivered (either), both in either order.
+    /// assert_eq!(g.len(), 5);
+    /// assert!(g.states().any(|s| s.1 == [2, 1]));
+    /// ```
     pub fn new(
         messages: impl IntoIterator<Item = M>,
         get: impl Fn(&S) -> BTreeSet<M> + Send + Sync + 'static,
@@ -138,18 +182,78 @@ impl<S: State, M: Repr + Ord + Clone + Send + Sync + 'static> Channel<S, M> {
     }
 
     /// The prefix of the action names (default `ch`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::channels::Channel;
+    /// use std::collections::BTreeSet;
+    ///
+    /// let acts = Channel::new(
+    ///     [0u8, 1],
+    ///     |s: &BTreeSet<u8>| s.clone(),
+    ///     |_, w| w,
+    ///     |s: &BTreeSet<u8>, _: &u8| s.clone(),
+    /// )
+    /// .name("ack")
+    /// .actions()
+    /// .unwrap();
+    /// let names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
+    /// assert_eq!(names, ["ack:deliver:0", "ack:deliver:1"]);
+    /// ```
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();
         self
     }
 
     /// Whether the link may lose a message: adds `{name}:drop:{m}` after each deliver action.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::channels::Channel;
+    /// use std::collections::BTreeSet;
+    ///
+    /// // (in flight, delivered count)
+    /// type W = (BTreeSet<&'static str>, u8);
+    /// let acts = Channel::new(
+    ///     ["a"],
+    ///     |s: &W| s.0.clone(),
+    ///     |s: &W, w| (w, s.1),
+    ///     |s: &W, _: &&str| (s.0.clone(), s.1 + 1),
+    /// )
+    /// .lossy(true)
+    /// .actions()
+    /// .unwrap();
+    /// let drop = &acts[1];
+    /// assert_eq!(drop.name(), "ch:drop:'a'");
+    /// // A drop removes the message without delivering it, and needs it in flight.
+    /// assert_eq!(drop.apply(&(BTreeSet::from(["a"]), 0)), (BTreeSet::new(), 0));
+    /// assert!(!drop.is_enabled(&(BTreeSet::new(), 0)));
+    /// ```
     pub fn lossy(mut self, lossy: bool) -> Self {
         self.lossy = lossy;
         self
     }
 
     /// Whether the link may deliver a message more than once: delivery leaves it in flight.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::channels::Channel;
+    /// use std::collections::BTreeSet;
+    ///
+    /// type W = (BTreeSet<u8>, u8); // (in flight, deliveries)
+    /// let deliver = |s: &W, _: &u8| (s.0.clone(), s.1 + 1);
+    /// let dup = Channel::new([1u8], |s: &W| s.0.clone(), |s: &W, w| (w, s.1), deliver)
+    ///     .duplicating(true)
+    ///     .actions()
+    ///     .unwrap();
+    /// let once = dup[0].apply(&(BTreeSet::from([1]), 0));
+    /// assert_eq!(once, (BTreeSet::from([1]), 1)); // still in flight
+    /// assert!(dup[0].is_enabled(&once));
+    /// ```
     pub fn duplicating(mut self, duplicating: bool) -> Self {
         self.duplicating = duplicating;
         self
@@ -161,6 +265,29 @@ impl<S: State, M: Repr + Ord + Clone + Send + Sync + 'static> Channel<S, M> {
     /// # Errors
     /// [`ErrorKind::InvalidInput`] when two messages have the same [`Repr`] (their actions would
     /// share a name).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::ErrorKind;
+    /// use musil::kits::channels::Channel;
+    /// use std::collections::BTreeSet;
+    ///
+    /// let chan = |msgs: Vec<(u8, u8)>| {
+    ///     Channel::new(
+    ///         msgs,
+    ///         |s: &BTreeSet<(u8, u8)>| s.clone(),
+    ///         |_, w| w,
+    ///         |s: &BTreeSet<(u8, u8)>, _: &(u8, u8)| s.clone(),
+    ///     )
+    ///     .lossy(true)
+    ///     .actions()
+    /// };
+    /// let names: Vec<String> =
+    ///     chan(vec![(0, 0), (1, 1)]).unwrap().iter().map(|a| a.name().to_owned()).collect();
+    /// assert_eq!(names, ["ch:deliver:(0, 0)", "ch:drop:(0, 0)", "ch:deliver:(1, 1)", "ch:drop:(1, 1)"]);
+    /// assert_eq!(chan(vec![(0, 0), (0, 0)]).unwrap_err().kind(), ErrorKind::InvalidInput);
+    /// ```
     pub fn actions(self) -> Result<Vec<Action<S>>, Error> {
         let mut seen = BTreeMap::new();
         for (i, m) in self.messages.iter().enumerate() {
@@ -225,6 +352,8 @@ impl<S: State, M: Repr + Ord + Clone + Send + Sync + 'static> Channel<S, M> {
 /// delivery: a `deliver` that enqueues onto this same channel has that write overwritten. When
 /// lossy, `{name}:drop` removes the head. There is no duplicating mode.
 ///
+/// # Examples
+///
 /// ```
 /// use musil::kits::channels::FifoChannel;
 /// #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -261,6 +390,26 @@ impl<S, M> std::fmt::Debug for FifoChannel<S, M> {
 
 impl<S: State, M: Clone + Send + Sync + 'static> FifoChannel<S, M> {
     /// A reliable FIFO channel named `ch`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::channels::FifoChannel;
+    /// use musil::{Model, explore};
+    ///
+    /// // (queue, received)
+    /// type Q = (Vec<u8>, Vec<u8>);
+    /// let fifo = FifoChannel::new(
+    ///     |s: &Q| s.0.clone(),
+    ///     |s: &Q, q| (q, s.1.clone()),
+    ///     |s: &Q, m: &u8| (s.0.clone(), [s.1.clone(), vec![*m]].concat()),
+    /// );
+    /// let m = Model::new((vec![1, 2], vec![])).actions(fifo.actions());
+    /// // Send order is the only delivery order.
+    /// let drained: Vec<Vec<u8>> =
+    ///     explore(&m).states().filter(|s| s.0.is_empty()).map(|s| s.1.clone()).collect();
+    /// assert_eq!(drained, [vec![1, 2]]);
+    /// ```
     pub fn new(
         get: impl Fn(&S) -> Vec<M> + Send + Sync + 'static,
         put: impl Fn(&S, Vec<M>) -> S + Send + Sync + 'static,
@@ -276,18 +425,61 @@ impl<S: State, M: Clone + Send + Sync + 'static> FifoChannel<S, M> {
     }
 
     /// The prefix of the action names (default `ch`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::channels::FifoChannel;
+    ///
+    /// let acts = FifoChannel::new(|q: &Vec<u8>| q.clone(), |_, q| q, |q: &Vec<u8>, _: &u8| q.clone())
+    ///     .name("data")
+    ///     .lossy(true)
+    ///     .actions();
+    /// let names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
+    /// assert_eq!(names, ["data:deliver", "data:drop"]);
+    /// ```
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();
         self
     }
 
     /// Whether the link may lose the head: adds `{name}:drop`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::channels::FifoChannel;
+    ///
+    /// type Q = (Vec<u8>, Vec<u8>); // (queue, received)
+    /// let acts = FifoChannel::new(
+    ///     |s: &Q| s.0.clone(),
+    ///     |s: &Q, q| (q, s.1.clone()),
+    ///     |s: &Q, m: &u8| (s.0.clone(), [s.1.clone(), vec![*m]].concat()),
+    /// )
+    /// .lossy(true)
+    /// .actions();
+    /// // The drop loses the head, undelivered.
+    /// assert_eq!(acts[1].apply(&(vec![1, 2], vec![])), (vec![2], vec![]));
+    /// ```
     pub fn lossy(mut self, lossy: bool) -> Self {
         self.lossy = lossy;
         self
     }
 
     /// The channel's actions: `{name}:deliver`, then `{name}:drop` when lossy; unfair.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::channels::FifoChannel;
+    ///
+    /// let acts =
+    ///     FifoChannel::new(|q: &Vec<u8>| q.clone(), |_, q| q, |q: &Vec<u8>, _: &u8| q.clone()).actions();
+    /// assert_eq!(acts.len(), 1); // reliable: deliver only
+    /// assert!(!acts[0].is_enabled(&vec![]));
+    /// assert_eq!(acts[0].apply(&vec![1, 2]), [2]);
+    /// assert_eq!(acts[0].fairness(), None);
+    /// ```
     pub fn actions(self) -> Vec<Action<S>> {
         let (get, put, deliver, g) = (self.get.clone(), self.put.clone(), self.deliver, self.get.clone());
         let mut actions = vec![Action::new(

@@ -71,6 +71,17 @@ impl CitationPattern {
     /// # Errors
     /// [`ErrorKind::InvalidInput`] when `prefix` or `suffix` holds a character that is not a word
     /// character: no whole word could match it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::ErrorKind;
+    /// use musil::kits::citations::CitationPattern;
+    ///
+    /// let p = CitationPattern::word("model_", "").unwrap();
+    /// assert_eq!(p.to_string(), r"\bmodel_\w+\b");
+    /// assert_eq!(CitationPattern::word("model-", "").unwrap_err().kind(), ErrorKind::InvalidInput);
+    /// ```
     pub fn word(prefix: impl Into<String>, suffix: impl Into<String>) -> Result<Self, Error> {
         let (prefix, suffix) = (prefix.into(), suffix.into());
         for part in [&prefix, &suffix] {
@@ -86,6 +97,17 @@ impl CitationPattern {
 
     /// Whether `word` (a whole word) is a model name of this shape: what the original's
     /// `fullmatch` tests on a file stem.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::citations::CitationPattern;
+    ///
+    /// let p = CitationPattern::default();
+    /// assert!(p.matches("test_ledger_quorum_musil"));
+    /// assert!(!p.matches("test__musil") && !p.matches("test_musil")); // nothing in between
+    /// assert!(!p.matches("testing_musil_thing"));
+    /// ```
     pub fn matches(&self, word: &str) -> bool {
         word.chars().all(is_word)
             && word.starts_with(&self.prefix)
@@ -94,6 +116,22 @@ impl CitationPattern {
     }
 
     /// Every citation in `text` (see [`find_citations`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::citations::{Citation, CitationPattern};
+    ///
+    /// let p = CitationPattern::word("model_", "").unwrap();
+    /// let found = p.find("see model_login_v2 and model_login_v2\n(model_x)");
+    /// assert_eq!(
+    ///     found,
+    ///     [
+    ///         Citation { name: "model_login_v2".into(), line: 1 },
+    ///         Citation { name: "model_x".into(), line: 2 }
+    ///     ]
+    /// );
+    /// ```
     pub fn find(&self, text: &str) -> Vec<Citation> {
         let mut found: BTreeSet<(usize, String)> = BTreeSet::new();
         for (i, line) in split_lines(text).into_iter().enumerate() {
@@ -105,12 +143,37 @@ impl CitationPattern {
     }
 
     /// The citations in `text` whose name is not in `known` (see [`dangling_citations`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::citations::CitationPattern;
+    ///
+    /// let p = CitationPattern::word("model_", "").unwrap();
+    /// let gone = p.dangling("model_a\nmodel_b", ["model_a"]);
+    /// assert_eq!((gone[0].name.as_str(), gone[0].line), ("model_b", 2));
+    /// ```
     pub fn dangling<K: AsRef<str>>(&self, text: &str, known: impl IntoIterator<Item = K>) -> Vec<Citation> {
         let known: HashSet<String> = known.into_iter().map(|k| k.as_ref().to_owned()).collect();
         self.find(text).into_iter().filter(|c| !known.contains(&c.name)).collect()
     }
 
     /// The models under `root` (see [`known_models`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::citations::CitationPattern;
+    ///
+    /// let root = std::env::temp_dir().join(format!("musil-doc-known-{}", std::process::id()));
+    /// std::fs::create_dir_all(root.join("deep")).unwrap();
+    /// for f in ["deep/model_a.py", "model_b.txt", "helper.py"] {
+    ///     std::fs::write(root.join(f), "").unwrap();
+    /// }
+    /// let p = CitationPattern::word("model_", "").unwrap();
+    /// assert_eq!(p.known_models(&root).into_iter().collect::<Vec<_>>(), ["model_a"]);
+    /// std::fs::remove_dir_all(&root).unwrap();
+    /// ```
     pub fn known_models(&self, root: impl AsRef<Path>) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
         let mut dirs = vec![root.as_ref().to_path_buf()];
@@ -165,12 +228,35 @@ fn split_lines(text: &str) -> Vec<&str> {
 /// numbered as Python's `str.splitlines` numbers them: besides `\n`, `\r\n` and `\r`, a line
 /// also ends at `\x0b`, `\x0c`, `\x1c`–`\x1e`, `\u{85}`, `\u{2028}` and `\u{2029}`. Other shapes:
 /// [`CitationPattern::find`].
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::citations::{Citation, find_citations};
+///
+/// // `\r\n` is one break; `\x0c` (form feed) is another, as in Python.
+/// let found = find_citations("a test_x_musil\r\nb\x0cc test_y_musil test_x_musil test_y_musil");
+/// let at: Vec<(&str, usize)> = found.iter().map(|c| (c.name.as_str(), c.line)).collect();
+/// assert_eq!(at, [("test_x_musil", 1), ("test_x_musil", 3), ("test_y_musil", 3)]);
+/// assert!(find_citations("my_test_helper").is_empty());
+/// ```
 pub fn find_citations(text: &str) -> Vec<Citation> {
     CitationPattern::default().find(text)
 }
 
 /// The citations in `text` whose model is not in `known` (typically [`known_models`] of the test
 /// tree): the spec pointers that dangle, in [`find_citations`] order.
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::citations::dangling_citations;
+///
+/// let text = "see test_mesh_musil\nsee test_gone_musil";
+/// let gone = dangling_citations(text, ["test_mesh_musil"]);
+/// assert_eq!((gone[0].name.as_str(), gone[0].line, gone.len()), ("test_gone_musil", 2, 1));
+/// assert!(dangling_citations(text, ["test_mesh_musil", "test_gone_musil"]).is_empty());
+/// ```
 pub fn dangling_citations<K: AsRef<str>>(text: &str, known: impl IntoIterator<Item = K>) -> Vec<Citation> {
     CitationPattern::default().dangling(text, known)
 }
@@ -178,6 +264,21 @@ pub fn dangling_citations<K: AsRef<str>>(text: &str, known: impl IntoIterator<It
 /// The models that exist under `root`: the stems of the `.py` files anywhere below it whose stem
 /// is a whole model name. The original's model files are Python tests; a directory that cannot
 /// be read (or does not exist) contributes nothing, as in the original.
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::citations::known_models;
+///
+/// let root = std::env::temp_dir().join(format!("musil-doc-models-{}", std::process::id()));
+/// std::fs::create_dir_all(&root).unwrap();
+/// for f in ["test_mesh_musil.py", "test_plain.py", "test_note_musil.txt"] {
+///     std::fs::write(root.join(f), "").unwrap();
+/// }
+/// assert_eq!(known_models(&root).into_iter().collect::<Vec<_>>(), ["test_mesh_musil"]);
+/// assert!(known_models(root.join("absent")).is_empty());
+/// std::fs::remove_dir_all(&root).unwrap();
+/// ```
 pub fn known_models(root: impl AsRef<Path>) -> BTreeSet<String> {
     CitationPattern::default().known_models(root)
 }

@@ -80,6 +80,19 @@ impl<S> fmt::Debug for BoundedClock<S> {
 ///
 /// # Errors
 /// [`ErrorKind::InvalidInput`] when `horizon` is negative: `horizon must be >= 0, got -1`.
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::clock::bounded_clock;
+/// use musil::{Model, check};
+///
+/// let clock = bounded_clock(|t: &i64| *t, |_, t| t, 3).unwrap();
+/// let m = Model::new(0i64).add_action(clock.action()).terminal(clock.at_horizon_fn());
+/// assert_eq!(check(&m).to_string(), "OK — 4 states, no violations");
+/// let e = bounded_clock(|t: &i64| *t, |_, t| t, -1).unwrap_err();
+/// assert_eq!(e.message(), "horizon must be >= 0, got -1");
+/// ```
 pub fn bounded_clock<S>(
     get: impl Fn(&S) -> i64 + Send + Sync + 'static,
     put: impl Fn(&S, i64) -> S + Send + Sync + 'static,
@@ -93,6 +106,15 @@ pub fn bounded_clock<S>(
 
 impl<S: 'static> BoundedClock<S> {
     /// The same clock with its tick named `"{name}:tick"` (default `clock`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::clock::bounded_clock;
+    ///
+    /// let clock = bounded_clock(|t: &i64| *t, |_, t| t, 1).unwrap().name("gateway");
+    /// assert_eq!(clock.action().name(), "gateway:tick");
+    /// ```
     #[must_use]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();
@@ -100,11 +122,32 @@ impl<S: 'static> BoundedClock<S> {
     }
 
     /// The bound.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::clock::bounded_clock;
+    ///
+    /// assert_eq!(bounded_clock(|t: &i64| *t, |_, t| t, 5).unwrap().horizon(), 5);
+    /// ```
     pub fn horizon(&self) -> i64 {
         self.horizon
     }
 
     /// The tick action, to add to the model (unfair).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::clock::bounded_clock;
+    ///
+    /// // (now, other): the tick writes only the clock.
+    /// let clock = bounded_clock(|s: &(i64, char)| s.0, |s, t| (t, s.1), 2).unwrap();
+    /// let tick = clock.action();
+    /// assert_eq!(tick.apply(&(1, 'x')), (2, 'x'));
+    /// assert!(tick.is_enabled(&(1, 'x')) && !tick.is_enabled(&(2, 'x')));
+    /// assert_eq!(tick.fairness(), None);
+    /// ```
     pub fn action(&self) -> Action<S> {
         let (get, put, horizon) = (self.get.clone(), self.put.clone(), self.horizon);
         let read = get.clone();
@@ -112,16 +155,47 @@ impl<S: 'static> BoundedClock<S> {
     }
 
     /// The clock's value in `state`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::clock::bounded_clock;
+    ///
+    /// let clock = bounded_clock(|s: &(i64, bool)| s.0, |s, t| (t, s.1), 4).unwrap();
+    /// assert_eq!(clock.now(&(3, true)), 3);
+    /// ```
     pub fn now(&self, state: &S) -> i64 {
         (self.get)(state)
     }
 
     /// Whether `state` sits at the horizon.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::clock::bounded_clock;
+    ///
+    /// let clock = bounded_clock(|t: &i64| *t, |_, t| t, 2).unwrap();
+    /// assert_eq!([1, 2, 3].map(|t| clock.at_horizon(&t)), [false, true, true]);
+    /// ```
     pub fn at_horizon(&self, state: &S) -> bool {
         (self.get)(state) >= self.horizon
     }
 
     /// [`BoundedClock::at_horizon`] as an owned predicate, for `Model::terminal`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::clock::bounded_clock;
+    /// use musil::{Kind, Model, check};
+    ///
+    /// let clock = bounded_clock(|t: &i64| *t, |_, t| t, 3).unwrap();
+    /// let bare = Model::new(0i64).add_action(clock.action());
+    /// // Without it the horizon is a dead end: a deadlock after three ticks.
+    /// assert_eq!(check(&bare).kind, Some(Kind::Deadlock));
+    /// assert!(check(&bare.terminal(clock.at_horizon_fn())).ok);
+    /// ```
     pub fn at_horizon_fn(&self) -> impl Fn(&S) -> bool + Send + Sync + 'static {
         let (get, horizon) = (self.get.clone(), self.horizon);
         move |s| get(s) >= horizon
@@ -131,6 +205,22 @@ impl<S: 'static> BoundedClock<S> {
 impl<S: State> BoundedClock<S> {
     /// The explored states at the horizon, in discovery order: where exploration stopped
     /// because time ran out, not because the system had nowhere to go.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::clock::bounded_clock;
+    /// use musil::{Model, explore};
+    ///
+    /// // (now, done): `finish` may happen at any time, the clock runs on.
+    /// let clock = bounded_clock(|s: &(i64, bool)| s.0, |s, t| (t, s.1), 2).unwrap();
+    /// let m = Model::new((0i64, false))
+    ///     .add_action(clock.action())
+    ///     .action("finish", |s| !s.1, |s| (s.0, true))
+    ///     .terminal(clock.at_horizon_fn());
+    /// let g = explore(&m);
+    /// assert_eq!(clock.horizon_states(&g), [&(2, false), &(2, true)]);
+    /// ```
     pub fn horizon_states<'g>(&self, graph: &'g Graph<S>) -> Vec<&'g S> {
         graph.states().filter(|s| self.at_horizon(s)).collect()
     }
@@ -138,6 +228,20 @@ impl<S: State> BoundedClock<S> {
     /// Whether the horizon cut the exploration. False: the model finished with time to spare
     /// and a green result is about the whole model. True: it says only "no violation within
     /// `horizon` ticks"; raise the horizon until this is false, or quote the weaker claim.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::clock::bounded_clock;
+    /// use musil::{Model, explore};
+    ///
+    /// let clock = bounded_clock(|t: &i64| *t, |_, t| t, 9).unwrap();
+    /// // A model that stops itself at 3 never meets the horizon: its green result is unbounded.
+    /// let stops = Model::new(0i64).action("tick", |t| *t < 3, |t| t + 1).terminal(|t| *t == 3);
+    /// assert!(!clock.binding(&explore(&stops)));
+    /// let runs = Model::new(0i64).add_action(clock.action()).terminal(clock.at_horizon_fn());
+    /// assert!(clock.binding(&explore(&runs)));
+    /// ```
     pub fn binding(&self, graph: &Graph<S>) -> bool {
         graph.states().any(|s| self.at_horizon(s))
     }

@@ -48,17 +48,47 @@ pub struct Composite<S> {
 
 impl<S: Clone> Composite<S> {
     /// A composite from its slices, kept in the order given (not sorted).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::compose::Composite;
+    ///
+    /// let c = Composite::new([("b", 1), ("a", 2)]);
+    /// assert_eq!(c.parts[0].0.as_ref(), "b"); // kept as given
+    /// assert_eq!(c["a"], 2);
+    /// ```
     pub fn new(parts: impl IntoIterator<Item = (impl Into<String>, S)>) -> Self {
         Composite { parts: parts.into_iter().map(|(n, s)| (Arc::from(n.into()), s)).collect() }
     }
 
     /// The slice of component `name`, if there is one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::compose::Composite;
+    ///
+    /// let c = Composite::new([("a", 'p'), ("z", 'q')]);
+    /// assert_eq!(c.get("z"), Some(&'q'));
+    /// assert_eq!(c.get("nope"), None);
+    /// ```
     pub fn get(&self, name: &str) -> Option<&S> {
         self.parts.iter().find(|(n, _)| &**n == name).map(|(_, s)| s)
     }
 
     /// A copy with the slice of `name` replaced by `new` (an unchanged copy when no component
     /// has that name, as in the original).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::compose::Composite;
+    ///
+    /// let c = Composite::new([("a", 0), ("z", 0)]);
+    /// assert_eq!(c.with_part("z", 5), Composite::new([("a", 0), ("z", 5)]));
+    /// assert_eq!(c.with_part("nope", 5), c);
+    /// ```
     #[must_use]
     pub fn with_part(&self, name: &str, new: S) -> Self {
         let mut c = self.clone();
@@ -97,6 +127,19 @@ impl<S> Debug for Compose<S> {
 }
 
 /// The interleaving product of named component models (see the [module](self) docs).
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::compose::compose;
+/// use musil::{Model, check};
+///
+/// let toggle = || Model::new(false).action("on", |s| !*s, |_| true).action("off", |s| *s, |_| false);
+/// let m = compose([("b", toggle()), ("a", toggle())]).build().unwrap();
+/// let names: Vec<&str> = m.static_action_list().iter().map(|a| a.name()).collect();
+/// assert_eq!(names, ["a:on", "a:off", "b:on", "b:off"]); // components sorted by name
+/// assert_eq!(check(&m).to_string(), "OK — 4 states, no violations");
+/// ```
 pub fn compose<S: State>(components: impl IntoIterator<Item = (impl Into<String>, Model<S>)>) -> Compose<S> {
     Compose {
         components: components.into_iter().map(|(n, m)| (n.into(), m)).collect(),
@@ -108,6 +151,22 @@ impl<S: State> Compose<S> {
     /// A joint invariant over the whole composite, checked after the lifted component
     /// invariants. A joint invariant named like a lifted one replaces it in its place (the
     /// original merges them as a dict update).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::compose::compose;
+    /// use musil::{Model, check};
+    ///
+    /// let once = || Model::new(false).action("go", |s| !*s, |_| true).terminal(|s| *s);
+    /// let m = compose([("x", once()), ("y", once())])
+    ///     .invariant("one-at-most", |c| !(c["x"] && c["y"]))
+    ///     .build()
+    ///     .unwrap();
+    /// let r = check(&m);
+    /// assert_eq!(r.invariant.as_deref(), Some("one-at-most"));
+    /// assert_eq!(r.action_names(), ["x:go", "y:go"]);
+    /// ```
     pub fn invariant<V: Into<Verdict>>(
         mut self,
         name: impl Into<String>,
@@ -131,6 +190,24 @@ impl<S: State> Compose<S> {
     /// [`ErrorKind::InvalidInput`] when two components have the same name, or a component has
     /// a per-state menu (`actions_fn`) or edge invariants: the composite carries only static
     /// actions and state invariants, and the original's silent loss of the rest is refused here.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::compose::compose;
+    /// use musil::{ErrorKind, Model, check};
+    ///
+    /// // A counter whose own invariant breaks, lifted under the component's name, fairness dropped.
+    /// let counter = Model::new(0u8)
+    ///     .action("inc", |n| *n < 2, |n| n + 1)
+    ///     .invariant("under-2", |n| *n < 2)
+    ///     .terminal(|n| *n == 2);
+    /// let m = compose([("c", counter.clone())]).build().unwrap();
+    /// assert_eq!(check(&m).invariant.as_deref(), Some("c:under-2"));
+    /// assert!(m.static_action_list().iter().all(|a| a.fairness().is_none()));
+    /// let twice = compose([("c", counter.clone()), ("c", counter)]).build();
+    /// assert_eq!(twice.unwrap_err().kind(), ErrorKind::InvalidInput);
+    /// ```
     pub fn build(self) -> Result<Model<Composite<S>>, Error> {
         let mut comps = self.components;
         comps.sort_by(|a, b| a.0.cmp(&b.0));

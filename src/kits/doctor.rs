@@ -182,6 +182,20 @@ fn text(source: &[char], from: usize, to: usize) -> String {
 /// The hints for Rust `source`, sorted by position (line, then column). Unlike the original,
 /// which refuses source its parser rejects, a source that does not lex (an unclosed literal or
 /// bracket) is not refused: being advisory, the scan reports whatever it can still match.
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::doctor::scan;
+///
+/// let src = "let names: Vec<_> = r.trace.iter().map(|s| s.action.clone()).collect();\n\
+///            assert!(r.ok); // a bare assert is fine\n\
+///            // assert!(!r.ok) in a comment is not code\n";
+/// let found = scan(src);
+/// assert_eq!(found.len(), 1);
+/// assert_eq!((found[0].line, found[0].pattern), (1, "action-names"));
+/// assert!(found[0].message.contains("r.action_names()"), "{}", found[0].message);
+/// ```
 pub fn scan(source: &str) -> Vec<Finding> {
     let src: Vec<char> = source.chars().collect();
     let code = mask(&src);

@@ -87,6 +87,31 @@ impl<S, N> std::fmt::Debug for Crash<S, N> {
 
 impl<S: State, N: Repr + Clone + Send + Sync + 'static> Crash<S, N> {
     /// Crashes of `nodes`, unbounded, without revival, named `fault:…`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::faults::Crash;
+    /// use musil::{Model, explore};
+    /// use std::collections::BTreeSet;
+    ///
+    /// // The set of live nodes; with no budget and no revival any subset may be left.
+    /// let crashes = Crash::new(
+    ///     ["a", "b"],
+    ///     |s: &BTreeSet<&str>, n: &&str| s.contains(n),
+    ///     |s: &BTreeSet<&str>, n: &&str, up: bool| {
+    ///         let mut s = s.clone();
+    ///         if up {
+    ///             s.insert(*n);
+    ///         } else {
+    ///             s.remove(n);
+    ///         }
+    ///         s
+    ///     },
+    /// );
+    /// let m = Model::new(BTreeSet::from(["a", "b"])).actions(crashes.actions().unwrap());
+    /// assert_eq!(explore(&m).len(), 4);
+    /// ```
     pub fn new(
         nodes: impl IntoIterator<Item = N>,
         get_up: impl Fn(&S, &N) -> bool + Send + Sync + 'static,
@@ -103,18 +128,71 @@ impl<S: State, N: Repr + Clone + Send + Sync + 'static> Crash<S, N> {
     }
 
     /// At most `budget` nodes down at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::faults::Crash;
+    /// use musil::{Model, explore};
+    ///
+    /// // Liveness flags of three nodes; at most one down, none ever revived.
+    /// let crash = |budget| {
+    ///     Crash::new(
+    ///         0..3usize,
+    ///         |s: &[bool; 3], n: &usize| s[*n],
+    ///         |s: &[bool; 3], n: &usize, up: bool| {
+    ///             let mut s = *s;
+    ///             s[*n] = up;
+    ///             s
+    ///         },
+    ///     )
+    ///     .budget(budget)
+    ///     .actions()
+    ///     .unwrap()
+    /// };
+    /// assert_eq!(explore(&Model::new([true; 3]).actions(crash(1))).len(), 4);
+    /// assert_eq!(explore(&Model::new([true; 3]).actions(crash(0))).len(), 1);
+    /// ```
     pub fn budget(mut self, budget: usize) -> Self {
         self.budget = Some(budget);
         self
     }
 
     /// Whether a down node may come back: adds `{name}:revive:{node}` after each crash action.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::faults::Crash;
+    ///
+    /// let acts = Crash::new([7u8], |s: &bool, _: &u8| *s, |_: &bool, _: &u8, up| up)
+    ///     .revive(true)
+    ///     .actions()
+    ///     .unwrap();
+    /// let names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
+    /// assert_eq!(names, ["fault:crash:7", "fault:revive:7"]);
+    /// // Revival is enabled only while the node is down, and brings it up.
+    /// assert!(!acts[1].is_enabled(&true));
+    /// assert!(acts[1].apply(&false));
+    /// ```
     pub fn revive(mut self, revive: bool) -> Self {
         self.revive = revive;
         self
     }
 
     /// The prefix of the action names (default `fault`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::faults::Crash;
+    ///
+    /// let acts = Crash::new([("x", 1)], |s: &bool, _: &(&str, i32)| *s, |_: &bool, _: &(&str, i32), up| up)
+    ///     .name("nf")
+    ///     .actions()
+    ///     .unwrap();
+    /// assert_eq!(acts[0].name(), "nf:crash:('x', 1)");
+    /// ```
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();
         self
@@ -125,6 +203,21 @@ impl<S: State, N: Repr + Clone + Send + Sync + 'static> Crash<S, N> {
     /// # Errors
     /// [`ErrorKind::InvalidInput`] when two nodes are written the same (their actions would
     /// share a name).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::ErrorKind;
+    /// use musil::kits::faults::Crash;
+    ///
+    /// let crash =
+    ///     |nodes: Vec<u8>| Crash::new(nodes, |s: &bool, _: &u8| *s, |_: &bool, _: &u8, up| up).actions();
+    /// let acts = crash(vec![0, 1]).unwrap();
+    /// assert!(acts[0].is_enabled(&true) && !acts[0].is_enabled(&false));
+    /// assert!(!acts[0].apply(&true)); // the node goes down
+    /// assert!(acts.iter().all(|a| a.fairness().is_none()));
+    /// assert_eq!(crash(vec![1, 1]).unwrap_err().kind(), ErrorKind::InvalidInput);
+    /// ```
     pub fn actions(self) -> Result<Vec<Action<S>>, Error> {
         let mut seen = BTreeMap::new();
         for (i, n) in self.nodes.iter().enumerate() {
@@ -175,6 +268,8 @@ impl<S: State, N: Repr + Clone + Send + Sync + 'static> Crash<S, N> {
 /// partitions never stack) and sets the `i`th split; `{name}:heal` is enabled when it is not and
 /// sets `healed`. With no split there is no action at all, heal included. All unfair.
 ///
+/// # Examples
+///
 /// ```
 /// use musil::kits::faults::Partitions;
 /// let acts = Partitions::new(["a|b", "ab|"], |s: &&str| *s, |_: &&str, r| r, "ab").actions();
@@ -202,6 +297,19 @@ impl<S, R> std::fmt::Debug for Partitions<S, R> {
 
 impl<S: State, R: PartialEq + Clone + Send + Sync + 'static> Partitions<S, R> {
     /// Partitions into each of `splits`, healing back to `healed`, named `fault:…`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::faults::Partitions;
+    /// use musil::{Model, explore};
+    ///
+    /// // Reachability as a string; "abc" is the healed network.
+    /// let parts = Partitions::new(["a|bc", "ab|c"], |s: &&str| *s, |_: &&str, r| r, "abc");
+    /// let m = Model::new("abc").actions(parts.actions());
+    /// let seen: Vec<&str> = explore(&m).states().copied().collect();
+    /// assert_eq!(seen, ["abc", "a|bc", "ab|c"]); // never two splits at once
+    /// ```
     pub fn new(
         splits: impl IntoIterator<Item = R>,
         get_reach: impl Fn(&S) -> R + Send + Sync + 'static,
@@ -218,12 +326,36 @@ impl<S: State, R: PartialEq + Clone + Send + Sync + 'static> Partitions<S, R> {
     }
 
     /// The prefix of the action names (default `fault`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::faults::Partitions;
+    ///
+    /// let acts = Partitions::new([1u8], |s: &u8| *s, |_: &u8, r| r, 0).name("net").actions();
+    /// let names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
+    /// assert_eq!(names, ["net:partition:0", "net:heal"]);
+    /// ```
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();
         self
     }
 
     /// One partition action per split in order, then the heal (none at all without splits).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::faults::Partitions;
+    ///
+    /// let acts = Partitions::new([1u8, 2], |s: &u8| *s, |_: &u8, r| r, 0).actions();
+    /// // Partitions never stack; the heal restores the healed value.
+    /// assert_eq!(acts[1].apply(&0), 2);
+    /// assert!(!acts[0].is_enabled(&2));
+    /// assert!(acts[2].is_enabled(&2) && !acts[2].is_enabled(&0));
+    /// assert_eq!(acts[2].apply(&2), 0);
+    /// assert!(Partitions::new(Vec::<u8>::new(), |s: &u8| *s, |_: &u8, r| r, 0).actions().is_empty());
+    /// ```
     pub fn actions(self) -> Vec<Action<S>> {
         let mut actions = Vec::new();
         for (i, split) in self.splits.iter().enumerate() {
@@ -250,6 +382,8 @@ impl<S: State, R: PartialEq + Clone + Send + Sync + 'static> Partitions<S, R> {
 /// `action`, able to fire only once: the same name and fairness, enabled when `fired` is false
 /// and the inner guard holds (the guard is not consulted once fired), and its effect followed
 /// by `mark`, which must make `fired` true.
+///
+/// # Examples
 ///
 /// ```
 /// use musil::kits::faults::once;
@@ -279,6 +413,8 @@ pub fn once<S: 'static>(
 /// effect followed by `tick`, which must raise `count` by one. Wrapping several actions with the
 /// same `count` and `tick` gives them one shared pool. (The original refuses a negative `n`;
 /// here `n` is unsigned.)
+///
+/// # Examples
 ///
 /// ```
 /// use musil::kits::faults::budget;

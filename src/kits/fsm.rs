@@ -85,6 +85,18 @@ impl<T: Status> Table<T> {
     /// # Errors
     /// [`ErrorKind::InvalidInput`] when two rows have the same status (the original's dict
     /// literal would keep only the last one, silently).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::ErrorKind;
+    /// use musil::kits::fsm::Table;
+    ///
+    /// let t = Table::new([("draft", vec!["posted", "posted"]), ("posted", vec!["closed"])]).unwrap();
+    /// assert_eq!(t.edges().count(), 2); // a row is a set
+    /// let twice = Table::new([("a", vec!["b"]), ("a", vec!["c"])]);
+    /// assert_eq!(twice.unwrap_err().kind(), ErrorKind::InvalidInput);
+    /// ```
     pub fn new<D: IntoIterator<Item = T>>(rows: impl IntoIterator<Item = (T, D)>) -> Result<Self, Error> {
         let mut out: IndexMap<T, IndexSet<T>> = IndexMap::new();
         for (src, dsts) in rows {
@@ -102,21 +114,60 @@ impl<T: Status> Table<T> {
     }
 
     /// The statuses `src` may move to (none for a status without a row).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::Table;
+    ///
+    /// let t = Table::new([("pending", vec!["active", "failed"])]).unwrap();
+    /// assert_eq!(t.successors(&"pending").collect::<Vec<_>>(), [&"active", &"failed"]);
+    /// assert_eq!(t.successors(&"active").count(), 0);
+    /// ```
     pub fn successors(&self, src: &T) -> impl Iterator<Item = &T> {
         self.rows.get(src).into_iter().flatten()
     }
 
     /// Whether the table declares `src -> dst`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::Table;
+    ///
+    /// let t = Table::new([("pending", vec!["active"])]).unwrap();
+    /// assert!(t.allows(&"pending", &"active"));
+    /// assert!(!t.allows(&"active", &"pending"));
+    /// ```
     pub fn allows(&self, src: &T, dst: &T) -> bool {
         self.rows.get(src).is_some_and(|d| d.contains(dst))
     }
 
     /// Every declared edge `(src, dst)`, rows in order and each row's successors in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::Table;
+    ///
+    /// let t = Table::new([("a", vec!["b", "c"]), ("c", vec!["a"])]).unwrap();
+    /// let edges: Vec<(&str, &str)> = t.edges().map(|(s, d)| (*s, *d)).collect();
+    /// assert_eq!(edges, [("a", "b"), ("a", "c"), ("c", "a")]);
+    /// ```
     pub fn edges(&self) -> impl Iterator<Item = (&T, &T)> {
         self.rows.iter().flat_map(|(src, dsts)| dsts.iter().map(move |dst| (src, dst)))
     }
 
     /// Every status the table names: the row statuses, then targets not seen before, in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::Table;
+    ///
+    /// let t = Table::new([("pending", vec!["active", "failed"]), ("active", vec!["deleted"])]).unwrap();
+    /// assert_eq!(t.declared_states(), ["pending", "active", "failed", "deleted"]);
+    /// ```
     pub fn declared_states(&self) -> Vec<T> {
         let mut all: IndexSet<T> = self.rows.keys().cloned().collect();
         all.extend(self.rows.values().flatten().cloned());
@@ -125,6 +176,16 @@ impl<T: Status> Table<T> {
 
     /// The declared statuses with no way out (an empty row, or a target that has no row):
     /// build a model's `terminal` from them so a legitimate sink is not a deadlock.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::Table;
+    ///
+    /// // `done` has an empty row, `failed` no row at all: both are sinks.
+    /// let t = Table::new([("running", vec!["done", "failed"]), ("done", vec![])]).unwrap();
+    /// assert_eq!(t.terminal_states(), ["done", "failed"]);
+    /// ```
     pub fn terminal_states(&self) -> Vec<T> {
         self.declared_states().into_iter().filter(|s| self.rows.get(s).is_none_or(|d| d.is_empty())).collect()
     }
@@ -158,6 +219,19 @@ impl<S, T: Status> Debug for Transitions<S, T> {
 /// [`also`](Transitions::also) guard holds), effect `with_status(state, dst)` followed by the
 /// [`effect`](Transitions::effect) if one is given. Named `"{src}->{dst}"` unless
 /// [`name`](Transitions::name) says otherwise.
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::fsm::{Table, transition_actions};
+/// use musil::{Model, check};
+///
+/// let t = Table::new([("off", vec!["on"]), ("on", vec!["off"])]).unwrap();
+/// let acts = transition_actions(&t, |s: &&str| *s, |_, dst| dst).build();
+/// assert!(acts[0].is_enabled(&"off") && !acts[0].is_enabled(&"on"));
+/// assert_eq!(acts[0].apply(&"off"), "on");
+/// assert_eq!(check(&Model::new("off").actions(acts)).to_string(), "OK — 2 states, no violations");
+/// ```
 pub fn transition_actions<S, T: Status>(
     table: &Table<T>,
     get: impl Fn(&S) -> T + Send + Sync + 'static,
@@ -176,6 +250,19 @@ pub fn transition_actions<S, T: Status>(
 impl<S: 'static, T: Status> Transitions<S, T> {
     /// Applied after the status change, as `effect(moved, src, dst)`: side effects on other
     /// fields (move a balance, stamp a time).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::{Table, transition_actions};
+    ///
+    /// // (status, balance): posting credits one unit.
+    /// let t = Table::new([("draft", vec!["posted"])]).unwrap();
+    /// let acts = transition_actions(&t, |s: &(&str, u8)| s.0, |s, d| (d, s.1))
+    ///     .effect(|moved, _src, dst| if *dst == "posted" { (moved.0, moved.1 + 1) } else { *moved })
+    ///     .build();
+    /// assert_eq!(acts[0].apply(&("draft", 0)), ("posted", 1));
+    /// ```
     pub fn effect(mut self, effect: impl Fn(&S, &T, &T) -> S + Send + Sync + 'static) -> Self {
         self.effect = Some(Arc::new(effect));
         self
@@ -183,18 +270,53 @@ impl<S: 'static, T: Status> Transitions<S, T> {
 
     /// An extra guard ANDed with "currently in `src`", for a precondition the table does not
     /// encode (only post while the period is open).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::{Table, transition_actions};
+    ///
+    /// // (status, period open)
+    /// let t = Table::new([("draft", vec!["posted"])]).unwrap();
+    /// let acts = transition_actions(&t, |s: &(&str, bool)| s.0, |s, d| (d, s.1)).also(|s| s.1).build();
+    /// assert!(acts[0].is_enabled(&("draft", true)));
+    /// assert!(!acts[0].is_enabled(&("draft", false)));
+    /// ```
     pub fn also(mut self, also: impl Fn(&S) -> bool + Send + Sync + 'static) -> Self {
         self.also = Some(Arc::new(also));
         self
     }
 
     /// The action name of an edge, `name(src, dst)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::{Table, transition_actions};
+    ///
+    /// let t = Table::new([("draft", vec!["posted"])]).unwrap();
+    /// let acts =
+    ///     transition_actions(&t, |s: &&str| *s, |_, d| d).name(|src, dst| format!("{src}=>{dst}")).build();
+    /// assert_eq!(acts[0].name(), "draft=>posted");
+    /// ```
     pub fn name(mut self, name: impl Fn(&T, &T) -> String + Send + Sync + 'static) -> Self {
         self.name = Arc::new(name);
         self
     }
 
     /// The actions, in table order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::{Table, transition_actions};
+    ///
+    /// let t = Table::new([("p", vec!["p", "q"])]).unwrap();
+    /// let acts = transition_actions(&t, |s: &&str| *s, |_, d| d).build();
+    /// let names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
+    /// assert_eq!(names, ["p->p", "p->q"]); // a self-edge is built
+    /// assert!(acts.iter().all(|a| a.fairness().is_none()));
+    /// ```
     pub fn build(self) -> Vec<Action<S>> {
         let mut out = Vec::new();
         for (src, dst) in self.table.edges() {
@@ -234,6 +356,8 @@ impl<S: 'static, T: Status> IntoIterator for Transitions<S, T> {
 /// field `status`); Rust has no such reflection, so each field comes with its getter and
 /// setter, and one field alone is just [`transition_actions`].
 ///
+/// # Examples
+///
 /// ```
 /// use musil::kits::fsm::{StatusFields, Table};
 /// use musil::{check, Model};
@@ -270,11 +394,34 @@ impl<S: 'static> Default for StatusFields<S> {
 
 impl<S: 'static> StatusFields<S> {
     /// No fields yet.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::StatusFields;
+    ///
+    /// assert!(StatusFields::<u8>::new().build().is_empty());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Add the field `field`, read by `get` and set by `with_status`, driven by `table`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::{StatusFields, Table};
+    ///
+    /// // (power, link)
+    /// let t = Table::new([("off", vec!["on"])]).unwrap();
+    /// let acts = StatusFields::new()
+    ///     .field("power", &t, |s: &(&str, &str)| s.0, |s, d| (d, s.1))
+    ///     .field("link", &t, |s: &(&str, &str)| s.1, |s, d| (s.0, d))
+    ///     .build();
+    /// assert_eq!(acts[1].name(), "link:off->on");
+    /// assert_eq!(acts[1].apply(&("off", "off")), ("off", "on"));
+    /// ```
     pub fn field<T: Status>(
         mut self,
         field: impl Into<String>,
@@ -290,6 +437,17 @@ impl<S: 'static> StatusFields<S> {
     }
 
     /// The actions, fields in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::{StatusFields, Table};
+    ///
+    /// let t = Table::new([("a", vec!["b"]), ("b", vec!["a"])]).unwrap();
+    /// let acts = StatusFields::new().field("x", &t, |s: &&str| *s, |_, d| d).build();
+    /// let names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
+    /// assert_eq!(names, ["x:a->b", "x:b->a"]);
+    /// ```
     pub fn build(self) -> Vec<Action<S>> {
         self.actions
     }
@@ -330,6 +488,28 @@ impl<S, K: Debug, T: Status> Debug for Replicated<S, K, T> {
 /// the actions of [`transition_actions`] with per-key lenses `get(state, key)` and
 /// `set_status(state, key, dst)`, named `"{key}:{src}->{dst}"`. The original's integer `N`
 /// (keys `0..N`) is the range `0..n` here.
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::fsm::{Table, replicated_transition_actions};
+/// use musil::{Model, check};
+///
+/// let t = Table::new([("draft", vec!["posted"]), ("posted", vec!["closed"])]).unwrap();
+/// let acts = replicated_transition_actions(
+///     &t,
+///     0..2usize,
+///     |s: &[&str; 2], k| s[*k],
+///     |s, k, d| {
+///         let mut s = *s;
+///         s[*k] = d;
+///         s
+///     },
+/// );
+/// let m = Model::new(["draft"; 2]).actions(acts).terminal(|s| *s == ["closed"; 2]);
+/// assert_eq!(m.static_action_list()[2].name(), "1:draft->posted");
+/// assert_eq!(check(&m).to_string(), "OK — 9 states, no violations");
+/// ```
 pub fn replicated_transition_actions<S, K, T: Status>(
     table: &Table<T>,
     instances: impl IntoIterator<Item = K>,
@@ -352,24 +532,92 @@ where
 
 impl<S: 'static, K: Clone + Display + Send + Sync + 'static, T: Status> Replicated<S, K, T> {
     /// Applied after the status change, as `effect(moved, key, src, dst)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::{Table, replicated_transition_actions};
+    ///
+    /// // (statuses, posted count)
+    /// type L = ([&'static str; 2], u8);
+    /// let t = Table::new([("draft", vec!["posted"])]).unwrap();
+    /// let acts = replicated_transition_actions(
+    ///     &t,
+    ///     0..2usize,
+    ///     |s: &L, k| s.0[*k],
+    ///     |s, k, d| {
+    ///         let mut s = *s;
+    ///         s.0[*k] = d;
+    ///         s
+    ///     },
+    /// )
+    /// .effect(|s, _k, _src, _dst| (s.0, s.1 + 1))
+    /// .build();
+    /// assert_eq!(acts[1].apply(&(["draft"; 2], 0)), (["draft", "posted"], 1));
+    /// ```
     pub fn effect(mut self, effect: impl Fn(&S, &K, &T, &T) -> S + Send + Sync + 'static) -> Self {
         self.effect = Some(Arc::new(effect));
         self
     }
 
     /// A per-instance extra guard `also(state, key)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::{Table, replicated_transition_actions};
+    ///
+    /// // Only instance 0 may move.
+    /// let t = Table::new([("idle", vec!["busy"])]).unwrap();
+    /// let acts = replicated_transition_actions(
+    ///     &t,
+    ///     0..2usize,
+    ///     |s: &[&str; 2], k| s[*k],
+    ///     |s, k, d| {
+    ///         let mut s = *s;
+    ///         s[*k] = d;
+    ///         s
+    ///     },
+    /// )
+    /// .also(|_, k| *k == 0)
+    /// .build();
+    /// assert!(acts[0].is_enabled(&["idle"; 2]) && !acts[1].is_enabled(&["idle"; 2]));
+    /// ```
     pub fn also(mut self, also: impl Fn(&S, &K) -> bool + Send + Sync + 'static) -> Self {
         self.also = Some(Arc::new(also));
         self
     }
 
     /// The action name, `name(key, src, dst)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::{Table, replicated_transition_actions};
+    ///
+    /// let t = Table::new([("idle", vec!["busy"])]).unwrap();
+    /// let acts = replicated_transition_actions(&t, ["w1", "w2"], |s: &&str, _| *s, |_, _, d| d)
+    ///     .name(|k, src, dst| format!("{k}.{src}.{dst}"))
+    ///     .build();
+    /// assert_eq!(acts[1].name(), "w2.idle.busy");
+    /// ```
     pub fn name(mut self, name: impl Fn(&K, &T, &T) -> String + Send + Sync + 'static) -> Self {
         self.name = Arc::new(name);
         self
     }
 
     /// The actions: keys in order, then table order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::{Table, replicated_transition_actions};
+    ///
+    /// let t = Table::new([("a", vec!["b"]), ("b", vec!["a"])]).unwrap();
+    /// let acts = replicated_transition_actions(&t, ['x', 'y'], |s: &&str, _| *s, |_, _, d| d).build();
+    /// let names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
+    /// assert_eq!(names, ["x:a->b", "x:b->a", "y:a->b", "y:b->a"]); // keys, then table order
+    /// ```
     pub fn build(self) -> Vec<Action<S>> {
         let mut out = Vec::new();
         for key in &self.keys {
@@ -416,6 +664,18 @@ impl<T: Status> Protocol<T> {
     /// # Errors
     /// [`ErrorKind::InvalidInput`] when two rows have the same state or one row names an
     /// operation twice.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::ErrorKind;
+    /// use musil::kits::fsm::Protocol;
+    ///
+    /// let p = Protocol::new([("idle", vec![("start", Some("busy")), ("ping", None)])]).unwrap();
+    /// assert_eq!(p.operations(&"idle"), ["start", "ping"]);
+    /// let twice = Protocol::new([("idle", vec![("start", Some("busy")), ("start", None)])]);
+    /// assert_eq!(twice.unwrap_err().kind(), ErrorKind::InvalidInput);
+    /// ```
     pub fn new<O, R>(rows: impl IntoIterator<Item = (T, R)>) -> Result<Self, Error>
     where
         O: Into<String>,
@@ -449,6 +709,19 @@ impl<T: Status> Protocol<T> {
 
     /// Every operation legal in `state`, moving or not, in order: what a guard checks against
     /// (none for a state without a row). The original's `protocol_operations`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::Protocol;
+    ///
+    /// let p =
+    ///     Protocol::new([("open", vec![("send", None), ("close", Some("closed"))]), ("closed", vec![])])
+    ///         .unwrap();
+    /// assert_eq!(p.operations(&"open"), ["send", "close"]); // moving or not
+    /// assert!(p.operations(&"closed").is_empty());
+    /// assert!(p.operations(&"unknown").is_empty());
+    /// ```
     pub fn operations(&self, state: &T) -> Vec<&str> {
         self.rows.get(state).map(|r| r.keys().map(String::as_str).collect()).unwrap_or_default()
     }
@@ -473,6 +746,25 @@ impl<S, T: Status> Debug for ProtocolActions<S, T> {
 /// is the state itself, give none (they add no state). Enabled when `get(s) == state`; effect
 /// `with_state(s, target)`; named `"{operation} in {state}"` unless
 /// [`name`](ProtocolActions::name) says otherwise.
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::fsm::{Protocol, protocol_actions};
+/// use musil::{Model, check};
+///
+/// let p = Protocol::new([
+///     ("start", vec![("hello", Some("offered")), ("log", None)]),
+///     ("offered", vec![("accept", Some("open")), ("reject", Some("closed"))]),
+///     ("open", vec![("close", Some("closed")), ("stay", Some("open"))]),
+/// ])
+/// .unwrap();
+/// let acts = protocol_actions(&p, |s: &&str| *s, |_, t| t).build();
+/// let names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
+/// assert_eq!(names, ["hello in start", "accept in offered", "reject in offered", "close in open"]);
+/// let m = Model::new("start").actions(acts).terminal(|s| *s == "closed");
+/// assert_eq!(check(&m).to_string(), "OK — 4 states, no violations");
+/// ```
 pub fn protocol_actions<S, T: Status>(
     protocol: &Protocol<T>,
     get: impl Fn(&S) -> T + Send + Sync + 'static,
@@ -488,12 +780,36 @@ pub fn protocol_actions<S, T: Status>(
 
 impl<S: 'static, T: Status> ProtocolActions<S, T> {
     /// The action name, `name(state, operation)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::{Protocol, protocol_actions};
+    ///
+    /// let p = Protocol::new([("idle", vec![("start", Some("busy"))])]).unwrap();
+    /// let acts =
+    ///     protocol_actions(&p, |s: &&str| *s, |_, t| t).name(|state, op| format!("{state}/{op}")).build();
+    /// assert_eq!(acts[0].name(), "idle/start");
+    /// ```
     pub fn name(mut self, name: impl Fn(&T, &str) -> String + Send + Sync + 'static) -> Self {
         self.name = Arc::new(name);
         self
     }
 
     /// The actions, rows in order, each row's operations in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::{Protocol, protocol_actions};
+    ///
+    /// let p =
+    ///     Protocol::new([("idle", vec![("start", Some("busy"))]), ("busy", vec![("stop", Some("idle"))])])
+    ///         .unwrap();
+    /// let acts = protocol_actions(&p, |s: &&str| *s, |_, t| t).build();
+    /// assert!(acts[0].is_enabled(&"idle") && !acts[0].is_enabled(&"busy"));
+    /// assert_eq!(acts[1].apply(&"busy"), "idle");
+    /// ```
     pub fn build(self) -> Vec<Action<S>> {
         let mut out = Vec::new();
         for (state, ops) in &self.protocol.rows {
@@ -532,6 +848,16 @@ impl MovementTable {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidInput`] when two rows have the same label.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::MovementTable;
+    ///
+    /// let t = MovementTable::new([("roast", vec![("green", "roasted"), ("green", "roasted")])]).unwrap();
+    /// assert_eq!(t.endpoints_of("roast"), [("green", "roasted")]); // a pair counts once
+    /// assert!(MovementTable::new([("roast", vec![("a", "b")]), ("roast", vec![])]).is_err());
+    /// ```
     pub fn new<L, A, P>(rows: impl IntoIterator<Item = (L, P)>) -> Result<Self, Error>
     where
         L: Into<String>,
@@ -553,6 +879,19 @@ impl MovementTable {
     }
 
     /// Every account named, sources and destinations, in order of first mention.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::MovementTable;
+    ///
+    /// let t = MovementTable::new([
+    ///     ("roast", vec![("green", "roasted"), ("green", "loss")]),
+    ///     ("grind", vec![("roasted", "ground")]),
+    /// ])
+    /// .unwrap();
+    /// assert_eq!(t.declared_accounts(), ["green", "roasted", "loss", "ground"]);
+    /// ```
     pub fn declared_accounts(&self) -> Vec<&str> {
         let set: IndexSet<&str> =
             self.rows.values().flatten().flat_map(|(a, b)| [a.as_str(), b.as_str()]).collect();
@@ -560,6 +899,16 @@ impl MovementTable {
     }
 
     /// The pairs `label` may move between (none for an unknown label).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::MovementTable;
+    ///
+    /// let t = MovementTable::new([("grind", vec![("roasted", "ground")])]).unwrap();
+    /// assert_eq!(t.endpoints_of("grind"), [("roasted", "ground")]);
+    /// assert!(t.endpoints_of("unknown").is_empty());
+    /// ```
     pub fn endpoints_of(&self, label: &str) -> Vec<(&str, &str)> {
         self.rows.get(label).into_iter().flatten().map(|(a, b)| (a.as_str(), b.as_str())).collect()
     }
@@ -591,6 +940,25 @@ impl<S> Debug for Movements<S> {
 /// arithmetic), always enabled unless [`enabled`](Movements::enabled) says otherwise, named
 /// `"{label}:{src}->{dst}"` unless [`name`](Movements::name) says otherwise. The original's
 /// `move` is `apply` here (`move` is a Rust keyword).
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::fsm::{MovementTable, movement_actions};
+/// use musil::{Model, explore};
+///
+/// const ACCOUNTS: [&str; 3] = ["green", "roasted", "loss"];
+/// let at = |a: &str| ACCOUNTS.iter().position(|x| *x == a).unwrap();
+/// let t = MovementTable::new([("roast", vec![("green", "roasted"), ("green", "loss")])]).unwrap();
+/// let acts = movement_actions(&t, move |s: &[u8; 3], _label, src, dst| {
+///     let mut s = *s;
+///     (s[at(src)], s[at(dst)]) = (s[at(src)] - 1, s[at(dst)] + 1);
+///     s
+/// })
+/// .enabled(move |s, _label, src, _dst| s[at(src)] > 0);
+/// // Two units of green, each roasted or lost: (2,0,0) (1,1,0) (1,0,1) (0,2,0) (0,1,1) (0,0,2).
+/// assert_eq!(explore(&Model::new([2u8, 0, 0]).actions(acts)).len(), 6);
+/// ```
 pub fn movement_actions<S>(
     table: &MovementTable,
     apply: impl Fn(&S, &str, &str, &str) -> S + Send + Sync + 'static,
@@ -605,18 +973,59 @@ pub fn movement_actions<S>(
 
 impl<S: 'static> Movements<S> {
     /// An extra guard `enabled(state, label, src, dst)`, typically "src has a positive balance".
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::{MovementTable, movement_actions};
+    ///
+    /// // (source balance, destination balance): no overdraw.
+    /// let t = MovementTable::new([("pay", vec![("a", "b")])]).unwrap();
+    /// let acts = movement_actions(&t, |s: &(u8, u8), _, _, _| (s.0 - 1, s.1 + 1))
+    ///     .enabled(|s, _, _, _| s.0 > 0)
+    ///     .build();
+    /// assert!(acts[0].is_enabled(&(1, 0)) && !acts[0].is_enabled(&(0, 1)));
+    /// ```
     pub fn enabled(mut self, enabled: impl Fn(&S, &str, &str, &str) -> bool + Send + Sync + 'static) -> Self {
         self.enabled = Some(Arc::new(enabled));
         self
     }
 
     /// The action name, `name(label, src, dst)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::{MovementTable, movement_actions};
+    ///
+    /// let t = MovementTable::new([("pay", vec![("a", "b")])]).unwrap();
+    /// let acts = movement_actions(&t, |s: &u8, _, _, _| *s)
+    ///     .name(|l, src, dst| format!("{l}({src}, {dst})"))
+    ///     .build();
+    /// assert_eq!(acts[0].name(), "pay(a, b)");
+    /// ```
     pub fn name(mut self, name: impl Fn(&str, &str, &str) -> String + Send + Sync + 'static) -> Self {
         self.name = Arc::new(name);
         self
     }
 
     /// The actions, in table order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::fsm::{MovementTable, movement_actions};
+    ///
+    /// let t = MovementTable::new([
+    ///     ("roast", vec![("green", "roasted"), ("green", "loss")]),
+    ///     ("grind", vec![("roasted", "ground")]),
+    /// ])
+    /// .unwrap();
+    /// let acts = movement_actions(&t, |s: &u8, _, _, _| *s).build();
+    /// let names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
+    /// assert_eq!(names, ["roast:green->roasted", "roast:green->loss", "grind:roasted->ground"]);
+    /// assert!(acts[0].is_enabled(&0)); // always enabled without `enabled`
+    /// ```
     pub fn build(self) -> Vec<Action<S>> {
         let mut out = Vec::new();
         for (label, pairs) in &self.table.rows {
@@ -648,6 +1057,21 @@ impl<S: 'static> IntoIterator for Movements<S> {
 /// `src` to `dst`, those with `dst` not among `src`'s successors (a status without a row
 /// declares none). Conformance, not completeness: a declared edge may go unused. Explores with
 /// the defaults (the cap included).
+///
+/// # Examples
+///
+/// ```
+/// use musil::Model;
+/// use musil::kits::fsm::{Table, undeclared_transitions};
+///
+/// let t = Table::new([("a", vec!["b"])]).unwrap();
+/// let m = Model::new("a").action("ab", |s| *s == "a", |_| "b").action("ac", |s| *s == "a", |_| "c").action(
+///     "cz",
+///     |s| *s == "c",
+///     |_| "z",
+/// ); // `c` has no row: nothing is declared from it
+/// assert_eq!(undeclared_transitions(&m, &t, |s| *s), [("a", "c"), ("c", "z")]);
+/// ```
 pub fn undeclared_transitions<Sys, T>(
     system: &Sys,
     table: &Table<T>,
@@ -678,6 +1102,21 @@ where
 /// # Panics
 /// When it makes an undeclared status change, with the message `model makes status transitions
 /// not declared in the table: a -> b, c -> d`, preceded by `message` and a newline when given.
+///
+/// # Examples
+///
+/// ```
+/// use musil::Model;
+/// use musil::kits::fsm::{Table, assert_covers_table};
+///
+/// let t = Table::new([("draft", vec!["posted"]), ("posted", vec!["closed"])]).unwrap();
+/// let ok = Model::new("draft").action("post", |s| *s == "draft", |_| "posted");
+/// assert_covers_table(&ok, &t, |s| *s, None); // conformance: `posted -> closed` may go unused
+/// let skip = ok.action("skip", |s| *s == "draft", |_| "closed");
+/// let panic = std::panic::catch_unwind(|| assert_covers_table(&skip, &t, |s| *s, Some("ledger")));
+/// let text = panic.unwrap_err().downcast::<String>().unwrap();
+/// assert_eq!(*text, "ledger\nmodel makes status transitions not declared in the table: draft -> closed");
+/// ```
 #[track_caller]
 pub fn assert_covers_table<Sys, T>(
     system: &Sys,

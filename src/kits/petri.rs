@@ -103,6 +103,17 @@ impl PetriNet {
     /// # Errors
     /// [`ErrorKind::InvalidInput`] when a transition is declared twice or a place appears twice
     /// on one side of a transition (the original's mappings cannot hold either).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::petri::PetriNet;
+    ///
+    /// let net = PetriNet::new([("roast", vec![("green", 4)], vec![("roasted", 3), ("loss", 1)])]).unwrap();
+    /// assert_eq!(net.delta("roast").unwrap(), [("green", -4), ("roasted", 3), ("loss", 1)]);
+    /// let twice = PetriNet::new([("t", vec![("a", 1), ("a", 2)], vec![])]);
+    /// assert_eq!(twice.unwrap_err().message(), "petri net: transition t lists place a twice in its inputs");
+    /// ```
     pub fn new<T, P, I, O>(rows: impl IntoIterator<Item = (T, I, O)>) -> Result<Self, Error>
     where
         T: Into<String>,
@@ -134,11 +145,33 @@ impl PetriNet {
     }
 
     /// The transition names, in declaration order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::petri::PetriNet;
+    ///
+    /// let net = PetriNet::new([
+    ///     ("roast", vec![("green", 4)], vec![("roasted", 3)]),
+    ///     ("grind", vec![("roasted", 1)], vec![("ground", 1)]),
+    /// ])
+    /// .unwrap();
+    /// assert_eq!(net.transitions().collect::<Vec<_>>(), ["roast", "grind"]);
+    /// ```
     pub fn transitions(&self) -> impl Iterator<Item = &str> {
         self.transitions.keys().map(String::as_str)
     }
 
     /// Every place any transition touches, sorted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::petri::PetriNet;
+    ///
+    /// let net = PetriNet::new([("roast", vec![("green", 4)], vec![("roasted", 3), ("loss", 1)])]).unwrap();
+    /// assert_eq!(net.places(), ["green", "loss", "roasted"]);
+    /// ```
     pub fn places(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self
             .transitions
@@ -153,6 +186,17 @@ impl PetriNet {
 
     /// The net token change per place when `transition` fires (outputs minus inputs; input
     /// places first, zero changes kept), or `None` for an unknown transition.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::petri::PetriNet;
+    ///
+    /// let net = PetriNet::new([("t", vec![("x", 1), ("y", 1)], vec![("z", 2), ("x", 1)])]).unwrap();
+    /// // `x` is consumed and produced alike: a zero change, kept in its input position.
+    /// assert_eq!(net.delta("t").unwrap(), [("x", 0), ("y", -1), ("z", 2)]);
+    /// assert_eq!(net.delta("nope"), None);
+    /// ```
     pub fn delta(&self, transition: &str) -> Option<Vec<(&str, i64)>> {
         self.transitions.get(transition).map(|t| t.delta.iter().map(|(p, d)| (p.as_str(), *d)).collect())
     }
@@ -191,6 +235,26 @@ impl<S> fmt::Debug for PetriGuard<S> {
 /// The enabledness of `net`'s transitions over the caller's marking, read by `tokens`
 /// (the original's `petri_enabled` and `petri_terminal`, whose `capacity` and `also` keywords
 /// are [`PetriGuard::capacity`] and [`PetriGuard::also`]).
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::petri::{PetriNet, petri_guard};
+///
+/// // Marking as (green, roasted, ground).
+/// let net = PetriNet::new([
+///     ("roast", vec![("green", 4)], vec![("roasted", 4)]),
+///     ("grind", vec![("roasted", 1)], vec![("ground", 1)]),
+/// ])
+/// .unwrap();
+/// let g = petri_guard(&net, |s: &(i64, i64, i64), p: &str| match p {
+///     "green" => s.0,
+///     "roasted" => s.1,
+///     _ => s.2,
+/// });
+/// assert_eq!(g.enabled(&(8, 0, 0)), ["roast"]);
+/// assert_eq!(g.enabled(&(4, 1, 0)), ["roast", "grind"]);
+/// ```
 pub fn petri_guard<S>(
     net: &PetriNet,
     tokens: impl Fn(&S, &str) -> i64 + Send + Sync + 'static,
@@ -218,6 +282,19 @@ impl<S: 'static> PetriGuard<S> {
     /// Bounds on named places: a transition is disabled when firing it would leave one over its
     /// bound (a place it consumes and produces alike counts as well). Later entries for the same
     /// place replace earlier ones.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::petri::{PetriNet, petri_guard};
+    ///
+    /// // Marking as (green, roasted); at most 3 roasted.
+    /// let net = PetriNet::new([("roast", vec![("green", 1)], vec![("roasted", 1)])]).unwrap();
+    /// let g = petri_guard(&net, |s: &(i64, i64), p: &str| if p == "green" { s.0 } else { s.1 })
+    ///     .capacity([("roasted", 3)]);
+    /// assert_eq!(g.enabled(&(5, 2)), ["roast"]);
+    /// assert!(g.enabled(&(5, 3)).is_empty());
+    /// ```
     #[must_use]
     pub fn capacity<P: Into<String>>(mut self, bounds: impl IntoIterator<Item = (P, i64)>) -> Self {
         let mut cap = (*self.capacity).clone();
@@ -228,6 +305,18 @@ impl<S: 'static> PetriGuard<S> {
 
     /// An extra precondition of every transition, one the net does not encode (say, the
     /// accounting period is open).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::petri::{PetriNet, petri_guard};
+    ///
+    /// // (tokens at `a`, period open)
+    /// let net = PetriNet::new([("t", vec![("a", 1)], vec![])]).unwrap();
+    /// let g = petri_guard(&net, |s: &(i64, bool), _: &str| s.0).also(|s| s.1);
+    /// assert_eq!(g.enabled(&(1, true)), ["t"]);
+    /// assert!(g.enabled(&(1, false)).is_empty());
+    /// ```
     #[must_use]
     pub fn also(mut self, also: impl Fn(&S) -> bool + Send + Sync + 'static) -> Self {
         self.also = Some(Arc::new(also));
@@ -236,6 +325,22 @@ impl<S: 'static> PetriGuard<S> {
 
     /// The transitions that can fire in `state`, in net order: `also` holds, every input place
     /// holds the tokens it gives, and no bounded place would go over its capacity.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::petri::{PetriNet, petri_guard};
+    ///
+    /// let net = PetriNet::new([
+    ///     ("pair", vec![("a", 2)], vec![("b", 1)]),
+    ///     ("single", vec![("a", 1)], vec![("b", 1)]),
+    /// ])
+    /// .unwrap();
+    /// let g = petri_guard(&net, |a: &i64, p: &str| if p == "a" { *a } else { 0 });
+    /// assert_eq!(g.enabled(&2), ["pair", "single"]);
+    /// assert_eq!(g.enabled(&1), ["single"]);
+    /// assert!(g.enabled(&0).is_empty());
+    /// ```
     pub fn enabled(&self, state: &S) -> Vec<&str> {
         self.net
             .transitions
@@ -247,12 +352,37 @@ impl<S: 'static> PetriGuard<S> {
 
     /// "Nothing can fire", for `Model::terminal`: a drained or stuck net is a resting state, not
     /// a deadlock.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::petri::{PetriNet, petri_guard};
+    ///
+    /// let net = PetriNet::new([("burn", vec![("fuel", 1)], vec![("ash", 1)])]).unwrap();
+    /// let terminal =
+    ///     petri_guard(&net, |s: &(i64, i64), p: &str| if p == "fuel" { s.0 } else { s.1 }).terminal_fn();
+    /// assert!(terminal(&(0, 3)) && !terminal(&(1, 2)));
+    /// ```
     pub fn terminal_fn(&self) -> impl Fn(&S) -> bool + Send + Sync + 'static {
         let g = self.clone();
         move |s| g.enabled(s).is_empty()
     }
 
     /// The firing actions of this net, each depositing with `deposit` (see [`petri_actions`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::petri::{PetriNet, petri_guard};
+    ///
+    /// // (fuel, ash)
+    /// let net = PetriNet::new([("burn", vec![("fuel", 1)], vec![("ash", 1)])]).unwrap();
+    /// let guard = petri_guard(&net, |s: &(i64, i64), p: &str| if p == "fuel" { s.0 } else { s.1 })
+    ///     .capacity([("ash", 1)]);
+    /// let acts = guard.actions(|s, p, d| if p == "fuel" { (s.0 + d, s.1) } else { (s.0, s.1 + d) }).build();
+    /// assert_eq!(acts[0].apply(&(2, 0)), (1, 1));
+    /// assert!(!acts[0].is_enabled(&(1, 1))); // the guard's capacity holds
+    /// ```
     pub fn actions(&self, deposit: impl Fn(&S, &str, i64) -> S + Send + Sync + 'static) -> PetriActions<S> {
         PetriActions { guard: self.clone(), deposit: Arc::new(deposit), name: Arc::new(str::to_owned) }
     }
@@ -280,6 +410,24 @@ impl<S> fmt::Debug for PetriActions<S> {
 /// [`PetriActions::capacity`] would go over its bound, and [`PetriActions::also`] holds. Firing
 /// deposits each place's net change (outputs minus inputs, input places first; places whose
 /// change is zero are not touched), so a split event lands as one step.
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::petri::{PetriNet, petri_actions};
+/// use musil::{Model, check};
+///
+/// // (water, vapor): two water make one vapor.
+/// let net = PetriNet::new([("boil", vec![("water", 2)], vec![("vapor", 1)])]).unwrap();
+/// let firing = petri_actions(
+///     &net,
+///     |s: &(i64, i64), p: &str| if p == "water" { s.0 } else { s.1 },
+///     |s, p, d| if p == "water" { (s.0 + d, s.1) } else { (s.0, s.1 + d) },
+/// );
+/// let m = Model::new((5i64, 0i64)).terminal(firing.guard().terminal_fn()).actions(firing);
+/// // (5,0) (3,1) (1,2): stuck with one water left, a resting state.
+/// assert_eq!(check(&m).to_string(), "OK — 3 states, no violations");
+/// ```
 pub fn petri_actions<S: Clone + 'static>(
     net: &PetriNet,
     tokens: impl Fn(&S, &str) -> i64 + Send + Sync + 'static,
@@ -290,6 +438,23 @@ pub fn petri_actions<S: Clone + 'static>(
 
 impl<S: Clone + 'static> PetriActions<S> {
     /// Bounds on named places (see [`PetriGuard::capacity`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::petri::{PetriNet, petri_actions};
+    /// use musil::{Model, explore};
+    ///
+    /// // (in, out): the output place holds at most 2.
+    /// let net = PetriNet::new([("move", vec![("in", 1)], vec![("out", 1)])]).unwrap();
+    /// let acts = petri_actions(
+    ///     &net,
+    ///     |s: &(i64, i64), p: &str| if p == "in" { s.0 } else { s.1 },
+    ///     |s, p, d| if p == "in" { (s.0 + d, s.1) } else { (s.0, s.1 + d) },
+    /// )
+    /// .capacity([("out", 2)]);
+    /// assert_eq!(explore(&Model::new((5i64, 0i64)).actions(acts)).len(), 3);
+    /// ```
     #[must_use]
     pub fn capacity<P: Into<String>>(mut self, bounds: impl IntoIterator<Item = (P, i64)>) -> Self {
         self.guard = self.guard.capacity(bounds);
@@ -297,6 +462,19 @@ impl<S: Clone + 'static> PetriActions<S> {
     }
 
     /// An extra precondition of every transition (see [`PetriGuard::also`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::petri::{PetriNet, petri_actions};
+    ///
+    /// // (tokens, locked)
+    /// let net = PetriNet::new([("take", vec![("a", 1)], vec![])]).unwrap();
+    /// let acts = petri_actions(&net, |s: &(i64, bool), _: &str| s.0, |s, _, d| (s.0 + d, s.1))
+    ///     .also(|s| !s.1)
+    ///     .build();
+    /// assert!(acts[0].is_enabled(&(1, false)) && !acts[0].is_enabled(&(1, true)));
+    /// ```
     #[must_use]
     pub fn also(mut self, also: impl Fn(&S) -> bool + Send + Sync + 'static) -> Self {
         self.guard = self.guard.also(also);
@@ -304,6 +482,17 @@ impl<S: Clone + 'static> PetriActions<S> {
     }
 
     /// Name each action `name(transition)` instead of the transition itself.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::petri::{PetriNet, petri_actions};
+    ///
+    /// let net = PetriNet::new([("roast", vec![("green", 1)], vec![])]).unwrap();
+    /// let acts =
+    ///     petri_actions(&net, |s: &i64, _: &str| *s, |s, _, d| s + d).name(|t| format!("fire:{t}")).build();
+    /// assert_eq!(acts[0].name(), "fire:roast");
+    /// ```
     #[must_use]
     pub fn name(mut self, name: impl Fn(&str) -> String + Send + Sync + 'static) -> Self {
         self.name = Arc::new(name);
@@ -312,11 +501,45 @@ impl<S: Clone + 'static> PetriActions<S> {
 
     /// The guard these actions fire under: for [`PetriGuard::enabled`] and
     /// [`PetriGuard::terminal_fn`] with the same capacities and `also`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::petri::{PetriNet, petri_actions};
+    ///
+    /// let net = PetriNet::new([("take", vec![("a", 1)], vec![])]).unwrap();
+    /// let firing = petri_actions(&net, |s: &i64, _: &str| *s, |s, _, d| s + d).also(|s| *s < 5);
+    /// // The guard keeps the builder's `also`.
+    /// assert_eq!(firing.guard().enabled(&3), ["take"]);
+    /// assert!(firing.guard().enabled(&7).is_empty());
+    /// ```
     pub fn guard(&self) -> PetriGuard<S> {
         self.guard.clone()
     }
 
     /// The actions.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::petri::{PetriNet, petri_actions};
+    ///
+    /// // (x, y, z): x is consumed 1 and produced 3, a net +2.
+    /// let net = PetriNet::new([("t", vec![("x", 1), ("y", 1)], vec![("z", 2), ("x", 3)])]).unwrap();
+    /// let pick = |s: &(i64, i64, i64), p: &str| match p {
+    ///     "x" => s.0,
+    ///     "y" => s.1,
+    ///     _ => s.2,
+    /// };
+    /// let acts = petri_actions(&net, pick, |s, p, d| match p {
+    ///     "x" => (s.0 + d, s.1, s.2),
+    ///     "y" => (s.0, s.1 + d, s.2),
+    ///     _ => (s.0, s.1, s.2 + d),
+    /// })
+    /// .build();
+    /// assert_eq!(acts[0].apply(&(1, 1, 0)), (3, 0, 2));
+    /// assert_eq!(acts[0].fairness(), None);
+    /// ```
     pub fn build(self) -> Vec<Action<S>> {
         let PetriGuard { net, tokens, capacity, also } = self.guard;
         net.transitions
@@ -372,6 +595,18 @@ fn weights_map<P: Into<String>, W: IntoRatio>(
 ///
 /// # Errors
 /// [`ErrorKind::InvalidInput`] for a weight with no exact value (a NaN or infinite float).
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::petri::{PetriNet, place_invariant_violations};
+///
+/// let leaky = PetriNet::new([("evaporate", vec![("water", 2)], vec![("vapor", 1)])]).unwrap();
+/// let v = place_invariant_violations(&leaky, [("water", 1), ("vapor", 1)]).unwrap();
+/// assert_eq!(v.len(), 1);
+/// assert_eq!((v[0].0.as_str(), v[0].1.to_string()), ("evaporate", "-1".to_owned()));
+/// assert!(place_invariant_violations(&leaky, [("water", 1), ("vapor", 2)]).unwrap().is_empty());
+/// ```
 pub fn place_invariant_violations<P: Into<String>, W: IntoRatio>(
     net: &PetriNet,
     weights: impl IntoIterator<Item = (P, W)>,
@@ -402,6 +637,21 @@ pub fn place_invariant_violations<P: Into<String>, W: IntoRatio>(
 /// place-invariant; these transitions change the weighted total: evaporate (-1), t (+1/2)`
 /// (sorted by transition, signed), preceded by `message` and a newline when given; and when a
 /// weight has no exact value.
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::petri::{PetriNet, assert_place_invariant};
+///
+/// let leaky = PetriNet::new([("evaporate", vec![("water", 2)], vec![("vapor", 1)])]).unwrap();
+/// assert_place_invariant(&leaky, [("water", 1), ("vapor", 2)], None);
+/// let raw = std::panic::catch_unwind(|| assert_place_invariant(&leaky, [("water", 1), ("vapor", 1)], None));
+/// let text = raw.unwrap_err().downcast::<String>().unwrap();
+/// assert_eq!(
+///     *text,
+///     "weights are not a place-invariant; these transitions change the weighted total: evaporate (-1)"
+/// );
+/// ```
 #[track_caller]
 pub fn assert_place_invariant<P: Into<String>, W: IntoRatio>(
     net: &PetriNet,
@@ -437,6 +687,18 @@ pub fn assert_place_invariant<P: Into<String>, W: IntoRatio>(
 ///
 /// The basis is the original's: the null space of the transition × place change matrix by
 /// Gauss–Jordan elimination over the rationals, one vector per free place in place order.
+///
+/// # Examples
+///
+/// ```
+/// use musil::kits::petri::{PetriNet, place_invariants};
+///
+/// let leaky = PetriNet::new([("evaporate", vec![("water", 2)], vec![("vapor", 1)])]).unwrap();
+/// let basis = place_invariants(&leaky);
+/// let shown: Vec<(String, String)> = basis[0].iter().map(|(p, w)| (p.clone(), w.to_string())).collect();
+/// assert_eq!(shown, [("vapor".to_owned(), "2".to_owned()), ("water".to_owned(), "1".to_owned())]);
+/// assert_eq!(basis.len(), 1);
+/// ```
 pub fn place_invariants(net: &PetriNet) -> Vec<IndexMap<String, Ratio>> {
     let places = net.places();
     let mut m: Vec<Vec<Ratio>> = net

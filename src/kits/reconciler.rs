@@ -52,6 +52,20 @@ impl<S> std::fmt::Debug for Reconciler<S> {
 
 impl<S: 'static> Reconciler<S> {
     /// A reconciler over the caller's `desired` and `actual` values.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::reconciler::Reconciler;
+    /// use musil::{Model, explore};
+    ///
+    /// // (desired, actual)
+    /// let r = Reconciler::new(|s: &(char, char)| s.0, |s| s.1, |s, v| (s.0, v));
+    /// let m = Model::new(('a', 'b')).add_action(r.action()).terminal(r.converged());
+    /// let mut states: Vec<(char, char)> = explore(&m).states().copied().collect();
+    /// states.sort();
+    /// assert_eq!(states, [('a', 'a'), ('a', 'b')]);
+    /// ```
     pub fn new<V: PartialEq + 'static>(
         get_desired: impl Fn(&S) -> V + Send + Sync + 'static,
         get_actual: impl Fn(&S) -> V + Send + Sync + 'static,
@@ -67,18 +81,49 @@ impl<S: 'static> Reconciler<S> {
     }
 
     /// The reconcile action's name (default `reconcile`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::reconciler::Reconciler;
+    ///
+    /// let r = Reconciler::new(|s: &(u8, u8)| s.0, |s| s.1, |s, v| (s.0, v)).name("sync");
+    /// assert_eq!(r.action().name(), "sync");
+    /// ```
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();
         self
     }
 
     /// The goal: `actual == desired`. Cheap to call again; each copy shares the getters.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::kits::reconciler::Reconciler;
+    ///
+    /// let r = Reconciler::new(|s: &(u8, u8)| s.0, |s| s.1, |s, v| (s.0, v));
+    /// let converged = r.converged();
+    /// assert!(converged(&(3, 3)) && !converged(&(3, 0)));
+    /// ```
     pub fn converged(&self) -> impl Fn(&S) -> bool + Clone + Send + Sync + 'static {
         let converged = self.converged.clone();
         move |s: &S| converged(s)
     }
 
     /// The weakly fair reconcile action: enabled while not converged, sets `actual` to `desired`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use musil::Fairness;
+    /// use musil::kits::reconciler::Reconciler;
+    ///
+    /// let a = Reconciler::new(|s: &(u8, u8)| s.0, |s| s.1, |s, v| (s.0, v)).action();
+    /// assert_eq!((a.name(), a.fairness()), ("reconcile", Some(Fairness::Weak)));
+    /// assert_eq!(a.apply(&(3, 0)), (3, 3));
+    /// assert!(!a.is_enabled(&(3, 3)));
+    /// ```
     pub fn action(&self) -> Action<S> {
         let (converged, reconcile) = (self.converged.clone(), self.reconcile.clone());
         Action::new(self.name.clone(), move |s| !converged(s), move |s| reconcile(s)).fair(Fairness::Weak)
