@@ -20,9 +20,6 @@
 //!   tells the observer ([`edge_level`]).
 //!
 //! Levels smaller than `parallel_level` run on the serial driver: no pending table, no pool.
-//! With exactly two workers (and no reduction, whose proviso looks the store up while
-//! expanding), a wide level runs on the pipelined driver (`pipeline`) instead: one thread
-//! expands, the other stores, which two cores do faster than both expanding and merging.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -84,8 +81,7 @@ where
 }
 
 /// The sweep, level by level from the first; its end. With one worker, or for a level
-/// narrower than `parallel_level`, the level runs on the serial driver; with two workers on
-/// the pipelined driver; with more, on this level-synchronous one.
+/// narrower than `parallel_level`, the level runs on the serial driver.
 ///
 /// The store is measured (released below the level in fingerprint mode, the progress line
 /// updated, the memory budget tested) at level boundaries only, at least every
@@ -137,9 +133,6 @@ where
         let parallel = pool.as_ref().filter(|_| end - start >= options.parallel_level);
         let stop = match parallel {
             None => serial::stretch(rules, store, observer, transitions, &mut buffers, start, end),
-            Some(pool) if workers == 2 && !rules.reduces() => {
-                super::pipeline::stretch(rules, store, observer, transitions, pool, start, end)
-            }
             Some(pool) => {
                 let stop = if observer.wants_edges() {
                     edge_level(rules, store, observer, pool, start, end, transitions)

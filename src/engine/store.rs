@@ -376,20 +376,6 @@ pub(crate) struct Settling<S> {
     fingerprints: Option<Slots<u64>>,
 }
 
-/// A store's hash of states ([`Store::hash`]), held apart from the store.
-pub(crate) struct Hasher<S> {
-    identity: Identity<S>,
-    fingerprint: bool,
-}
-
-impl<S: std::hash::Hash + Eq> Hasher<S> {
-    /// What [`Store::hash`] gives.
-    #[inline]
-    pub(crate) fn hash(&self, state: &S) -> u64 {
-        if self.fingerprint { self.identity.fingerprint(state) } else { self.identity.hash(state) }
-    }
-}
-
 /// A state met during a parallel level that the store did not know.
 pub(crate) struct Pending<S> {
     state: Option<S>,
@@ -839,12 +825,6 @@ impl<S: std::hash::Hash + Eq> Store<S> {
             }
             pending.clear();
         }
-    }
-
-    /// How the store hashes states, apart from the store: for a thread that hashes successors
-    /// while another writes the store.
-    pub(crate) fn hasher(&self) -> Hasher<S> {
-        Hasher { identity: self.identity.clone(), fingerprint: self.fingerprints.is_some() }
     }
 
     /// The identity hash of a state (what [`Store::find_hashed`] and
