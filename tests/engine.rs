@@ -104,6 +104,64 @@ fn same_for_any_workers<T: System>(sys: &T) {
     }
 }
 
+/// Levels of thousands of states: a level is expanded in several slices, and states without
+/// heap memory are looked up by the worker that owns their index shard, with heap states by
+/// the worker that made them. Both give the serial answer with 2, 3 and 4 workers, exact and
+/// in fingerprint mode, at caps inside a wide level and at a violation in one.
+#[test]
+fn levels_wider_than_a_slice_are_identical_with_any_number_of_workers() {
+    use musil::Model;
+    // Five counters 0..=9: 100,000 states, the widest levels about 6,000 states.
+    let inline = (0..5).fold(Model::new([0u8; 5]), |m, i| {
+        m.action(
+            format!("inc{i}"),
+            move |c: &[u8; 5]| c[i] < 9,
+            move |c: &[u8; 5]| {
+                let mut c = *c;
+                c[i] += 1;
+                c
+            },
+        )
+    });
+    let heap = (0..5).fold(Model::new(vec![0u8; 5]), |m, i| {
+        m.action(
+            format!("inc{i}"),
+            move |c: &Vec<u8>| c[i] < 9,
+            move |c: &Vec<u8>| {
+                let mut c = c.clone();
+                c[i] += 1;
+                c
+            },
+        )
+    });
+    let broken =
+        inline.clone().invariant("sum below 30", |c: &[u8; 5]| c.iter().map(|&x| x as u32).sum::<u32>() < 30);
+    for fingerprint in [false, true] {
+        let with = |w: usize| Checker::new(&inline).workers(w).parallel_level(1).fingerprint(fingerprint);
+        let (serial, stats) = with(1).check_with_stats();
+        assert_eq!(stats.states, 100_000);
+        let heap_with = |w: usize| Checker::new(&heap).workers(w).parallel_level(1).fingerprint(fingerprint);
+        let heap_serial = heap_with(1).check();
+        let broken_with =
+            |w: usize| Checker::new(&broken).workers(w).parallel_level(1).fingerprint(fingerprint);
+        let broken_serial = broken_with(1).check();
+        assert!(!broken_serial.ok);
+        for w in [2, 3, 4] {
+            let (r, st) = with(w).check_with_stats();
+            assert_eq!(
+                (r, st.states, st.transitions),
+                (serial.clone(), stats.states, stats.transitions),
+                "{w} workers"
+            );
+            assert_eq!(heap_with(w).check(), heap_serial, "{w} workers, heap states");
+            assert_eq!(broken_with(w).check(), broken_serial, "{w} workers, violation");
+            for cap in [20_000, 50_001] {
+                assert_eq!(with(w).max_states(cap).check(), with(1).max_states(cap).check(), "cap {cap}");
+            }
+        }
+    }
+}
+
 /// A state with more than 64 successors takes the parallel merge's sorted path; states
 /// counted by explored() at a violation, caps that fall inside a level, a deadlock and a stop
 /// on a violation all match the serial loop.
