@@ -149,7 +149,7 @@ pub use analysis::prob as probabilistic;
 pub use analysis::safety as check;
 pub(crate) use analysis::scc;
 pub use analysis::{cache, graph, history, induction, liveness, ltl, patterns, por, symmetry};
-pub use present::{dot, result, testing};
+pub use present::{cli, dot, json, result, testing};
 
 pub use analysis::fair::Fair;
 pub use check::{Checker, Config, DEFAULT_MAX_STATES, DistinctBy, Stats, Violations, check, check_all};
