@@ -369,3 +369,9 @@ fn citations_gate_exits_1_on_a_dangling_model() {
     assert!(err.starts_with("usage: musil doctor <path>  |  musil citations <path>... [--pattern P]"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+#[should_panic(expected = "is not an atom name")]
+fn atom_names_are_checked_when_the_harness_is_built() {
+    let _ = Cli::<u8>::new("x").atom("retries-left", |_| true);
+}

@@ -323,8 +323,15 @@ impl<'a, S: State> Cli<'a, S> {
         self
     }
 
-    /// A named state predicate that LTL formulas (`--ltl`) may use.
+    /// A named state predicate that LTL formulas (`--ltl`) may use; a second one of the same
+    /// name replaces the first.
+    ///
+    /// # Panics
+    /// When `name` is not a word the LTL parser reads as an atom (see
+    /// [`Atoms::atom`](crate::ltl::Atoms::atom)): said when the harness is built, not when a
+    /// formula first uses it.
     pub fn atom(mut self, name: &str, predicate: impl Fn(&S) -> bool + Send + Sync + 'static) -> Self {
+        let _ = Atoms::<S>::new().atom(name, |_| false);
         self.atoms.retain(|(n, _)| n != name);
         self.atoms.push((name.to_owned(), Arc::new(predicate)));
         self
@@ -332,8 +339,13 @@ impl<'a, S: State> Cli<'a, S> {
 
     /// A named liveness goal: `liveness GOAL` checks that every run eventually reaches it (the
     /// first goal is the default). A goal is an atom too.
+    ///
+    /// # Panics
+    /// As [`atom`](Self::atom).
     pub fn goal(mut self, name: &str, predicate: impl Fn(&S) -> bool + Send + Sync + 'static) -> Self {
-        self.goals.push(name.to_owned());
+        if !self.goals.iter().any(|g| g == name) {
+            self.goals.push(name.to_owned());
+        }
         self.atom(name, predicate)
     }
 
@@ -341,7 +353,8 @@ impl<'a, S: State> Cli<'a, S> {
     /// from `main`.
     pub fn run(&self) -> ExitCode {
         let args: Vec<String> = std::env::args().skip(1).collect();
-        let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
+        // Unlocked handles: the engine's progress line writes to stderr while the run goes on.
+        let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
         self.execute(args, &mut out, &mut err).into()
     }
 
