@@ -22,14 +22,22 @@
 //!
 //! The state counts of checks 2 and 3 count model states paired with their budget counters.
 //!
-//! Run with `cargo run --example open_system_composed`.
+//! Run with `cargo run --example open_system_composed`. With arguments it is a command-line
+//! harness over check 1 ([`harness`], see `musil::cli`): `-- --json` prints the verdict as
+//! JSON, `-- --dot` the state graph, `-- --max-states 10` stops early (exit 3), `-- ltl
+//! "G F running"` checks a formula, and `-- --emit-test tests/emitted.rs` writes a test that
+//! replays the counterexample. With flags the exit code is the verdict's (1 for this one);
+//! without, the example prints its three checks and exits 0.
+
+use std::process::ExitCode;
 
 use musil::Model;
+use musil::cli::Cli;
 use musil::open::environments::{aws, etcd, k8s};
 use musil::open::{Assumption, EnvironmentSpec, OpenResult, check_open, check_open_assuming};
 
 /// Where the service stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum Phase {
     Running,
     Evicted,
@@ -38,7 +46,7 @@ pub enum Phase {
 }
 
 /// A service that writes data to S3 and reads its configuration from etcd.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct ServiceState {
     pub status: Phase,
     pub s3_writes_pending: u8,
@@ -222,8 +230,32 @@ pub fn report_assuming(result: &OpenResult<ServiceState>) -> String {
     lines.join("\n")
 }
 
-fn main() {
+/// What a test emitted by `--emit-test` starts with: the example as a module, as seen from a
+/// file in `tests/`.
+const TEST_HEADER: &str =
+    "#[allow(dead_code)]\n#[path = \"../examples/open_system_composed.rs\"]\nmod open_system_composed;";
+
+/// Check 1 behind the command-line harness: the service against the three platforms, with
+/// atoms for LTL (`running`, `evicted`, `retries_left`), the liveness goal `running`, states
+/// as JSON values too, and how an emitted test rebuilds the model.
+pub fn harness() -> Cli<'static, ServiceState> {
+    Cli::new("open_system_composed")
+        .open("service", service(), environments())
+        .rebuilt_by("open_system_composed::service")
+        .environments_rebuilt_by("open_system_composed::environments")
+        .test_header(TEST_HEADER)
+        .serialize_states()
+        .goal("running", |s: &ServiceState| s.status == Phase::Running)
+        .atom("evicted", |s: &ServiceState| s.status == Phase::Evicted)
+        .atom("retries_left", |s: &ServiceState| s.retries < 5)
+}
+
+fn main() -> ExitCode {
+    if std::env::args().len() > 1 {
+        return harness().run();
+    }
     println!("{}", report(&run()));
     println!("\n{}", report_assuming(&run_within_platform_budgets()));
     println!("\n{}", report_assuming(&run_within_fault_budget()));
+    ExitCode::SUCCESS
 }

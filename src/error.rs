@@ -22,6 +22,9 @@ pub enum ErrorKind {
     InvalidInput,
     /// A probabilistic LTL formula outside the fragment that reduces to reachability.
     Unsupported,
+    /// A run replayed by action names does not replay: an action is not enabled at its step,
+    /// or leads to more than one state ([`replay_actions`](crate::testing::replay_actions)).
+    Replay,
 }
 
 /// Refused input, with a message naming what was wrong.

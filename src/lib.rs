@@ -94,6 +94,24 @@
 //! [`symmetry_reduction_sound`]) and [`Config::key`] (states compared by a projection)
 //! sit beside these; [`Config::progress`] prints a progress line per level on stderr.
 //!
+//! ## From the command line
+//! A model binary hands its models to [`cli::Cli`] (or one model to [`cli::run`]) and gets
+//! musil's flags (`--workers`, `--max-states`, `--memory-budget 2G`, `--fingerprint`,
+//! `--json`, `--dot`, `--emit-test PATH`, modes `check-all`, `explore`, `liveness`,
+//! `--ltl "G (req -> F ack)"`) and exit codes: 0 verified, 1 a violation, 2 bad usage, 3
+//! incomplete (a limit stopped the search; unlike the original, a truncated pass is never a
+//! success). `--json` prints one [`json::Report`]; `--emit-test` writes a `#[test]` that
+//! replays the counterexample by action names ([`testing::replay_check`]). The `musil` command
+//! runs the [`kits::doctor`] and [`kits::citations`] gates over Rust sources.
+//!
+//! ```no_run
+//! use musil::Model;
+//! fn main() -> std::process::ExitCode {
+//!     let model = Model::new(0u8).action("inc", |n| *n < 3, |n| n + 1).invariant("small", |n| *n < 3);
+//!     musil::cli::run(&model) // `my_model --json`, `my_model --max-states 100`, ...
+//! }
+//! ```
+//!
 //! ## The layers
 //! Each layer uses only those above it in this list.
 //! - [`system`]: the [`TransitionSystem`] trait, dynamics only (initial states, successors in
@@ -118,7 +136,8 @@
 //! - [`open`]: checking against adversarial environments ([`open::check_open`]) and the
 //!   pre-built environments, with the assumptions each verdict rests on.
 //! - [`present`]: [`result`] ([`CheckResult`], traces and their printed forms), [`dot`]
-//!   (Graphviz) and [`testing`] ([`assert_ok!`] and [`assert_violates!`]).
+//!   (Graphviz), [`json`] (the versioned JSON report), [`testing`] ([`assert_ok!`],
+//!   [`assert_violates!`] and replays by action names) and [`cli`] (the command-line harness).
 //!
 //! ## Conventions
 //! - Names follow the original Python library (musil 0.36.7), written the Rust way: builders
@@ -149,7 +168,7 @@ pub use analysis::prob as probabilistic;
 pub use analysis::safety as check;
 pub(crate) use analysis::scc;
 pub use analysis::{cache, graph, history, induction, liveness, ltl, patterns, por, symmetry};
-pub use present::{dot, result, testing};
+pub use present::{cli, dot, json, result, testing};
 
 pub use analysis::fair::Fair;
 pub use check::{Checker, Config, DEFAULT_MAX_STATES, DistinctBy, Stats, Violations, check, check_all};
