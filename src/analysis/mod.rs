@@ -23,6 +23,7 @@ pub mod history;
 pub mod induction;
 pub mod liveness;
 pub mod ltl;
+pub mod metrics;
 pub mod patterns;
 pub mod por;
 pub mod prob;
