@@ -225,3 +225,73 @@ fn the_coverage_vacuity_example_prints_the_reference_facts() {
     assert_eq!((m.reachable_states, m.transitions, m.max_branching, m.terminal_states), (4, 6, 2, 0));
     assert!(m.to_string().contains("mean 1.50"));
 }
+
+fn walk(pairs: &'static [(char, char)]) -> Model<char> {
+    pairs.iter().fold(Model::new('a'), |m, &(from, to)| {
+        m.action(format!("{from}{to}"), move |c| *c == from, move |_| to)
+    })
+}
+
+fn table() -> Vec<(char, Vec<char>)> {
+    vec![('a', vec!['b', 'c']), ('b', vec!['a']), ('c', vec!['a'])]
+}
+
+#[test]
+fn portfolio_coverage_of_one_and_two_walks() {
+    use musil::metrics::portfolio_coverage;
+    let m1 = explore(&walk(&[('a', 'b'), ('b', 'a')]));
+    let m2 = explore(&walk(&[('a', 'c'), ('c', 'a')]));
+    let both = portfolio_coverage([&m1, &m2], |c| *c, table());
+    assert_eq!(both.ratio().to_string(), "1");
+    assert!(both.dead_edges.is_empty() && both.dead_values.is_empty());
+    let one = portfolio_coverage([&m1], |c| *c, table());
+    assert_eq!(one.ratio().to_string(), "1/2");
+    assert_eq!(one.dead_edges, [('a', 'c'), ('c', 'a')].into_iter().collect());
+    assert_eq!(one.dead_values, ['c'].into_iter().collect());
+    let nothing = portfolio_coverage(&[explore(&walk(&[]))], |c| *c, Vec::<(char, Vec<char>)>::new());
+    assert_eq!(nothing.ratio().to_string(), "1");
+}
+
+fn failure(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
+    let e = std::panic::catch_unwind(f).expect_err("the assertion fails");
+    e.downcast_ref::<String>().cloned().unwrap_or_default()
+}
+
+#[test]
+fn assert_covers_rules_in_order() {
+    use musil::metrics::{Covers, assert_covers};
+    let m1 = || vec![explore(&walk(&[('a', 'b'), ('b', 'a')]))];
+    let text = failure(|| {
+        assert_covers(&m1(), |c| *c, &Covers::new(table()).blind_spots([('a', 'c')]));
+    });
+    assert_eq!(
+        text,
+        "newly uncovered declared transitions (add coverage, or acknowledge in blind_spots): c -> a"
+    );
+    let text = failure(|| {
+        assert_covers(&[explore(&walk(&[('a', 'z')]))], |c| *c, &Covers::new(table()));
+    });
+    assert_eq!(text, "portfolio exercises transitions not in the declared table: a -> z");
+    let text = failure(|| {
+        assert_covers(&m1(), |c| *c, &Covers::new(table()).blind_spots([('a', 'b'), ('a', 'c'), ('c', 'a')]));
+    });
+    assert_eq!(
+        text,
+        "blind_spots lists transitions that are now covered — remove them (the set must shrink): a -> b"
+    );
+    let text = failure(|| {
+        assert_covers(
+            &m1(),
+            |c| *c,
+            &Covers::new(table()).blind_spots([('a', 'c'), ('c', 'a')]).ratio(0.9).message("portfolio"),
+        );
+    });
+    assert_eq!(text, "portfolio\ncoverage ratio 1/2 (0.500) is below the floor 0.9");
+    let text = failure(|| {
+        assert_covers(&m1(), |c| *c, &Covers::new(table()).blind_spots([('a', 'c'), ('c', 'a')]).ratio(1.0));
+    });
+    assert!(text.ends_with("below the floor 1.0"), "{text}");
+    let ok =
+        assert_covers(&m1(), |c| *c, &Covers::new(table()).blind_spots([('a', 'c'), ('c', 'a')]).ratio(0.5));
+    assert_eq!(ok.covered_edges.len(), 2);
+}

@@ -8,7 +8,10 @@
 //!   guards), or that only ever loop back to the same state;
 //! - [`invariant_coverage_of`]: invariants that are *load-bearing* (some reachable state breaks
 //!   them, or some action, applied where its guard forbids it, would) and those that are
-//!   *candidate-vacuous* (nothing ever threatens them: they hold by construction).
+//!   *candidate-vacuous* (nothing ever threatens them: they hold by construction);
+//! - [`portfolio_coverage`] and [`assert_covers`]: which transitions of a declared table (of
+//!   one value read off the state) a set of explored graphs takes, with a floor and blind
+//!   spots that may only shrink.
 //!
 //! Each has a form that explores first with the default limits ([`state_space_metrics`],
 //! [`coverage`], [`invariant_coverage`]); to explore under other limits, pass
@@ -398,4 +401,202 @@ impl Display for InvariantCoverage {
         }
         Ok(())
     }
+}
+
+/// Which declared transitions of one observed value a portfolio of explored graphs exercises
+/// ([`portfolio_coverage`]). Edges and values are kept sorted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortfolioCoverage<V: Ord> {
+    /// Declared transitions some graph takes.
+    pub covered_edges: BTreeSet<(V, V)>,
+    /// Declared transitions no graph takes.
+    pub dead_edges: BTreeSet<(V, V)>,
+    /// Transitions some graph takes that the table does not declare.
+    pub undeclared_edges: BTreeSet<(V, V)>,
+    /// Declared values some graph's state has.
+    pub covered_values: BTreeSet<V>,
+    /// Declared values no graph's state has.
+    pub dead_values: BTreeSet<V>,
+    /// Every declared transition.
+    pub declared_edges: BTreeSet<(V, V)>,
+}
+
+impl<V: Ord> PortfolioCoverage<V> {
+    /// Covered over declared transitions, exactly; 1 when nothing is declared. Its `Display`
+    /// is Python's `Fraction` text: `1/2`, `0`, `1`.
+    pub fn ratio(&self) -> num_rational::Ratio<u64> {
+        if self.declared_edges.is_empty() {
+            num_rational::Ratio::from_integer(1)
+        } else {
+            num_rational::Ratio::new(self.covered_edges.len() as u64, self.declared_edges.len() as u64)
+        }
+    }
+}
+
+/// Which transitions of a declared table (a value → the values it may move to) a portfolio
+/// of explored graphs (`&[graph]`, or any iterator of `&Graph`) exercises, reading one value
+/// off each state with `get`.
+///
+/// Every state's value counts as exercised; an edge `s → t` whose values differ counts as an
+/// exercised transition (action names play no part). Declared values are the table's keys
+/// and targets. To explore a model under other limits, pass its `Checker::explore()`.
+///
+/// ```
+/// use musil::Model;
+/// use musil::graph::explore;
+/// use musil::metrics::portfolio_coverage;
+///
+/// let walk_ab = Model::new('a').action("ab", |c| *c == 'a', |_| 'b').action("ba", |c| *c == 'b', |_| 'a');
+/// let table = [('a', vec!['b', 'c']), ('b', vec!['a']), ('c', vec!['a'])];
+/// let p = portfolio_coverage(&[explore(&walk_ab)], |c| *c, table);
+/// assert_eq!(p.ratio().to_string(), "1/2");
+/// assert_eq!(p.dead_edges.into_iter().collect::<Vec<_>>(), [('a', 'c'), ('c', 'a')]);
+/// ```
+pub fn portfolio_coverage<'g, S: State, V: Ord + Clone>(
+    portfolio: impl IntoIterator<Item = &'g Graph<S>>,
+    get: impl Fn(&S) -> V,
+    declared: impl IntoIterator<Item = (V, impl IntoIterator<Item = V>)>,
+) -> PortfolioCoverage<V> {
+    let mut declared_edges = BTreeSet::new();
+    let mut declared_values = BTreeSet::new();
+    for (from, tos) in declared {
+        declared_values.insert(from.clone());
+        for to in tos {
+            declared_values.insert(to.clone());
+            declared_edges.insert((from.clone(), to));
+        }
+    }
+    let mut values = BTreeSet::new();
+    let mut edges = BTreeSet::new();
+    for graph in portfolio {
+        for id in graph.ids() {
+            let here = get(graph.state(id));
+            for &(_, to) in graph.edges(id) {
+                let there = get(graph.state(to));
+                if there != here {
+                    edges.insert((here.clone(), there.clone()));
+                }
+                values.insert(there);
+            }
+            values.insert(here);
+        }
+    }
+    PortfolioCoverage {
+        covered_edges: edges.intersection(&declared_edges).cloned().collect(),
+        dead_edges: declared_edges.difference(&edges).cloned().collect(),
+        undeclared_edges: edges.difference(&declared_edges).cloned().collect(),
+        covered_values: values.intersection(&declared_values).cloned().collect(),
+        dead_values: declared_values.difference(&values).cloned().collect(),
+        declared_edges,
+    }
+}
+
+/// What [`assert_covers`] demands of a portfolio: a declared table, a floor on the covered
+/// ratio, the declared transitions known to be uncovered (blind spots), and a message.
+#[derive(Clone, Debug)]
+pub struct Covers<V> {
+    declared: Vec<(V, Vec<V>)>,
+    floor: f64,
+    blind_spots: BTreeSet<(V, V)>,
+    message: Option<String>,
+}
+
+impl<V: Ord + Clone> Covers<V> {
+    /// The declared table (a value → the values it may move to); no floor, no blind spot.
+    pub fn new(declared: impl IntoIterator<Item = (V, impl IntoIterator<Item = V>)>) -> Self {
+        Covers {
+            declared: declared.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect(),
+            floor: 0.0,
+            blind_spots: BTreeSet::new(),
+            message: None,
+        }
+    }
+
+    /// The least covered ratio accepted (0.0 by default).
+    pub fn ratio(mut self, floor: f64) -> Self {
+        self.floor = floor;
+        self
+    }
+
+    /// Declared transitions acknowledged as uncovered. The set may only shrink: a blind spot
+    /// that becomes covered fails the assertion until it is removed.
+    pub fn blind_spots(mut self, edges: impl IntoIterator<Item = (V, V)>) -> Self {
+        self.blind_spots = edges.into_iter().collect();
+        self
+    }
+
+    /// A first line for the failure message.
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+}
+
+/// Assert that a portfolio covers a declared table, as the original's `assert_covers`: the
+/// first failing rule panics with its message (after the caller's, when given). In order:
+/// no undeclared transition is taken; every uncovered declared transition is a blind spot;
+/// every blind spot is still uncovered; the covered ratio is at least the floor. The report
+/// on success.
+///
+/// ```
+/// use musil::Model;
+/// use musil::graph::explore;
+/// use musil::metrics::{Covers, assert_covers};
+///
+/// let walk_ab = Model::new('a').action("ab", |c| *c == 'a', |_| 'b').action("ba", |c| *c == 'b', |_| 'a');
+/// let table = [('a', vec!['b', 'c']), ('b', vec!['a']), ('c', vec!['a'])];
+/// let rules = Covers::new(table).blind_spots([('a', 'c'), ('c', 'a')]);
+/// assert_eq!(assert_covers(&[explore(&walk_ab)], |c| *c, &rules).covered_edges.len(), 2);
+/// let missing = std::panic::catch_unwind(|| assert_covers(&[explore(&walk_ab)], |c| *c, &Covers::new([('a', vec!['c'])])));
+/// assert!(missing.is_err());
+/// ```
+///
+/// # Panics
+/// When a rule fails; the message names the transitions, each as `a -> b`, sorted.
+pub fn assert_covers<'g, S: State, V: Ord + Clone + Display>(
+    portfolio: impl IntoIterator<Item = &'g Graph<S>>,
+    get: impl Fn(&S) -> V,
+    covers: &Covers<V>,
+) -> PortfolioCoverage<V> {
+    let report = portfolio_coverage(portfolio, get, covers.declared.iter().cloned());
+    let list = |edges: &BTreeSet<(V, V)>| {
+        edges.iter().map(|(a, b)| format!("{a} -> {b}")).collect::<Vec<_>>().join(", ")
+    };
+    let fail = |text: String| -> ! {
+        match &covers.message {
+            Some(m) => panic!("{m}\n{text}"),
+            None => panic!("{text}"),
+        }
+    };
+    if !report.undeclared_edges.is_empty() {
+        fail(format!(
+            "portfolio exercises transitions not in the declared table: {}",
+            list(&report.undeclared_edges)
+        ));
+    }
+    let newly: BTreeSet<(V, V)> = report.dead_edges.difference(&covers.blind_spots).cloned().collect();
+    if !newly.is_empty() {
+        fail(format!(
+            "newly uncovered declared transitions (add coverage, or acknowledge in blind_spots): {}",
+            list(&newly)
+        ));
+    }
+    let stale: BTreeSet<(V, V)> = covers.blind_spots.difference(&report.dead_edges).cloned().collect();
+    if !stale.is_empty() {
+        fail(format!(
+            "blind_spots lists transitions that are now covered — remove them (the set must shrink): {}",
+            list(&stale)
+        ));
+    }
+    let ratio = report.ratio();
+    let value = *ratio.numer() as f64 / *ratio.denom() as f64;
+    if value < covers.floor {
+        let floor = if covers.floor.fract() == 0.0 {
+            format!("{:.1}", covers.floor)
+        } else {
+            covers.floor.to_string()
+        };
+        fail(format!("coverage ratio {ratio} ({value:.3}) is below the floor {floor}"));
+    }
+    report
 }
