@@ -167,7 +167,9 @@ pub mod system;
 pub use analysis::prob as probabilistic;
 pub use analysis::safety as check;
 pub(crate) use analysis::scc;
-pub use analysis::{cache, graph, history, induction, liveness, ltl, metrics, patterns, por, symmetry};
+pub use analysis::{
+    cache, graph, history, induction, liveness, ltl, metrics, patterns, por, profile, symmetry,
+};
 pub use present::{cli, dot, json, result, testing};
 
 pub use analysis::fair::Fair;

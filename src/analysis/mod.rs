@@ -27,6 +27,7 @@ pub mod metrics;
 pub mod patterns;
 pub mod por;
 pub mod prob;
+pub mod profile;
 pub mod safety;
 pub(crate) mod scc;
 pub mod symmetry;
