@@ -295,3 +295,37 @@ fn assert_covers_rules_in_order() {
         assert_covers(&m1(), |c| *c, &Covers::new(table()).blind_spots([('a', 'c'), ('c', 'a')]).ratio(0.5));
     assert_eq!(ok.covered_edges.len(), 2);
 }
+
+#[test]
+fn coverage_is_cached_beside_verdicts_and_never_confused_with_them() {
+    use musil::cache::{Lookup, VerdictCache};
+    let dir = std::env::temp_dir().join(format!("musil-coverage-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let cache = VerdictCache::at(&dir);
+    let m = light().action("flash", |c| *c == "blue", |_| "red");
+    let checker = Checker::new(&m);
+    let first = cache.coverage(&checker, "v1");
+    assert_eq!(first.lookup, Lookup::Missing);
+    assert!(first.stored);
+    assert_eq!(first.coverage.dead_actions, ["flash"]);
+    let hit = cache.coverage(&checker, "v1");
+    assert_eq!((hit.lookup, &hit.coverage), (Lookup::Hit, &first.coverage));
+    // A verdict under the same key is another file: neither answers for the other.
+    assert_eq!(cache.check(&checker, "v1").lookup, Lookup::Missing);
+    let coverage_file = cache.path(&checker, "v1").with_extension("coverage");
+    assert!(coverage_file.is_file());
+    // A new version, or a guard body changed and the version bumped: computed afresh.
+    let changed = light().action("flash", |c| *c == "red", |_| "red");
+    let fresh = cache.coverage(&Checker::new(&changed), "v2");
+    assert_eq!(fresh.lookup, Lookup::Missing);
+    assert!(fresh.coverage.dead_actions.is_empty());
+    // Under the old version the changed body is not seen: a stale hit, as documented.
+    assert_eq!(cache.coverage(&Checker::new(&changed), "v1").coverage.dead_actions, ["flash"]);
+    // A corrupt entry is ignored and rewritten.
+    std::fs::write(&coverage_file, "musil verdict 1 0000\n{").unwrap();
+    let again = cache.coverage(&checker, "v1");
+    assert_eq!(again.lookup, Lookup::Unreadable);
+    assert_eq!(cache.coverage(&checker, "v1").lookup, Lookup::Hit);
+    assert_eq!(cache.clear(), 3, "two coverage entries and one verdict");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -161,7 +161,7 @@ impl VerdictCache {
     pub fn check<S: State>(&self, checker: &Checker<'_, Model<S>>, version: &str) -> Cached<S> {
         let key = Key::of(checker, version);
         let path = self.path_of(&key);
-        let lookup = match read_entry(&path) {
+        let lookup = match read_entry::<Entry>(&path) {
             Read::Absent => Lookup::Missing,
             Read::Unreadable => Lookup::Unreadable,
             Read::Entry(entry) if entry.key != key => Lookup::Missing,
@@ -185,22 +185,66 @@ impl VerdictCache {
         self.path_of(&Key::of(checker, version))
     }
 
-    /// Delete every entry (`*.verdict` directly in the directory) and return how many were
-    /// removed. A missing directory removes nothing; an entry that cannot be deleted is
+    /// Delete every entry (`*.verdict` and `*.coverage` directly in the directory) and return
+    /// how many were removed. A missing directory removes nothing; an entry that cannot be deleted is
     /// skipped and not counted.
     pub fn clear(&self) -> usize {
         let Ok(entries) = fs::read_dir(&self.dir) else { return 0 };
         entries
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "verdict"))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "verdict" || x == "coverage"))
             .filter(|p| fs::remove_file(p).is_ok())
             .count()
     }
 
     fn path_of(&self, key: &Key) -> PathBuf {
+        self.path_with(key, "verdict")
+    }
+
+    fn path_with(&self, key: &Key, extension: &str) -> PathBuf {
         let text = serde_json::to_string(key).expect("a key is plain data");
-        self.dir.join(format!("{:016x}.verdict", fnv1a(text.as_bytes())))
+        self.dir.join(format!("{:016x}.{extension}", fnv1a(text.as_bytes())))
+    }
+
+    /// The action coverage of this checker's explored graph ([`coverage_of`]), answered from
+    /// the cache when an entry for the same key is there; otherwise computed and stored. The
+    /// key is the verdict's (see the [module](self) documentation), in a file of its own
+    /// (`{digest}.coverage`), so a verdict and a coverage entry never answer for each other.
+    /// Unlike a verdict, a coverage report cannot be re-judged without the search: only
+    /// `version` guards against changed guard bodies.
+    ///
+    /// ```
+    /// use musil::cache::{Lookup, VerdictCache};
+    /// use musil::{Checker, Model};
+    ///
+    /// let dir = std::env::temp_dir().join(format!("musil-coverage-doc-{}", std::process::id()));
+    /// let cache = VerdictCache::at(&dir);
+    /// let m = Model::new(0u8).action("inc", |n| *n < 3, |n| n + 1).action("never", |_| false, |n| *n);
+    /// let first = cache.coverage(&Checker::new(&m), "v1");
+    /// assert_eq!((first.lookup, first.coverage.dead_actions.clone()), (Lookup::Missing, vec!["never".to_string()]));
+    /// assert_eq!(cache.coverage(&Checker::new(&m), "v1").lookup, Lookup::Hit);
+    /// assert_eq!(cache.coverage(&Checker::new(&m), "v2").lookup, Lookup::Missing);
+    /// assert_eq!(cache.clear(), 2);
+    /// # let _ = std::fs::remove_dir_all(&dir);
+    /// ```
+    ///
+    /// [`coverage_of`]: crate::metrics::coverage_of
+    pub fn coverage<S: State>(&self, checker: &Checker<'_, Model<S>>, version: &str) -> CachedCoverage {
+        let key = Key::of(checker, version);
+        let path = self.path_with(&key, "coverage");
+        let lookup = match read_entry::<CoverageEntry>(&path) {
+            Read::Absent => Lookup::Missing,
+            Read::Unreadable => Lookup::Unreadable,
+            Read::Entry(entry) if entry.key != key => Lookup::Missing,
+            Read::Entry(entry) => {
+                return CachedCoverage { coverage: entry.coverage, lookup: Lookup::Hit, stored: true };
+            }
+        };
+        let coverage = crate::metrics::coverage_of(&checker.explore(), checker.sys);
+        let entry = CoverageEntry { key, coverage };
+        let stored = write_atomically(&self.dir, &path, &render(&entry)).is_ok();
+        CachedCoverage { coverage: entry.coverage, lookup, stored }
     }
 }
 
@@ -281,6 +325,24 @@ impl Key {
             key: options.has_key(),
         }
     }
+}
+
+/// A coverage report from the cache ([`VerdictCache::coverage`]) and how it was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CachedCoverage {
+    /// The report.
+    pub coverage: crate::metrics::Coverage,
+    /// Whether it came from the cache, and if not, why.
+    pub lookup: Lookup,
+    /// Whether the cache holds it now (writing is best effort).
+    pub stored: bool,
+}
+
+/// A coverage file's content.
+#[derive(Debug, Serialize, Deserialize)]
+struct CoverageEntry {
+    key: Key,
+    coverage: crate::metrics::Coverage,
 }
 
 /// One cache file's content.
@@ -478,10 +540,10 @@ fn first_broken(mut verdicts: impl Iterator<Item = (usize, Verdict)>) -> Option<
 }
 
 /// What reading an entry's file gave.
-enum Read {
+enum Read<T> {
     Absent,
     Unreadable,
-    Entry(Box<Entry>),
+    Entry(Box<T>),
 }
 
 /// The header line an entry with this body carries.
@@ -489,12 +551,12 @@ fn header(body: &str) -> String {
     format!("{HEADER} {FORMAT} {:016x}", fnv1a(body.as_bytes()))
 }
 
-fn render(entry: &Entry) -> String {
+fn render(entry: &impl Serialize) -> String {
     let body = serde_json::to_string(entry).expect("an entry is plain data");
     format!("{}\n{body}", header(&body))
 }
 
-fn read_entry(path: &Path) -> Read {
+fn read_entry<T: serde::de::DeserializeOwned>(path: &Path) -> Read<T> {
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {

@@ -134,8 +134,9 @@ impl Display for Metrics {
 
 /// Which actions an explored graph shows firing ([`coverage_of`]). Action names (or the
 /// buckets a key puts them in) keep the model's declaration order, or sorted order for a
-/// model with a per-state menu.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// model with a per-state menu. [`VerdictCache::coverage`](crate::cache::VerdictCache::coverage)
+/// keeps reports across runs.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Coverage {
     /// Never enabled in any explored state.
     pub dead_actions: Vec<String>,
