@@ -168,7 +168,7 @@ pub use analysis::prob as probabilistic;
 pub use analysis::safety as check;
 pub(crate) use analysis::scc;
 pub use analysis::{
-    cache, graph, history, induction, liveness, ltl, metrics, patterns, por, profile, symmetry,
+    cache, conformance, graph, history, induction, liveness, ltl, metrics, patterns, por, profile, symmetry,
 };
 pub use present::{cli, dot, json, result, testing};
 

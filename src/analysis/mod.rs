@@ -17,6 +17,7 @@
 //!   changed.
 
 pub mod cache;
+pub mod conformance;
 pub mod fair;
 pub mod graph;
 pub mod history;
