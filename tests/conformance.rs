@@ -160,3 +160,145 @@ fn a_log_is_checked_against_the_model() {
     // An empty log: nothing to disagree with.
     assert!(replay_log(&light(), &[] as &[(&str, Color)]).ok);
 }
+
+mod settling {
+    use std::cell::{Cell, RefCell};
+    use std::collections::BTreeSet;
+    use std::rc::Rc;
+
+    use musil::conformance::{
+        Clock, ConvergenceMonitor, Cover, Scenarios, VirtualClock, Wait, assert_converged, drive_scenarios,
+        generate_traces,
+    };
+    use musil::{Checker, Model};
+
+    /// Virtual time shared by the test's system and the driver.
+    #[derive(Clone, Default)]
+    struct Shared(Rc<Cell<f64>>);
+
+    impl Clock for Shared {
+        fn now(&mut self) -> f64 {
+            self.0.get()
+        }
+        fn sleep(&mut self, seconds: f64) {
+            self.0.set(self.0.get() + seconds);
+        }
+    }
+
+    /// A membership service whose joins and leaves take effect `delay` seconds after they
+    /// are asked for.
+    struct Service {
+        time: Shared,
+        delay: f64,
+        members: RefCell<BTreeSet<char>>,
+        pending: RefCell<Vec<(f64, char, bool)>>,
+    }
+
+    impl Service {
+        fn view(&self) -> BTreeSet<char> {
+            let now = self.time.0.get();
+            let mut pending = self.pending.borrow_mut();
+            let mut members = self.members.borrow_mut();
+            pending.retain(|&(at, who, join)| {
+                if at <= now {
+                    if join {
+                        members.insert(who);
+                    } else {
+                        members.remove(&who);
+                    }
+                    false
+                } else {
+                    true
+                }
+            });
+            members.clone()
+        }
+    }
+
+    fn membership() -> Model<(bool, bool)> {
+        Model::new((false, false))
+            .action("join:a", |s| !s.0, |s| (true, s.1))
+            .action("join:b", |s| !s.1, |s| (s.0, true))
+            .action("leave:a", |s| s.0, |s| (false, s.1))
+            .action("leave:b", |s| s.1, |s| (s.0, false))
+    }
+
+    fn drive(delay: f64, skip_init: bool) -> (String, bool, usize, usize, f64) {
+        let time = Shared::default();
+        let service = Rc::new(Service {
+            time: time.clone(),
+            delay,
+            members: RefCell::default(),
+            pending: RefCell::default(),
+        });
+        let traces = generate_traces(&Checker::new(&membership()).explore(), Cover::Edges, 100_000);
+        let watched = service.clone();
+        let monitor = ConvergenceMonitor::new(
+            vec![()],
+            move |_: &()| watched.view(),
+            |views: Vec<BTreeSet<char>>| views.into_iter().next().unwrap_or_default(),
+        );
+        let actor = service.clone();
+        let apply = |action: &str| {
+            let (verb, who) = action.split_once(':').unwrap();
+            let who = who.chars().next().unwrap();
+            actor.pending.borrow_mut().push((actor.time.0.get() + actor.delay, who, verb == "join"));
+        };
+        let resetter = service.clone();
+        let mut scenarios = Scenarios::within(100.0).poll(1.0).reset(move || {
+            resetter.members.borrow_mut().clear();
+            resetter.pending.borrow_mut().clear();
+        });
+        if skip_init {
+            scenarios = scenarios.checkpoint(|step| step.action != "<init>");
+        }
+        let matches = |view: &BTreeSet<char>, s: &(bool, bool)| {
+            *view == [(s.0, 'a'), (s.1, 'b')].into_iter().filter(|p| p.0).map(|p| p.1).collect()
+        };
+        let mut clock = time.clone();
+        let r = drive_scenarios(&traces, &monitor, apply, matches, &mut scenarios, &mut clock);
+        (r.to_string(), r.ok, r.traces_run, r.checkpoints, time.0.get())
+    }
+
+    #[test]
+    fn every_checkpoint_settles_within_its_time() {
+        let (text, ok, traces, checkpoints, now) = drive(5.0, false);
+        assert!(ok, "{text}");
+        assert_eq!((traces, checkpoints), (8, 24));
+        assert_eq!(text, "ALL CONVERGED -- 8 traces, 24 checkpoints, every one settled");
+        // 16 actions, each seen 5 s after it is asked for, looking every second.
+        assert_eq!(now, 80.0);
+        let (_, ok, _, checkpoints, _) = drive(5.0, true);
+        assert!(ok);
+        assert_eq!(checkpoints, 24 - 8);
+    }
+
+    #[test]
+    fn a_checkpoint_that_does_not_settle_ends_the_drive() {
+        let (text, ok, traces, checkpoints, _) = drive(200.0, false);
+        assert!(!ok);
+        assert_eq!((traces, checkpoints), (1, 2));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "DID NOT CONVERGE in trace 0 at step 1 after 'join:a':");
+        assert_eq!(lines[1], "  model expected: (true, false)");
+        assert_eq!(lines[2], "  DID NOT CONVERGE on '(true, false)' within 100.000s (101 polls)");
+        assert_eq!(lines[3], "  last observed: {}");
+        assert_eq!(lines[4], "(1 traces, 2 checkpoints run)");
+    }
+
+    #[test]
+    fn a_wait_that_never_settles_looks_until_its_time_is_up() {
+        let monitor = ConvergenceMonitor::new(vec![1, 2, 3], |n: &i32| *n, |v: Vec<i32>| v.len());
+        let mut clock = VirtualClock::default();
+        let c = monitor.wait(|n| *n == 4, &Wait::within(5.0).poll(1.0).goal_name("it's"), &mut clock);
+        assert!(!c.converged);
+        assert_eq!((c.polls, c.elapsed), (6, 5.0));
+        assert_eq!(c.to_string(), "DID NOT CONVERGE on \"it's\" within 5.000s (6 polls)\n  last observed: 3");
+        let e = std::panic::catch_unwind(|| assert_converged(&c, Some("cluster"))).unwrap_err();
+        assert!(e.downcast_ref::<String>().unwrap().starts_with("cluster\nDID NOT CONVERGE"));
+        // A goal that holds at once: one look, no sleep; within 0: exactly one look.
+        let at_once = monitor.wait(|n| *n == 3, &Wait::within(5.0), &mut clock);
+        assert_eq!((at_once.polls, at_once.elapsed), (1, 0.0));
+        assert_eq!(monitor.wait(|n| *n == 4, &Wait::within(0.0), &mut clock).polls, 1);
+    }
+}

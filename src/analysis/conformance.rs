@@ -12,6 +12,9 @@
 //!   every later one the successor of the one before by an action of that name.
 //!
 //! Either way the answer is a [`ConformanceResult`], with the first [`Divergence`] if any.
+//! For systems that settle over time rather than step by step, a [`ConvergenceMonitor`]
+//! watches running nodes until a goal holds, and [`drive_scenarios`] drives them through the
+//! model's traces, waiting at each checkpoint for the view to match the model's state.
 //!
 //! ```
 //! use musil::Model;
@@ -290,4 +293,351 @@ fn differs<S: State>(ti: usize, si: usize, step: &Step<S>, actual: S) -> Option<
         expected: Some(step.state.clone()),
         actual,
     })
+}
+
+/// Time as [`ConvergenceMonitor::wait`] and [`drive_scenarios`] see it: a clock to read and a
+/// way to wait. [`SystemClock`] is the real one; [`VirtualClock`] lets a test wait without
+/// sleeping.
+pub trait Clock {
+    /// Seconds since some fixed point.
+    fn now(&mut self) -> f64;
+    /// Wait `seconds`.
+    fn sleep(&mut self, seconds: f64);
+}
+
+/// Wall-clock time: `now` from a monotonic clock, `sleep` that blocks the thread.
+#[derive(Clone, Copy, Debug)]
+pub struct SystemClock {
+    start: std::time::Instant,
+}
+
+impl Default for SystemClock {
+    fn default() -> Self {
+        SystemClock { start: std::time::Instant::now() }
+    }
+}
+
+impl Clock for SystemClock {
+    fn now(&mut self) -> f64 {
+        self.start.elapsed().as_secs_f64()
+    }
+    fn sleep(&mut self, seconds: f64) {
+        std::thread::sleep(std::time::Duration::from_secs_f64(seconds.max(0.0)));
+    }
+}
+
+/// Time that passes only when waited for: `sleep` moves `now` forward at once.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct VirtualClock {
+    /// The current time, in seconds.
+    pub now: f64,
+}
+
+impl Clock for VirtualClock {
+    fn now(&mut self) -> f64 {
+        self.now
+    }
+    fn sleep(&mut self, seconds: f64) {
+        self.now += seconds;
+    }
+}
+
+/// How long [`ConvergenceMonitor::wait`] waits and how often it looks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Wait {
+    within: f64,
+    poll: f64,
+    goal_name: String,
+}
+
+impl Wait {
+    /// Wait at most `seconds`, looking every half second, for a goal named `goal`.
+    pub fn within(seconds: f64) -> Self {
+        Wait { within: seconds, poll: 0.5, goal_name: "goal".into() }
+    }
+
+    /// Seconds between two looks.
+    pub fn poll(mut self, seconds: f64) -> Self {
+        self.poll = seconds;
+        self
+    }
+
+    /// The goal's name, as the report shows it.
+    pub fn goal_name(mut self, name: impl Into<String>) -> Self {
+        self.goal_name = name.into();
+        self
+    }
+}
+
+/// Watches running nodes: each observed, the observations merged into one view, until a goal
+/// holds or time runs out.
+pub struct ConvergenceMonitor<N, O, G> {
+    nodes: Vec<N>,
+    observe: Box<dyn Fn(&N) -> O>,
+    merge: Box<dyn Fn(Vec<O>) -> G>,
+}
+
+impl<N: Debug, O, G> Debug for ConvergenceMonitor<N, O, G> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConvergenceMonitor").field("nodes", &self.nodes).finish_non_exhaustive()
+    }
+}
+
+impl<N, O, G: Debug> ConvergenceMonitor<N, O, G> {
+    /// A monitor over `nodes`: `observe` reads one, `merge` joins the readings (in node order).
+    pub fn new(
+        nodes: Vec<N>,
+        observe: impl Fn(&N) -> O + 'static,
+        merge: impl Fn(Vec<O>) -> G + 'static,
+    ) -> Self {
+        ConvergenceMonitor { nodes, observe: Box::new(observe), merge: Box::new(merge) }
+    }
+
+    /// The merged view now.
+    pub fn snapshot(&self) -> G {
+        (self.merge)(self.nodes.iter().map(|n| (self.observe)(n)).collect())
+    }
+
+    /// Look until `goal` holds of the view or `wait`'s time is up: at least one look, and no
+    /// sleep when the goal holds at once. Elapsed time is the clock's.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use musil::conformance::{ConvergenceMonitor, VirtualClock, Wait};
+    ///
+    /// // Three views that agree from the third look on.
+    /// let looks = Rc::new(Cell::new(0));
+    /// let seen = looks.clone();
+    /// let monitor = ConvergenceMonitor::new(
+    ///     vec![0, 1, 2],
+    ///     move |_: &i32| seen.get() >= 6,
+    ///     move |alive: Vec<bool>| { looks.set(looks.get() + 3); alive.iter().filter(|a| **a).count() },
+    /// );
+    /// let mut clock = VirtualClock::default();
+    /// let c = monitor.wait(|n| *n == 3, &Wait::within(5.0).poll(1.0).goal_name("all 3 alive"), &mut clock);
+    /// assert_eq!(c.to_string(), "CONVERGED on 'all 3 alive' after 2.000s (3 polls)");
+    /// ```
+    pub fn wait(&self, goal: impl Fn(&G) -> bool, wait: &Wait, clock: &mut impl Clock) -> Convergence<G> {
+        let start = clock.now();
+        let deadline = start + wait.within;
+        let mut polls = 0;
+        loop {
+            let observed = self.snapshot();
+            polls += 1;
+            if goal(&observed) {
+                let elapsed = clock.now() - start;
+                return Convergence {
+                    converged: true,
+                    goal: wait.goal_name.clone(),
+                    elapsed,
+                    polls,
+                    observed,
+                };
+            }
+            if clock.now() >= deadline {
+                let elapsed = clock.now() - start;
+                return Convergence {
+                    converged: false,
+                    goal: wait.goal_name.clone(),
+                    elapsed,
+                    polls,
+                    observed,
+                };
+            }
+            clock.sleep(wait.poll);
+        }
+    }
+}
+
+/// Whether a watched system reached its goal ([`ConvergenceMonitor::wait`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Convergence<G> {
+    /// The goal held.
+    pub converged: bool,
+    /// The goal's name.
+    pub goal: String,
+    /// Seconds from the first look to the answer.
+    pub elapsed: f64,
+    /// Looks taken.
+    pub polls: usize,
+    /// The last view.
+    pub observed: G,
+}
+
+impl<G: Debug> Display for Convergence<G> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::kits::repr::Repr;
+        let goal = self.goal.repr();
+        if self.converged {
+            write!(f, "CONVERGED on {goal} after {:.3}s ({} polls)", self.elapsed, self.polls)
+        } else {
+            write!(
+                f,
+                "DID NOT CONVERGE on {goal} within {:.3}s ({} polls)\n  last observed: {:?}",
+                self.elapsed, self.polls, self.observed
+            )
+        }
+    }
+}
+
+/// Panic with the report (after `message`, when given) unless the system converged.
+///
+/// # Panics
+/// When `result` did not converge.
+pub fn assert_converged<G: Debug>(result: &Convergence<G>, message: Option<&str>) {
+    if !result.converged {
+        match message {
+            Some(m) => panic!("{m}\n{result}"),
+            None => panic!("{result}"),
+        }
+    }
+}
+
+/// How [`drive_scenarios`] drives: how long each checkpoint may take to settle, how often to
+/// look, what to do before each trace, and which steps to check.
+pub struct Scenarios<'a, S> {
+    wait: Wait,
+    reset: Option<Box<dyn FnMut() + 'a>>,
+    checkpoint: Box<dyn Fn(&Step<S>) -> bool + 'a>,
+}
+
+impl<S> Debug for Scenarios<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scenarios").field("wait", &self.wait).finish_non_exhaustive()
+    }
+}
+
+impl<'a, S> Scenarios<'a, S> {
+    /// Each checkpoint may take `seconds` to settle, looked at every half second; every step
+    /// is a checkpoint; nothing is reset between traces.
+    pub fn within(seconds: f64) -> Self {
+        Scenarios { wait: Wait::within(seconds), reset: None, checkpoint: Box::new(|_| true) }
+    }
+
+    /// Seconds between two looks.
+    pub fn poll(mut self, seconds: f64) -> Self {
+        self.wait = self.wait.poll(seconds);
+        self
+    }
+
+    /// Called once before each (non-empty) trace.
+    pub fn reset(mut self, reset: impl FnMut() + 'a) -> Self {
+        self.reset = Some(Box::new(reset));
+        self
+    }
+
+    /// Which steps are checked; the others' actions are applied and not waited for.
+    pub fn checkpoint(mut self, checkpoint: impl Fn(&Step<S>) -> bool + 'a) -> Self {
+        self.checkpoint = Box::new(checkpoint);
+        self
+    }
+}
+
+/// Where a driven scenario did not settle.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checkpoint<S, G> {
+    /// Which trace (from 0, empty traces counted in the index).
+    pub trace_index: usize,
+    /// Which step of it.
+    pub step_index: usize,
+    /// The step's action.
+    pub action: String,
+    /// The model's state there.
+    pub expected: S,
+    /// What the monitor saw.
+    pub convergence: Convergence<G>,
+}
+
+/// The outcome of [`drive_scenarios`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScenarioResult<S, G> {
+    /// Every checkpoint settled.
+    pub ok: bool,
+    /// Non-empty traces driven.
+    pub traces_run: usize,
+    /// Checkpoints waited for, the failing one included.
+    pub checkpoints: usize,
+    /// The first checkpoint that did not settle.
+    pub failure: Option<Checkpoint<S, G>>,
+}
+
+impl<S: Debug, G: Debug> Display for ScenarioResult<S, G> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(c) = &self.failure else {
+            return write!(
+                f,
+                "ALL CONVERGED -- {} traces, {} checkpoints, every one settled",
+                self.traces_run, self.checkpoints
+            );
+        };
+        writeln!(
+            f,
+            "DID NOT CONVERGE in trace {} at step {} after '{}':",
+            c.trace_index, c.step_index, c.action
+        )?;
+        writeln!(f, "  model expected: {:?}", c.expected)?;
+        writeln!(f, "  {}", c.convergence)?;
+        write!(f, "({} traces, {} checkpoints run)", self.traces_run, self.checkpoints)
+    }
+}
+
+/// Drive a running system through the model's traces: before each non-empty trace, reset;
+/// at each step after the first, apply its action to the system; at each checkpoint, wait
+/// until `matches(view, model state)` holds of the monitor's view. The first checkpoint that
+/// does not settle in time ends the drive.
+pub fn drive_scenarios<N, O, G: Debug, S: State>(
+    traces: &[Vec<Step<S>>],
+    monitor: &ConvergenceMonitor<N, O, G>,
+    mut apply_action: impl FnMut(&str),
+    matches: impl Fn(&G, &S) -> bool,
+    scenarios: &mut Scenarios<'_, S>,
+    clock: &mut impl Clock,
+) -> ScenarioResult<S, G> {
+    let mut out = ScenarioResult { ok: true, traces_run: 0, checkpoints: 0, failure: None };
+    for (ti, trace) in traces.iter().enumerate() {
+        if trace.is_empty() {
+            continue;
+        }
+        out.traces_run += 1;
+        if let Some(reset) = scenarios.reset.as_mut() {
+            reset();
+        }
+        for (si, step) in trace.iter().enumerate() {
+            if si > 0 {
+                apply_action(&step.action);
+            }
+            if !(scenarios.checkpoint)(step) {
+                continue;
+            }
+            let wait = scenarios.wait.clone().goal_name(format!("{:?}", step.state));
+            let conv = monitor.wait(|g| matches(g, &step.state), &wait, clock);
+            out.checkpoints += 1;
+            if !conv.converged {
+                out.ok = false;
+                out.failure = Some(Checkpoint {
+                    trace_index: ti,
+                    step_index: si,
+                    action: step.action.clone(),
+                    expected: step.state.clone(),
+                    convergence: conv,
+                });
+                return out;
+            }
+        }
+    }
+    out
+}
+
+/// Panic with the report (after `message`, when given) unless every checkpoint settled.
+///
+/// # Panics
+/// When a checkpoint did not settle.
+pub fn assert_scenarios<S: Debug, G: Debug>(result: &ScenarioResult<S, G>, message: Option<&str>) {
+    if !result.ok {
+        match message {
+            Some(m) => panic!("{m}\n{result}"),
+            None => panic!("{result}"),
+        }
+    }
 }
