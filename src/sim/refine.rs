@@ -1,0 +1,85 @@
+//! The refinement oracle of [`simulate`](super::simulate): every observed world, mapped by an
+//! abstraction, must be a reachable state of a model, and each change a step the model allows.
+
+use std::fmt::Debug;
+
+use crate::graph::{Graph, explore};
+use crate::system::{State, TransitionSystem};
+
+/// Checks a sequence of observations against an explored model; reset for every run.
+pub(crate) trait Refiner<W> {
+    /// Forget the previous run.
+    fn reset(&mut self);
+    /// The next observation: `None` if it refines, else the violation's text.
+    fn observe(&mut self, world: &W) -> Option<String>;
+}
+
+pub(crate) struct Refinement<S, F> {
+    graph: Graph<S>,
+    abstraction: F,
+    require_init: bool,
+    index: usize,
+    prev: Option<S>,
+}
+
+impl<S: State, F> Refinement<S, F> {
+    pub(crate) fn new<T: TransitionSystem<State = S>>(model: &T, abstraction: F, require_init: bool) -> Self {
+        Refinement { graph: explore(model), abstraction, require_init, index: 0, prev: None }
+    }
+
+    pub(crate) fn set_require_init(&mut self, require_init: bool) {
+        self.require_init = require_init;
+    }
+}
+
+impl<W, S: State + Debug, F: Fn(&W) -> S> Refiner<W> for Refinement<S, F> {
+    fn reset(&mut self) {
+        self.index = 0;
+        self.prev = None;
+    }
+
+    fn observe(&mut self, world: &W) -> Option<String> {
+        let a = (self.abstraction)(world);
+        let i = self.index;
+        self.index += 1;
+        let id = self.graph.id_of(&a);
+        let Some(prev) = self.prev.replace_if_first(&a) else {
+            // The first observation: remembered as the previous one even when it fails, and an
+            // unknown state is reported before a bad initial one.
+            let Some(id) = id else {
+                return Some(format!("REFINEMENT: observation {i} maps to {a:?}, unreachable in the model"));
+            };
+            if self.require_init && !self.graph.initial().contains(&id) {
+                return Some(format!("REFINEMENT: observation {i} maps to {a:?}, not a model initial state"));
+            }
+            return None;
+        };
+        let Some(id) = id else {
+            return Some(format!("REFINEMENT: observation {i} maps to {a:?}, unreachable in the model"));
+        };
+        let stepped = self.graph.id_of(&prev).is_some_and(|p| self.graph.edges(p).iter().any(|&(_, t)| t == id));
+        if a != prev && !stepped {
+            return Some(format!("REFINEMENT: observation {i} steps {prev:?} -> {a:?}, which the model does not allow"));
+        }
+        // After a violation the previous observation stays the last good one.
+        self.prev = Some(a);
+        None
+    }
+}
+
+trait FirstSlot<S> {
+    /// `None` (and `a` stored) if the slot was empty, else the stored value (left in place).
+    fn replace_if_first(&mut self, a: &S) -> Option<S>;
+}
+
+impl<S: Clone> FirstSlot<S> for Option<S> {
+    fn replace_if_first(&mut self, a: &S) -> Option<S> {
+        match self {
+            Some(prev) => Some(prev.clone()),
+            None => {
+                *self = Some(a.clone());
+                None
+            }
+        }
+    }
+}
