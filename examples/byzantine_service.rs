@@ -51,13 +51,18 @@ pub struct Taken {
 
 /// A service that answers every `"query"` with the wrong value.
 fn byzantine_service() -> AdversarialNode<Value> {
-    AdversarialNode::new().behavior(|_, payload| *payload == Value::from("query"), |ctx, src, _| ctx.send(src, BAD))
+    AdversarialNode::new()
+        .behavior(|_, payload| *payload == Value::from("query"), |ctx, src, _| ctx.send(src, BAD))
 }
 
 /// Scenario 1 over seeds 0..20, with or without validation.
 pub fn wrong_answer(validate: bool) -> SimReport<Taken> {
     let sim = simulate(
-        move || Nodes::new().node("client", Client { validate, accepted: None, rejected: 0 }).node("service", byzantine_service()),
+        move || {
+            Nodes::new()
+                .node("client", Client { validate, accepted: None, rejected: 0 })
+                .node("service", byzantine_service())
+        },
         |nodes| {
             let c = nodes.get::<Client>("client").expect("a client");
             Taken { accepted: c.accepted, rejected: c.rejected }

@@ -69,7 +69,9 @@ pub struct World {
 /// Does the pair converge under `faults` on seeds 0..50?
 pub fn converges(repush: bool, faults: FaultSchedule) -> SimReport<World> {
     simulate(
-        move || Nodes::new().node("s", Source { desired: 1, repush, acked: false }).node("r", Replica::default()),
+        move || {
+            Nodes::new().node("s", Source { desired: 1, repush, acked: false }).node("r", Replica::default())
+        },
         |nodes| World {
             desired: nodes.get::<Source>("s").expect("a source").desired,
             applied: nodes.get::<Replica>("r").expect("a replica").applied,

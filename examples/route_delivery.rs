@@ -50,6 +50,13 @@ pub struct ControlPlane {
     acked: bool,
 }
 
+impl ControlPlane {
+    /// A control plane wanting version 1; with `repush`, re-sending until acked.
+    pub fn new(repush: bool) -> Self {
+        ControlPlane { desired: 1, repush, acked: false }
+    }
+}
+
 impl Node<Value> for ControlPlane {
     fn on_start(&mut self, ctx: &mut Context<'_, Value>) {
         ctx.send("agent", self.desired);
@@ -78,6 +85,13 @@ pub struct Agent {
     applied: i64,
 }
 
+impl Agent {
+    /// The version served.
+    pub fn applied(&self) -> i64 {
+        self.applied
+    }
+}
+
 impl Node<Value> for Agent {
     fn on_message(&mut self, ctx: &mut Context<'_, Value>, src: &str, payload: &Value) {
         self.applied = self.applied.max(payload.as_int());
@@ -88,7 +102,7 @@ impl Node<Value> for Agent {
 /// The implementation on `seeds`, held to the model and the goal.
 pub fn simulate_push(repush: bool, seeds: impl IntoIterator<Item = u64>) -> SimReport<Spec> {
     simulate(
-        move || Nodes::new().node("cp", ControlPlane { desired: 1, repush, acked: false }).node("agent", Agent::default()),
+        move || Nodes::new().node("cp", ControlPlane::new(repush)).node("agent", Agent::default()),
         |nodes| Spec {
             desired: nodes.get::<ControlPlane>("cp").expect("a control plane").desired,
             applied: nodes.get::<Agent>("agent").expect("an agent").applied,

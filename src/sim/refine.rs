@@ -57,9 +57,12 @@ impl<W, S: State + Debug, F: Fn(&W) -> S> Refiner<W> for Refinement<S, F> {
         let Some(id) = id else {
             return Some(format!("REFINEMENT: observation {i} maps to {a:?}, unreachable in the model"));
         };
-        let stepped = self.graph.id_of(&prev).is_some_and(|p| self.graph.edges(p).iter().any(|&(_, t)| t == id));
+        let stepped =
+            self.graph.id_of(&prev).is_some_and(|p| self.graph.edges(p).iter().any(|&(_, t)| t == id));
         if a != prev && !stepped {
-            return Some(format!("REFINEMENT: observation {i} steps {prev:?} -> {a:?}, which the model does not allow"));
+            return Some(format!(
+                "REFINEMENT: observation {i} steps {prev:?} -> {a:?}, which the model does not allow"
+            ));
         }
         // After a violation the previous observation stays the last good one.
         self.prev = Some(a);
@@ -81,5 +84,50 @@ impl<S: Clone> FirstSlot<S> for Option<S> {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Model;
+
+    fn counter() -> Model<u8> {
+        Model::new(0u8).action("inc", |n| *n < 2, |n| n + 1)
+    }
+
+    fn verdicts(require_init: bool, observations: &[u8]) -> Vec<Option<String>> {
+        let mut r = Refinement::new(&counter(), |w: &u8| *w, require_init);
+        observations.iter().map(|o| r.observe(o)).collect()
+    }
+
+    #[test]
+    fn after_a_violation_the_last_good_state_stays_the_previous_one() {
+        let v = verdicts(true, &[0, 2, 1, 2]);
+        assert_eq!(
+            v[1].as_deref(),
+            Some("REFINEMENT: observation 1 steps 0 -> 2, which the model does not allow")
+        );
+        assert_eq!((v[0].as_deref(), v[2].as_deref(), v[3].as_deref()), (None, None, None));
+        let v = verdicts(true, &[0, 1, 0]);
+        assert_eq!(
+            v[2].as_deref(),
+            Some("REFINEMENT: observation 2 steps 1 -> 0, which the model does not allow")
+        );
+    }
+
+    #[test]
+    fn a_failing_first_observation_is_still_the_previous_one() {
+        // Bad init at 1: remembered, so 2 (a step from 1) is accepted and 0 (not) is refused.
+        let v = verdicts(true, &[1, 2, 0]);
+        assert_eq!(v[0].as_deref(), Some("REFINEMENT: observation 0 maps to 1, not a model initial state"));
+        assert_eq!(v[1], None);
+        assert_eq!(
+            v[2].as_deref(),
+            Some("REFINEMENT: observation 2 steps 2 -> 0, which the model does not allow")
+        );
+        let v = verdicts(false, &[5]);
+        assert_eq!(v[0].as_deref(), Some("REFINEMENT: observation 0 maps to 5, unreachable in the model"));
+        assert_eq!(verdicts(true, &[0, 0, 1, 1, 2, 2]), vec![None; 6]);
     }
 }

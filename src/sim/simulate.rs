@@ -134,10 +134,12 @@ impl<W: Debug> fmt::Display for SimReport<W> {
 }
 
 type Predicate<W> = Box<dyn Fn(&W) -> bool>;
+type Snapshot<M, W> = Box<dyn Fn(&Nodes<M>) -> W>;
+type PerSeedFaults = Box<dyn Fn(&mut dyn SimRng) -> FaultSchedule>;
 
 enum Faults {
     Fixed(FaultSchedule),
-    PerSeed(Box<dyn Fn(&mut dyn SimRng) -> FaultSchedule>),
+    PerSeed(PerSeedFaults),
 }
 
 /// Deterministic simulation testing of real node code: one run per seed, each from fresh nodes,
@@ -154,7 +156,7 @@ enum Faults {
 #[must_use = "a simulation does nothing until `run`"]
 pub struct Simulation<M, W> {
     factory: Rc<dyn Fn() -> Nodes<M>>,
-    snapshot: Box<dyn Fn(&Nodes<M>) -> W>,
+    snapshot: Snapshot<M, W>,
     network: NetworkModel<M>,
     faults: Option<Faults>,
     invariants: Vec<(String, Predicate<W>)>,
@@ -185,7 +187,7 @@ impl<M, W> Debug for Simulation<M, W> {
 /// // A sender that pushes once, and a receiver that keeps what it gets.
 /// struct Push;
 /// impl Node<u32> for Push {
-///     fn on_start(&mut self, ctx: &mut Context<'_, u32>) { ctx.send("r", 1) }
+///     fn on_start(&mut self, ctx: &mut Context<'_, u32>) { ctx.send("r", 1u32) }
 /// }
 /// #[derive(Default)]
 /// struct Keep { got: u32 }
@@ -244,7 +246,11 @@ impl<M: Clone + 'static, W: Clone + Debug + 'static> Simulation<M, W> {
     }
 
     /// An invariant every world must satisfy ([`Truthy`]: a non-empty string holds).
-    pub fn invariant<R: Truthy>(mut self, name: impl Into<String>, predicate: impl Fn(&W) -> R + 'static) -> Self {
+    pub fn invariant<R: Truthy>(
+        mut self,
+        name: impl Into<String>,
+        predicate: impl Fn(&W) -> R + 'static,
+    ) -> Self {
         self.invariants.push((name.into(), Box::new(move |w| predicate(w).truthy())));
         self
     }
@@ -342,7 +348,14 @@ impl<M: Clone + 'static, W: Clone + Debug + 'static> Simulation<M, W> {
             history.push(world.clone());
             let step = history.len() - 1;
             let mut fail = |kind, detail: String| {
-                failure = Some(SimFailure { seed, kind, detail, step, world: world.clone(), history: history.clone() });
+                failure = Some(SimFailure {
+                    seed,
+                    kind,
+                    detail,
+                    step,
+                    world: world.clone(),
+                    history: history.clone(),
+                });
                 ControlFlow::Break(())
             };
             if let Some((name, _)) = invariants.iter().find(|(_, holds)| !holds(&world)) {
@@ -368,7 +381,14 @@ impl<M: Clone + 'static, W: Clone + Debug + 'static> Simulation<M, W> {
             if !reached(last) {
                 let kind = if heal_time > 0 { FailureKind::Liveness } else { FailureKind::Goal };
                 let world = last.clone();
-                return Ok(Some(SimFailure { seed, kind, detail: name.clone(), step: history.len() - 1, world, history }));
+                return Ok(Some(SimFailure {
+                    seed,
+                    kind,
+                    detail: name.clone(),
+                    step: history.len() - 1,
+                    world,
+                    history,
+                }));
             }
         }
         Ok(None)

@@ -207,7 +207,13 @@ impl<M: Clone + 'static> Core<M> {
         seq
     }
 
-    pub(crate) fn inject(&mut self, names: &[String], src: &str, dst: &str, payload: M) -> Result<(), SimError> {
+    pub(crate) fn inject(
+        &mut self,
+        names: &[String],
+        src: &str,
+        dst: &str,
+        payload: M,
+    ) -> Result<(), SimError> {
         let Ok(d) = names.binary_search_by(|n| n.as_str().cmp(dst)) else {
             return Err(SimError::new(
                 SimErrorKind::UnknownNode,
@@ -493,7 +499,8 @@ impl<M: Clone + 'static> Simulator<M> {
     ) -> Result<RunResult, SimError> {
         if let Some(faults) = &self.core.faults {
             for c in &faults.crashes {
-                self.node_index(&c.node).map_err(|e| SimError { message: format!("crash of {}", e.message), ..e })?;
+                self.node_index(&c.node)
+                    .map_err(|e| SimError { message: format!("crash of {}", e.message), ..e })?;
             }
         }
         self.steps = 0;
@@ -568,7 +575,8 @@ impl<M: Clone + 'static> Simulator<M> {
 
     fn restart(&mut self, node: usize, t: i64) -> Result<(), SimError> {
         let name = self.nodes.names[node].clone();
-        let cold = self.core.faults.as_ref().and_then(|f| f.crash_ending_at(&name, t)).is_some_and(|c| c.lose_state);
+        let cold =
+            self.core.faults.as_ref().and_then(|f| f.crash_ending_at(&name, t)).is_some_and(|c| c.lose_state);
         if let (true, Some(rebuild)) = (cold, self.rebuild.clone()) {
             let mut fresh = rebuild();
             let Some(instance) = fresh.remove(&name) else {
@@ -628,4 +636,3 @@ enum Incoming<'a, M> {
     Message(&'a str, &'a M),
     Timer(&'a str),
 }
-
