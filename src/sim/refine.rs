@@ -8,8 +8,8 @@ use crate::system::{State, TransitionSystem};
 
 /// Checks a sequence of observations against an explored model; reset for every run.
 pub(crate) trait Refiner<W> {
-    /// Forget the previous run.
-    fn reset(&mut self);
+    /// Forget the previous run; `require_init`: must the first observation be initial?
+    fn reset(&mut self, require_init: bool);
     /// The next observation: `None` if it refines, else the violation's text.
     fn observe(&mut self, world: &W) -> Option<String>;
 }
@@ -26,14 +26,11 @@ impl<S: State, F> Refinement<S, F> {
     pub(crate) fn new<T: TransitionSystem<State = S>>(model: &T, abstraction: F, require_init: bool) -> Self {
         Refinement { graph: explore(model), abstraction, require_init, index: 0, prev: None }
     }
-
-    pub(crate) fn set_require_init(&mut self, require_init: bool) {
-        self.require_init = require_init;
-    }
 }
 
 impl<W, S: State + Debug, F: Fn(&W) -> S> Refiner<W> for Refinement<S, F> {
-    fn reset(&mut self) {
+    fn reset(&mut self, require_init: bool) {
+        self.require_init = require_init;
         self.index = 0;
         self.prev = None;
     }

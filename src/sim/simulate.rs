@@ -268,14 +268,12 @@ impl<M: Clone + 'static, W: Clone + Debug + 'static> Simulation<M, W> {
     where
         T::State: State,
     {
-        let mut r = Refinement::new(model, abstraction, self.require_init);
-        r.set_require_init(self.require_init);
-        self.refinement = Some(Box::new(r));
+        self.refinement = Some(Box::new(Refinement::new(model, abstraction, self.require_init)));
         self
     }
 
-    /// Whether the first world must map to an initial state of the model (default true).
-    /// Set it before [`refines`](Self::refines).
+    /// Whether the first world must map to an initial state of the model (default true; false
+    /// checks a run that starts mid-way).
     pub fn require_init(mut self, require: bool) -> Self {
         self.require_init = require;
         self
@@ -337,7 +335,7 @@ impl<M: Clone + 'static, W: Clone + Debug + 'static> Simulation<M, W> {
             sim = sim.faults(s);
         }
         if let Some(r) = &mut self.refinement {
-            r.reset();
+            r.reset(self.require_init);
         }
         let mut history: Vec<W> = Vec::new();
         let mut failure: Option<SimFailure<W>> = None;

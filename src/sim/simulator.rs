@@ -142,21 +142,30 @@ impl SimError {
 }
 
 impl fmt::Display for SimError {
+    /// `node 'b' panicked in on_message at step 1 on seed 3: {message}`, `in on_start of node
+    /// 'a' at step 0: {message}`, or the bare message when no handler was running.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.node, self.handler) {
-            (Some(node), Some(h)) if self.kind == SimErrorKind::Panic => {
+        let mut wrote = false;
+        if let (Some(node), Some(h)) = (&self.node, self.handler) {
+            if self.kind == SimErrorKind::Panic {
                 write!(f, "node {} panicked in {h}", PyStr(node))?;
+            } else {
+                write!(f, "in {h} of node {}", PyStr(node))?;
             }
-            (Some(node), Some(h)) => write!(f, "in {h} of node {}", PyStr(node))?,
-            _ => write!(f, "in the run")?,
+            wrote = true;
         }
         if let Some(step) = self.step {
-            write!(f, " at step {step}")?;
+            write!(f, "{}at step {step}", if wrote { " " } else { "" })?;
+            wrote = true;
         }
         if let Some(seed) = self.seed {
-            write!(f, " on seed {seed}")?;
+            write!(f, "{}on seed {seed}", if wrote { " " } else { "" })?;
+            wrote = true;
         }
-        write!(f, ": {}", self.message)
+        if wrote {
+            f.write_str(": ")?;
+        }
+        f.write_str(&self.message)
     }
 }
 
