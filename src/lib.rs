@@ -130,6 +130,9 @@
 //!   domain), [`probabilistic`] (exact probabilities and expectations), [`symmetry`] (the
 //!   constructions of a symmetry reduction) and [`cache`] (verdicts reused while nothing they
 //!   depend on changed).
+//! - [`sim`]: deterministic simulation of real node code (seeded network, faults that heal,
+//!   invariants, goals and refinement of a model checked after every step), drawing from
+//!   CPython's own random generator so a seed replays the original's run.
 //! - [`kits`]: model-building kits (channels, faults, a reconciler, state-machine tables,
 //!   composition, a bounded clock, Petri nets) that write ordinary actions over the caller's
 //!   state, and two helpers for test suites (citations, doctor).
@@ -161,6 +164,7 @@ pub mod model;
 pub mod open;
 pub mod present;
 pub mod properties;
+pub mod sim;
 pub mod system;
 
 // The paths users type: each module where the original's reader looks for it.

@@ -21,7 +21,7 @@
 
 mod action;
 mod property;
-mod schema;
+pub(crate) mod schema;
 
 use std::collections::HashMap;
 use std::hash::Hash;

@@ -56,7 +56,7 @@ impl Value {
     }
 }
 
-fn python_str_repr(s: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+pub(crate) fn python_str_repr(s: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     write!(f, "{quote}")?;
     for c in s.chars() {

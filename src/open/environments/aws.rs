@@ -151,6 +151,52 @@ impl<S: State> From<AwsApiFaults<S>> for EnvironmentSpec<S> {
     }
 }
 
+/// The error an AWS API answers under throttling; the original's message is the dict
+/// `{'error': 'ThrottlingException', 'code': 429}`, which this prints as.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Throttling {
+    /// The error name (`ThrottlingException`).
+    pub error: String,
+    /// The HTTP status (429).
+    pub code: i64,
+}
+
+impl Default for Throttling {
+    fn default() -> Self {
+        Throttling { error: "ThrottlingException".to_owned(), code: 429 }
+    }
+}
+
+impl std::fmt::Display for Throttling {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{{'error': {}, 'code': {}}}", crate::model::Value::from(self.error.as_str()), self.code)
+    }
+}
+
+/// As a [`crate::model::Value`]: the dict's items, `(('error', 'ThrottlingException'), ('code', 429))`.
+impl From<Throttling> for crate::model::Value {
+    fn from(t: Throttling) -> Self {
+        use crate::model::Value;
+        Value::Tuple(vec![
+            Value::Tuple(vec![Value::from("error"), Value::from(t.error)]),
+            Value::Tuple(vec![Value::from("code"), Value::Int(t.code)]),
+        ])
+    }
+}
+
+/// Simulation-side companion: a [`crate::sim::AdversarialNode`] that answers every message, from
+/// anyone, with a [`Throttling`] error sent back to its sender. For another message,
+/// `AdversarialNode::replying(msg)`.
+pub fn throttling_service<M: Clone + From<Throttling> + 'static>() -> crate::sim::AdversarialNode<M> {
+    crate::sim::AdversarialNode::replying(M::from(Throttling::default()))
+}
+
+/// Simulation-side companion: a [`crate::sim::AdversarialNode`] with no behaviour, a service
+/// that never answers (every request times out).
+pub fn timeout_service<M: Clone + 'static>() -> crate::sim::AdversarialNode<M> {
+    crate::sim::AdversarialNode::new()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -172,6 +172,13 @@ impl<S: State> From<ClusterFaults<S>> for EnvironmentSpec<S> {
     }
 }
 
+/// Simulation-side companion: a [`crate::sim::AdversarialNode`] that answers every message,
+/// from anyone, by sending `etcd:leader-change` back to its sender (a leader change). For another message,
+/// `AdversarialNode::replying(msg)`.
+pub fn etcd_adversary<M: Clone + From<&'static str> + 'static>() -> crate::sim::AdversarialNode<M> {
+    crate::sim::AdversarialNode::replying(M::from("etcd:leader-change"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

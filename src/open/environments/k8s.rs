@@ -132,6 +132,20 @@ impl<S: State> From<PodEviction<S>> for EnvironmentSpec<S> {
     }
 }
 
+/// Simulation-side companion: a [`crate::sim::AdversarialNode`] that answers every message,
+/// from anyone, by sending `k8s:evict` back to its sender (an eviction notice). For another message,
+/// `AdversarialNode::replying(msg)`.
+pub fn eviction_notifier<M: Clone + From<&'static str> + 'static>() -> crate::sim::AdversarialNode<M> {
+    crate::sim::AdversarialNode::replying(M::from("k8s:evict"))
+}
+
+/// Simulation-side companion: a [`crate::sim::AdversarialNode`] that answers every message,
+/// from anyone, by sending `k8s:oom-kill` back to its sender (an OOM kill notice). For another message,
+/// `AdversarialNode::replying(msg)`.
+pub fn oom_notifier<M: Clone + From<&'static str> + 'static>() -> crate::sim::AdversarialNode<M> {
+    crate::sim::AdversarialNode::replying(M::from("k8s:oom-kill"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -180,6 +180,20 @@ impl<S: State> From<FsFaults<S>> for EnvironmentSpec<S> {
     }
 }
 
+/// Simulation-side companion: a [`crate::sim::AdversarialNode`] that answers every message,
+/// from anyone, by sending `linux:oom-kill` back to its sender (an OOM kill notice). For another message,
+/// `AdversarialNode::replying(msg)`.
+pub fn oom_notifier<M: Clone + From<&'static str> + 'static>() -> crate::sim::AdversarialNode<M> {
+    crate::sim::AdversarialNode::replying(M::from("linux:oom-kill"))
+}
+
+/// Simulation-side companion: a [`crate::sim::AdversarialNode`] that answers every message,
+/// from anyone, by sending `SIGTERM` back to its sender (the signal, as the payload). For another message,
+/// `AdversarialNode::replying(msg)`.
+pub fn signal_sender<M: Clone + From<&'static str> + 'static>() -> crate::sim::AdversarialNode<M> {
+    crate::sim::AdversarialNode::replying(M::from("SIGTERM"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,14 @@
 //! Two verified assumptions are shipped but, as in the original, not pre-wired:
 //! [`aws::iam_correctness`] and [`etcd::unique_leader`]; add them with `extra_assumptions`.
 //!
+//! Simulation-side companions, [`AdversarialNode`](crate::sim::AdversarialNode)s for
+//! [`crate::sim`] that answer every message with a fixed one sent back to its sender:
+//! [`aws::throttling_service`] (a [`aws::Throttling`] error), [`aws::timeout_service`] (never
+//! answers), [`etcd::etcd_adversary`] (`etcd:leader-change`), [`k8s::eviction_notifier`]
+//! (`k8s:evict`), [`k8s::oom_notifier`] (`k8s:oom-kill`), [`linux::oom_notifier`]
+//! (`linux:oom-kill`), [`linux::signal_sender`] (`SIGTERM`) and
+//! [`sel4::cap_revocation_notifier`] (`sel4:cap-revoked`); `storage` and `distributed` have none.
+//!
 //! [`Assumption`]: crate::open::Assumption
 
 pub mod aws;

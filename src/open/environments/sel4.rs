@@ -127,6 +127,13 @@ impl<S: State> From<CapabilityRevocation<S>> for EnvironmentSpec<S> {
     }
 }
 
+/// Simulation-side companion: a [`crate::sim::AdversarialNode`] that answers every message,
+/// from anyone, by sending `sel4:cap-revoked` back to its sender (a capability revocation). For another message,
+/// `AdversarialNode::replying(msg)`.
+pub fn cap_revocation_notifier<M: Clone + From<&'static str> + 'static>() -> crate::sim::AdversarialNode<M> {
+    crate::sim::AdversarialNode::replying(M::from("sel4:cap-revoked"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
