@@ -499,8 +499,11 @@ pub fn assert_converged<G: Debug>(result: &Convergence<G>, message: Option<&str>
 pub struct Scenarios<'a, S> {
     wait: Wait,
     reset: Option<Box<dyn FnMut() + 'a>>,
-    checkpoint: Box<dyn Fn(&Step<S>) -> bool + 'a>,
+    checkpoint: StepTest<'a, S>,
 }
+
+/// Which steps [`drive_scenarios`] checks.
+type StepTest<'a, S> = Box<dyn Fn(&Step<S>) -> bool + 'a>;
 
 impl<S> Debug for Scenarios<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
