@@ -172,7 +172,8 @@ pub use analysis::prob as probabilistic;
 pub use analysis::safety as check;
 pub(crate) use analysis::scc;
 pub use analysis::{
-    cache, conformance, graph, history, induction, liveness, ltl, metrics, patterns, por, profile, symmetry,
+    cache, conformance, graph, history, induction, liveness, ltl, metrics, patterns, por, profile, refine,
+    symmetry,
 };
 pub use present::{cli, dot, json, result, testing};
 

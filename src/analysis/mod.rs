@@ -29,6 +29,7 @@ pub mod patterns;
 pub mod por;
 pub mod prob;
 pub mod profile;
+pub mod refine;
 pub mod safety;
 pub(crate) mod scc;
 pub mod symmetry;

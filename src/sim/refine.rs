@@ -3,7 +3,7 @@
 
 use std::fmt::Debug;
 
-use crate::graph::{Graph, explore};
+use crate::refine::RefinementMonitor;
 use crate::system::{State, TransitionSystem};
 
 /// Checks a sequence of observations against an explored model; reset for every run.
@@ -14,73 +14,28 @@ pub(crate) trait Refiner<W> {
     fn observe(&mut self, world: &W) -> Option<String>;
 }
 
-pub(crate) struct Refinement<S, F> {
-    graph: Graph<S>,
+/// The public [`RefinementMonitor`] over abstract states, fed each world's abstraction.
+pub(crate) struct Refinement<S: State, F> {
+    monitor: RefinementMonitor<S, S, fn(&S) -> S>,
     abstraction: F,
-    require_init: bool,
-    index: usize,
-    prev: Option<S>,
 }
 
 impl<S: State, F> Refinement<S, F> {
     pub(crate) fn new<T: TransitionSystem<State = S>>(model: &T, abstraction: F, require_init: bool) -> Self {
-        Refinement { graph: explore(model), abstraction, require_init, index: 0, prev: None }
+        let same: fn(&S) -> S = S::clone;
+        Refinement { monitor: RefinementMonitor::new(model, same).require_init(require_init), abstraction }
     }
 }
 
 impl<W, S: State + Debug, F: Fn(&W) -> S> Refiner<W> for Refinement<S, F> {
     fn reset(&mut self, require_init: bool) {
-        self.require_init = require_init;
-        self.index = 0;
-        self.prev = None;
+        self.monitor.reset();
+        self.monitor.set_require_init(require_init);
     }
 
     fn observe(&mut self, world: &W) -> Option<String> {
         let a = (self.abstraction)(world);
-        let i = self.index;
-        self.index += 1;
-        let id = self.graph.id_of(&a);
-        let Some(prev) = self.prev.replace_if_first(&a) else {
-            // The first observation: remembered as the previous one even when it fails, and an
-            // unknown state is reported before a bad initial one.
-            let Some(id) = id else {
-                return Some(format!("REFINEMENT: observation {i} maps to {a:?}, unreachable in the model"));
-            };
-            if self.require_init && !self.graph.initial().contains(&id) {
-                return Some(format!("REFINEMENT: observation {i} maps to {a:?}, not a model initial state"));
-            }
-            return None;
-        };
-        let Some(id) = id else {
-            return Some(format!("REFINEMENT: observation {i} maps to {a:?}, unreachable in the model"));
-        };
-        let stepped =
-            self.graph.id_of(&prev).is_some_and(|p| self.graph.edges(p).iter().any(|&(_, t)| t == id));
-        if a != prev && !stepped {
-            return Some(format!(
-                "REFINEMENT: observation {i} steps {prev:?} -> {a:?}, which the model does not allow"
-            ));
-        }
-        // After a violation the previous observation stays the last good one.
-        self.prev = Some(a);
-        None
-    }
-}
-
-trait FirstSlot<S> {
-    /// `None` (and `a` stored) if the slot was empty, else the stored value (left in place).
-    fn replace_if_first(&mut self, a: &S) -> Option<S>;
-}
-
-impl<S: Clone> FirstSlot<S> for Option<S> {
-    fn replace_if_first(&mut self, a: &S) -> Option<S> {
-        match self {
-            Some(prev) => Some(prev.clone()),
-            None => {
-                *self = Some(a.clone());
-                None
-            }
-        }
+        self.monitor.observe(&a).err().map(|v| v.to_string())
     }
 }
 
