@@ -245,7 +245,10 @@ mod settling {
             actor.pending.borrow_mut().push((actor.time.0.get() + actor.delay, who, verb == "join"));
         };
         let resetter = service.clone();
+        let resets = Rc::new(Cell::new(0usize));
+        let counted = resets.clone();
         let mut scenarios = Scenarios::within(100.0).poll(1.0).reset(move || {
+            counted.set(counted.get() + 1);
             resetter.members.borrow_mut().clear();
             resetter.pending.borrow_mut().clear();
         });
@@ -256,7 +259,10 @@ mod settling {
             *view == [(s.0, 'a'), (s.1, 'b')].into_iter().filter(|p| p.0).map(|p| p.1).collect()
         };
         let mut clock = time.clone();
-        let r = drive_scenarios(&traces, &monitor, apply, matches, &mut scenarios, &mut clock);
+        let mut with_empty = vec![Vec::new()];
+        with_empty.extend(traces);
+        let r = drive_scenarios(&with_empty, &monitor, apply, matches, &mut scenarios, &mut clock);
+        assert_eq!(resets.get(), r.traces_run, "one reset per non-empty trace, the empty one not counted");
         (r.to_string(), r.ok, r.traces_run, r.checkpoints, time.0.get())
     }
 
@@ -279,7 +285,10 @@ mod settling {
         assert!(!ok);
         assert_eq!((traces, checkpoints), (1, 2));
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "DID NOT CONVERGE in trace 0 at step 1 after 'join:a':");
+        assert_eq!(
+            lines[0], "DID NOT CONVERGE in trace 1 at step 1 after 'join:a':",
+            "the empty trace 0 is skipped"
+        );
         assert_eq!(lines[1], "  model expected: (true, false)");
         assert_eq!(lines[2], "  DID NOT CONVERGE on '(true, false)' within 100.000s (101 polls)");
         assert_eq!(lines[3], "  last observed: {}");

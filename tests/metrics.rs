@@ -329,3 +329,24 @@ fn coverage_is_cached_beside_verdicts_and_never_confused_with_them() {
     assert_eq!(cache.clear(), 3, "two coverage entries and one verdict");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn invariant_coverage_applies_declared_actions_only() {
+    // A menu model has no declared actions: only reachable violations threaten.
+    let m = Model::new(0u8)
+        .actions_fn(|_: &u8| vec![Action::new("inc", |n: &u8| *n < 2, |n: &u8| n + 1)])
+        .invariant("at most 2", |n| *n <= 2)
+        .invariant("below 2", |n| *n < 2)
+        .terminal(|n| *n == 2);
+    let v = invariant_coverage(&m);
+    assert_eq!(v.candidate_vacuous, ["at most 2"]);
+    assert_eq!(v.threats["below 2"], [REACHABLE]);
+}
+
+#[test]
+fn a_model_refuses_two_actions_of_one_name_so_coverage_never_counts_one_twice() {
+    let twice = std::panic::catch_unwind(|| {
+        Model::new(0u8).action("a", |_| true, |n| *n).action("a", |_| true, |n| *n)
+    });
+    assert!(twice.is_err());
+}

@@ -122,3 +122,36 @@ fn the_printed_form_of_a_hand_built_profile() {
     assert_eq!(lines[10], "  dominant cost: enablement (40% of timed work)");
     assert_eq!(p.dominant_phase().map(|d| d.name), Some("enablement"));
 }
+
+#[test]
+fn duplicate_initial_states_are_counted_and_untimed_phases_print_a_dash() {
+    let m = Model::with_initial_states([0u8, 0]).action("inc", |n| *n < 1, |n| n + 1);
+    let p = profile(&m);
+    assert_eq!(p.states_explored, 2);
+    // Two initial states canonicalised and looked up, one successor each way.
+    assert_eq!(calls(&p)[4..], [3, 3]);
+
+    let idle = |name: &str| ActionCost {
+        name: name.into(),
+        enabled_seconds: 0.0,
+        enabled_calls: 1,
+        apply_seconds: 0.0,
+        apply_calls: 0,
+    };
+    let p = Profile {
+        states_explored: 1,
+        elapsed: 0.0,
+        truncated: false,
+        phases: ["invariants", "enumeration", "enablement", "apply", "canonicalize", "visited-set"]
+            .into_iter()
+            .map(|name| Phase { name, seconds: 0.0, calls: 0 })
+            .collect(),
+        actions: ["a", "b", "c", "d", "e", "f"].into_iter().map(idle).collect(),
+        fault: None,
+    };
+    let text = p.to_string();
+    assert!(text.starts_with("PROFILE — 1 states in 0.000s (0 states/s)"));
+    assert!(text.contains("    invariants        0.000s    -  (0 calls)"), "{text}");
+    assert_eq!(text.lines().filter(|l| l.contains("enabled 0.000s/1")).count(), 5, "the top 5 only");
+    assert!(!text.contains("dominant cost"));
+}
