@@ -128,8 +128,11 @@
 //!   [`history`], [`patterns`], [`por`] (partial-order reduction from declared footprints),
 //!   [`induction`] ([`check_inductive`]: k-induction, a proof at any depth over a finite
 //!   domain), [`probabilistic`] (exact probabilities and expectations), [`symmetry`] (the
-//!   constructions of a symmetry reduction) and [`cache`] (verdicts reused while nothing they
-//!   depend on changed).
+//!   constructions of a symmetry reduction), [`cache`] (verdicts reused while nothing they
+//!   depend on changed), [`metrics`] (how much of a model a check exercised: size, action and
+//!   invariant coverage), [`profile`] (where a check spends its time), [`conformance`] (the
+//!   model's traces replayed against an implementation and its logs against the model) and
+//!   [`refine`] (an implementation's observed run against the model's steps).
 //! - [`sim`]: deterministic simulation of real node code (seeded network, faults that heal,
 //!   invariants, goals and refinement of a model checked after every step), drawing from
 //!   CPython's own random generator so a seed replays the original's run.
