@@ -462,23 +462,11 @@ impl<'a, S: State> Cli<'a, S> {
             return Ok(run.dot(out));
         }
         let done = run.mode()?;
-        if let Some(path) = &opts.emit_test {
-            if done.counterexamples.is_empty() {
-                if !opts.quiet {
-                    let _ = writeln!(err, "note: no counterexample, so no test was written to {path}");
-                }
-            } else {
-                let text = self.emit(entry, opts, &done.counterexamples)?;
-                std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
-                if !opts.quiet {
-                    let _ = writeln!(err, "wrote {path}");
-                }
-            }
-        }
         if let Some(addr) = opts.explore {
+            // The test first: serving lasts until the process ends.
+            self.emit_test(entry, opts, &done, err)?;
             let listener =
                 TcpListener::bind(addr).map_err(|e| format!("--explore cannot listen on {addr}: {e}"))?;
-            let exit = done.exit;
             let server = run.explorer(done.report.clone(), &done.states).serve(listener);
             let _ = writeln!(out, "explorer: {}", server.url());
             let _ = writeln!(out, "{}", done.text);
@@ -487,14 +475,38 @@ impl<'a, S: State> Cli<'a, S> {
                 let _ = writeln!(err, "serving the explorer until Ctrl-C");
             }
             server.wait();
-            return Ok(exit);
+            return Ok(done.exit);
         }
         if opts.json {
             let _ = writeln!(out, "{}", done.report.to_json_pretty());
         } else {
             let _ = writeln!(out, "{}", done.text);
         }
+        self.emit_test(entry, opts, &done, err)?;
         Ok(done.exit)
+    }
+
+    /// Write the test `--emit-test` asks for, if it does.
+    fn emit_test(
+        &self,
+        entry: &Entry<'a, S>,
+        opts: &Options,
+        done: &Done<S>,
+        err: &mut dyn Write,
+    ) -> Result<(), String> {
+        let Some(path) = &opts.emit_test else { return Ok(()) };
+        if done.counterexamples.is_empty() {
+            if !opts.quiet {
+                let _ = writeln!(err, "note: no counterexample, so no test was written to {path}");
+            }
+        } else {
+            let text = self.emit(entry, opts, &done.counterexamples)?;
+            std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
+            if !opts.quiet {
+                let _ = writeln!(err, "wrote {path}");
+            }
+        }
+        Ok(())
     }
 
     /// Run the analysis these arguments ask for (as [`execute`](Self::execute) would, flags
