@@ -24,9 +24,10 @@
 //!
 //! Run with `cargo run --example open_system_composed`. With arguments it is a command-line
 //! harness over check 1 ([`harness`], see `musil::cli`): `-- --json` prints the verdict as
-//! JSON, `-- --dot` the state graph, `-- --max-states 10` stops early (exit 3), `-- ltl
-//! "G F running"` checks a formula, and `-- --emit-test tests/emitted.rs` writes a test that
-//! replays the counterexample. With flags the exit code is the verdict's (1 for this one);
+//! JSON, `-- --dot` the state graph, `-- --explore 127.0.0.1:8080` serves a page over the
+//! result, its trace and its graph (see `musil::explorer`) until Ctrl-C, `-- --max-states 10`
+//! stops early (exit 3), `-- ltl "G F running"` checks a formula, and `-- --emit-test
+//! tests/emitted.rs` writes a test that replays the counterexample. With flags the exit code is the verdict's (1 for this one);
 //! without, the example prints its three checks and exits 0.
 
 use std::process::ExitCode;

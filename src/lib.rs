@@ -143,7 +143,8 @@
 //!   pre-built environments, with the assumptions each verdict rests on.
 //! - [`present`]: [`result`] ([`CheckResult`], traces and their printed forms), [`dot`]
 //!   (Graphviz), [`json`] (the versioned JSON report), [`testing`] ([`assert_ok!`],
-//!   [`assert_violates!`] and replays by action names) and [`cli`] (the command-line harness).
+//!   [`assert_violates!`] and replays by action names), [`cli`] (the command-line harness) and
+//!   [`explorer`] (a local web page over a run, for `--explore`).
 //!
 //! ## Conventions
 //! - Names follow the original Python library (musil 0.36.7), written the Rust way: builders
@@ -178,7 +179,7 @@ pub use analysis::{
     cache, conformance, graph, history, induction, liveness, ltl, metrics, patterns, por, profile, refine,
     symmetry,
 };
-pub use present::{cli, dot, json, result, testing};
+pub use present::{cli, dot, explorer, json, result, testing};
 
 pub use analysis::fair::Fair;
 pub use check::{Checker, Config, DEFAULT_MAX_STATES, DistinctBy, Stats, Violations, check, check_all};

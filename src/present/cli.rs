@@ -11,6 +11,8 @@
 //!   --workers N  --max-states N  --memory-budget SIZE (512M, 2G)  --fingerprint
 //!   --json                one JSON document (schema: crate::json)
 //!   --dot                 the explored state graph in Graphviz DOT
+//!   --explore [ADDR]      serve a page over the result (crate::explorer) until Ctrl-C;
+//!                         ADDR: HOST:PORT, a port, or nothing (127.0.0.1, a free port)
 //!   --emit-test PATH      write a #[test] replaying the counterexample by action names
 //!   --progress | --quiet  the progress line on a terminal (on by default) | no progress, no notes
 //! ```
@@ -51,6 +53,7 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
+use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -60,6 +63,7 @@ use serde_json::Value;
 use crate::check::{Checker, Config, DistinctBy, Stats, Violations};
 use crate::dot::to_dot;
 use crate::error::Error;
+use crate::explorer::{Explorer, ValueBox};
 use crate::graph::Graph;
 use crate::json::{self, AssumptionJson, ConfigJson, Report, StatsJson, ValueFn, ViolationJson};
 use crate::liveness::{Liveness, LivenessResult};
@@ -225,8 +229,6 @@ struct Entry<'a, S> {
     /// For an open system: the path of a function that rebuilds its environments.
     environments: Option<String>,
 }
-
-type ValueBox<S> = Arc<dyn Fn(&S) -> Value + Send + Sync>;
 
 /// The harness over a program's models: named models (closed or open), named atoms and goals
 /// for LTL and liveness, and how an emitted test rebuilds each model. Build it, then call
@@ -410,6 +412,8 @@ impl<'a, S: State> Cli<'a, S> {
              --fingerprint        store 64-bit fingerprints instead of states\n  \
              --json               one JSON document (schema {})\n  \
              --dot                the explored state graph in Graphviz DOT\n  \
+             --explore [ADDR]     serve a page over the result and the graph until Ctrl-C\n                       \
+             (ADDR: HOST:PORT or a port; default 127.0.0.1 and a free port, printed)\n  \
              --emit-test PATH     write a #[test] that replays the counterexample\n  \
              --progress | --quiet the progress line on a terminal (default on) | no progress, no notes\n\
              exit codes: 0 verified, 1 violation, 2 bad usage or refused input, 3 incomplete (a limit stopped the search)",
@@ -422,19 +426,18 @@ impl<'a, S: State> Cli<'a, S> {
         )
     }
 
-    fn execute_parsed(
-        &self,
-        opts: &Options,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> Result<Exit, String> {
-        let entry = match &opts.model {
-            None => self.entries.first().ok_or("no model was registered with the harness")?,
+    /// The model the options name.
+    fn entry(&self, opts: &Options) -> Result<&Entry<'a, S>, String> {
+        match &opts.model {
+            None => self.entries.first().ok_or_else(|| "no model was registered with the harness".to_owned()),
             Some(name) => self.entries.iter().find(|e| &e.name == name).ok_or_else(|| {
                 let known: Vec<&str> = self.entries.iter().map(|e| e.name.as_str()).collect();
                 format!("no model named `{name}` (models: {})", known.join(", "))
-            })?,
-        };
+            }),
+        }
+    }
+
+    fn config(opts: &Options) -> Config<S> {
         let mut cfg = Config::new().workers(opts.workers).fingerprint(opts.fingerprint).progress(!opts.quiet);
         if let Some(n) = opts.max_states {
             cfg = cfg.max_states(n);
@@ -442,31 +445,94 @@ impl<'a, S: State> Cli<'a, S> {
         if let Some(b) = opts.memory_budget {
             cfg = cfg.memory_budget(b);
         }
+        cfg
+    }
+
+    fn execute_parsed(
+        &self,
+        opts: &Options,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<Exit, String> {
+        let entry = self.entry(opts)?;
+        let cfg = Self::config(opts);
         let value_fn = |s: &S| self.value.as_ref().map(|v| v(s));
         let run = Runner { cli: self, entry, opts, cfg: &cfg, value: &value_fn };
         if opts.dot {
             return Ok(run.dot(out));
         }
         let done = run.mode()?;
+        if let Some(addr) = opts.explore {
+            // The test first: serving lasts until the process ends.
+            self.emit_test(entry, opts, &done, err)?;
+            let listener =
+                TcpListener::bind(addr).map_err(|e| format!("--explore cannot listen on {addr}: {e}"))?;
+            let server = run.explorer(done.report.clone(), &done.states).serve(listener);
+            let _ = writeln!(out, "explorer: {}", server.url());
+            let _ = writeln!(out, "{}", done.text);
+            let _ = out.flush();
+            if !opts.quiet {
+                let _ = writeln!(err, "serving the explorer until Ctrl-C");
+            }
+            server.wait();
+            return Ok(done.exit);
+        }
         if opts.json {
             let _ = writeln!(out, "{}", done.report.to_json_pretty());
         } else {
             let _ = writeln!(out, "{}", done.text);
         }
-        if let Some(path) = &opts.emit_test {
-            if done.counterexamples.is_empty() {
-                if !opts.quiet {
-                    let _ = writeln!(err, "note: no counterexample, so no test was written to {path}");
-                }
-            } else {
-                let text = self.emit(entry, opts, &done.counterexamples)?;
-                std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
-                if !opts.quiet {
-                    let _ = writeln!(err, "wrote {path}");
-                }
+        self.emit_test(entry, opts, &done, err)?;
+        Ok(done.exit)
+    }
+
+    /// Write the test `--emit-test` asks for, if it does.
+    fn emit_test(
+        &self,
+        entry: &Entry<'a, S>,
+        opts: &Options,
+        done: &Done<S>,
+        err: &mut dyn Write,
+    ) -> Result<(), String> {
+        let Some(path) = &opts.emit_test else { return Ok(()) };
+        if done.counterexamples.is_empty() {
+            if !opts.quiet {
+                let _ = writeln!(err, "note: no counterexample, so no test was written to {path}");
+            }
+        } else {
+            let text = self.emit(entry, opts, &done.counterexamples)?;
+            std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
+            if !opts.quiet {
+                let _ = writeln!(err, "wrote {path}");
             }
         }
-        Ok(done.exit)
+        Ok(())
+    }
+
+    /// Run the analysis these arguments ask for (as [`execute`](Self::execute) would, flags
+    /// alike) and keep what the explorer page shows: the report, its trace and the explored
+    /// graph, ready to [`serve`](Explorer::serve). What `--explore` serves; an `--explore`
+    /// among the arguments is ignored (the caller binds the listener).
+    ///
+    /// # Errors
+    /// What [`execute`](Self::execute) would refuse, as its message: an unknown flag, model,
+    /// atom or goal, a formula that does not parse, `--dot` or `--json`, `--help`.
+    pub fn explorer<I, A>(&self, args: I) -> Result<Explorer, String>
+    where
+        I: IntoIterator<Item = A>,
+        A: AsRef<str>,
+    {
+        let args: Vec<String> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
+        let opts = Options::parse(&args)?.ok_or("--help asks for the usage, not an explorer")?;
+        if opts.json || opts.dot {
+            return Err("an explorer serves the report and the graph: drop --json and --dot".to_owned());
+        }
+        let entry = self.entry(&opts)?;
+        let cfg = Self::config(&opts);
+        let value_fn = |s: &S| self.value.as_ref().map(|v| v(s));
+        let run = Runner { cli: self, entry, opts: &opts, cfg: &cfg, value: &value_fn };
+        let done = run.mode()?;
+        Ok(run.explorer(done.report, &done.states))
     }
 }
 
@@ -515,11 +581,13 @@ impl Counterexample {
 }
 
 /// What one mode produced.
-struct Done {
+struct Done<S> {
     text: String,
     report: Report,
     exit: Exit,
     counterexamples: Vec<Counterexample>,
+    /// The states of the report's trace, in order (what the explorer finds in the graph).
+    states: Vec<S>,
 }
 
 struct Runner<'r, 'a, S> {
@@ -531,6 +599,12 @@ struct Runner<'r, 'a, S> {
 }
 
 impl<S: State> Runner<'_, '_, S> {
+    /// The explorer of a run: its report, the states of its trace and the explored graph.
+    fn explorer(&self, report: Report, states: &[S]) -> Explorer {
+        let graph = self.entry.target.explore(self.cfg);
+        Explorer::new(report, states, graph, self.cli.value.clone())
+    }
+
     fn dot(&self, out: &mut dyn Write) -> Exit {
         let graph = self.entry.target.explore(self.cfg);
         let _ = write!(out, "{}", to_dot(&graph, &[], "musil"));
@@ -592,21 +666,26 @@ impl<S: State> Runner<'_, '_, S> {
         (Some(list), Some(open.to_string()))
     }
 
-    /// Fill the verdict fields common to every outcome.
-    fn fill<R: Outcome<State = S> + Clone>(&self, report: &mut Report, r: &R, text: &mut String) {
+    /// Fill the verdict fields common to every outcome; the trace's states.
+    fn fill<R: Outcome<State = S> + Clone>(&self, report: &mut Report, r: &R, text: &mut String) -> Vec<S> {
         report.ok = r.is_ok();
         report.truncated = r.is_truncated();
         report.kind = r.kind_name().map(str::to_owned);
         report.invariant = r.broken_invariant().map(str::to_owned);
-        let (trace, loop_index) = json::run_trace(r.counterexample_run(), self.value);
+        let run = r.counterexample_run();
+        let states = run
+            .map(|run| run.stem.iter().chain(run.cycle).map(|s| s.state.clone()).collect())
+            .unwrap_or_default();
+        let (trace, loop_index) = json::run_trace(run, self.value);
         report.trace = trace;
         report.loop_index = loop_index;
         let (assumptions, open_text) = self.assumptions(r.clone());
         report.unverified_assumptions = assumptions;
         *text = open_text.unwrap_or_else(|| r.to_string());
+        states
     }
 
-    fn mode(&self) -> Result<Done, String> {
+    fn mode(&self) -> Result<Done<S>, String> {
         let start = Instant::now();
         let target = &self.entry.target;
         match &self.opts.mode {
@@ -615,7 +694,7 @@ impl<S: State> Runner<'_, '_, S> {
                 let exit = Exit::of(r.ok, r.truncated);
                 let mut report = self.report(exit, start.elapsed().as_secs_f64());
                 let mut text = String::new();
-                self.fill(&mut report, &r, &mut text);
+                let states = self.fill(&mut report, &r, &mut text);
                 report.reason = r.reason.clone();
                 report.states_explored = r.states_explored;
                 report.limit = json::limit_name(r.truncated, r.limit);
@@ -623,7 +702,7 @@ impl<S: State> Runner<'_, '_, S> {
                 report.stats.store_bytes = Some(stats.store_bytes);
                 report.stats.collision_probability = stats.collision_probability;
                 let counterexamples = Counterexample::of(&r, r.kind).into_iter().collect();
-                Ok(Done { text, report, exit, counterexamples })
+                Ok(Done { text, report, exit, counterexamples, states })
             }
             Mode::CheckAll => {
                 let all = target.check_all(self.cfg);
@@ -635,7 +714,7 @@ impl<S: State> Runner<'_, '_, S> {
                     pass.limit = all.limit.or(all.truncated.then_some(Limit::MaxStates));
                     pass
                 });
-                self.fill(&mut report, &first, &mut text);
+                let states = self.fill(&mut report, &first, &mut text);
                 report.truncated = all.truncated;
                 report.reason = first.reason.clone();
                 report.states_explored = all.states_explored;
@@ -661,7 +740,7 @@ impl<S: State> Runner<'_, '_, S> {
                 }
                 let counterexamples =
                     all.found.iter().filter_map(|r| Counterexample::of(r, r.kind)).collect();
-                Ok(Done { text, report, exit, counterexamples })
+                Ok(Done { text, report, exit, counterexamples, states })
             }
             Mode::Explore => {
                 let graph = target.explore(self.cfg);
@@ -674,7 +753,9 @@ impl<S: State> Runner<'_, '_, S> {
                 report.states_explored = graph.len();
                 report.stats.transitions = Some(graph.edge_count() as u64);
                 let mut text = format!("explored {} states, {} transitions", graph.len(), graph.edge_count());
+                let mut states = Vec::new();
                 if let Some(f) = fault {
+                    states = f.trace.iter().map(|s| s.state.clone()).collect();
                     report.kind = Some("panic".to_owned());
                     report.invariant = f.fault.name.clone();
                     report.reason = Some(f.fault.message.clone());
@@ -697,7 +778,7 @@ impl<S: State> Runner<'_, '_, S> {
                     residual_lines(&mut text, &list);
                     report.unverified_assumptions = Some(list);
                 }
-                Ok(Done { text, report, exit, counterexamples: Vec::new() })
+                Ok(Done { text, report, exit, counterexamples: Vec::new(), states })
             }
             Mode::Liveness(goal) => {
                 let goal = match goal {
@@ -718,13 +799,13 @@ impl<S: State> Runner<'_, '_, S> {
                 let exit = Exit::of(r.ok, r.truncated);
                 let mut report = self.report(exit, start.elapsed().as_secs_f64());
                 let mut text = String::new();
-                self.fill(&mut report, &r, &mut text);
+                let states = self.fill(&mut report, &r, &mut text);
                 report.invariant = (!r.ok).then(|| r.goal.clone());
                 report.reason = r.fault.as_ref().map(|f| f.to_string());
                 report.states_explored = r.states_explored;
                 report.limit = json::limit_name(r.truncated, None);
                 let counterexamples = Counterexample::of(&r, None).into_iter().collect();
-                Ok(Done { text, report, exit, counterexamples })
+                Ok(Done { text, report, exit, counterexamples, states })
             }
             Mode::Ltl(formula) => {
                 let mut atoms = Atoms::new();
@@ -744,7 +825,7 @@ impl<S: State> Runner<'_, '_, S> {
                 let exit = Exit::of(r.ok(), r.is_truncated());
                 let mut report = self.report(exit, start.elapsed().as_secs_f64());
                 let mut text = String::new();
-                self.fill(&mut report, &r, &mut text);
+                let states = self.fill(&mut report, &r, &mut text);
                 report.states_explored = r.states_explored();
                 match &r {
                     LtlResult::Safety(c) => {
@@ -757,7 +838,7 @@ impl<S: State> Runner<'_, '_, S> {
                     }
                 }
                 let counterexamples = Counterexample::of(&r, None).into_iter().collect();
-                Ok(Done { text, report, exit, counterexamples })
+                Ok(Done { text, report, exit, counterexamples, states })
             }
         }
     }
@@ -816,6 +897,7 @@ struct Options {
     fingerprint: bool,
     json: bool,
     dot: bool,
+    explore: Option<SocketAddr>,
     quiet: bool,
     emit_test: Option<String>,
     fair: Option<Vec<String>>,
@@ -834,6 +916,7 @@ impl Options {
             fingerprint: false,
             json: false,
             dot: false,
+            explore: None,
             quiet: false,
             emit_test: None,
             fair: None,
@@ -878,6 +961,20 @@ impl Options {
                 "--fingerprint" => o.fingerprint = true,
                 "--json" => o.json = true,
                 "--dot" => o.dot = true,
+                "--explore" => {
+                    // The address is optional: taken when it is given inline or the next
+                    // argument reads as one (a mode name or a flag never does).
+                    let next = args.get(i + 1).filter(|a| looks_like_address(a));
+                    let text = match (&inline, next) {
+                        (Some(v), _) => v.clone(),
+                        (None, Some(a)) => {
+                            i += 1;
+                            a.clone()
+                        }
+                        (None, None) => DEFAULT_EXPLORE.to_owned(),
+                    };
+                    o.explore = Some(parse_address(&text)?);
+                }
                 "--progress" => o.quiet = false,
                 "--quiet" => o.quiet = true,
                 "--emit-test" => o.emit_test = Some(value("a file path")?),
@@ -906,6 +1003,11 @@ impl Options {
         if o.json && o.dot {
             return Err("--json and --dot print different documents: choose one".to_owned());
         }
+        if o.explore.is_some() && (o.json || o.dot) {
+            return Err(
+                "--explore serves the report and the graph as a page: drop --json and --dot".to_owned()
+            );
+        }
         if o.dot && o.emit_test.is_some() {
             return Err("--dot prints the graph and finds no counterexample: drop --emit-test".to_owned());
         }
@@ -914,6 +1016,35 @@ impl Options {
         }
         Ok(Some(o))
     }
+}
+
+/// Where `--explore` listens when given no address: the loopback interface, a port the
+/// system chooses (the address is printed).
+const DEFAULT_EXPLORE: &str = "127.0.0.1:0";
+
+/// Whether an argument after `--explore` is its address rather than a mode or a flag.
+fn looks_like_address(arg: &str) -> bool {
+    !arg.starts_with('-') && (arg.contains(':') || arg.contains('.') || arg.parse::<u16>().is_ok())
+}
+
+/// `--explore`'s address: `HOST:PORT`, a bare IP address (port chosen by the system) or a
+/// bare port (on 127.0.0.1).
+fn parse_address(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(a) = text.parse::<SocketAddr>() {
+        return Ok(a);
+    }
+    if let Ok(ip) = text.parse::<std::net::IpAddr>() {
+        return Ok(SocketAddr::new(ip, 0));
+    }
+    if let Ok(port) = text.parse::<u16>() {
+        return Ok(SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), port));
+    }
+    if let Some(port) = text.strip_prefix("localhost:").and_then(|p| p.parse::<u16>().ok()) {
+        return Ok(SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), port));
+    }
+    Err(format!(
+        "--explore takes an address to listen on: 127.0.0.1:8080, a bare port (8080) or an IP address, not `{text}`"
+    ))
 }
 
 fn names(list: &str) -> Vec<String> {
@@ -1120,6 +1251,20 @@ mod tests {
         assert!(parse(&["--json", "--dot"]).is_err());
         assert!(parse(&["--frobnicate"]).unwrap_err().contains("unknown option"));
         assert!(parse(&["--emit-test"]).unwrap_err().contains("needs a file path"));
+    }
+
+    #[test]
+    fn explore_takes_an_optional_address() {
+        let addr = |args: &[&str]| parse(args).unwrap().unwrap().explore.map(|a| a.to_string());
+        assert_eq!(addr(&["--explore"]).as_deref(), Some("127.0.0.1:0"));
+        assert_eq!(addr(&["--explore", "explore"]).as_deref(), Some("127.0.0.1:0"));
+        assert_eq!(parse(&["--explore", "explore"]).unwrap().unwrap().mode, Mode::Explore);
+        assert_eq!(addr(&["--explore", "8080"]).as_deref(), Some("127.0.0.1:8080"));
+        assert_eq!(addr(&["--explore=0.0.0.0:9000"]).as_deref(), Some("0.0.0.0:9000"));
+        assert_eq!(addr(&["--explore", "localhost:7000", "--quiet"]).as_deref(), Some("127.0.0.1:7000"));
+        assert_eq!(addr(&["--explore", "::1"]).as_deref(), Some("[::1]:0"));
+        assert!(parse(&["--explore=here"]).unwrap_err().contains("--explore takes an address"));
+        assert!(parse(&["--explore", "--dot"]).unwrap_err().contains("drop --json and --dot"));
     }
 
     #[test]
