@@ -8,24 +8,32 @@
 //! from the footprints (Valmari's conditions):
 //! - **C0**: it is empty only when nothing is enabled;
 //! - **C1**: starting from one enabled action, it takes in every action dependent on an enabled
-//!   member and, for a disabled member, every action that writes a variable it reads (one of
-//!   them must fire before it can be enabled); so no action outside the set can interfere with
-//!   it before one of its actions fires;
+//!   member and, for a disabled member, the actions that could enable it first: the writers
+//!   of one of its guard conjuncts that is false here, when the footprint declares conjuncts
+//!   ([`Footprint::when`]), else the writers of everything it reads; so no action outside the
+//!   set can interfere with it before one of its actions fires;
 //! - **C2**: a proper subset holds no *visible* action: one that writes a variable read by an
 //!   invariant over several variables (or by an invariant that declares nothing). An
 //!   invariant over one variable needs no such care: the writers of one variable are mutually
 //!   dependent, so the reduced search passes through every value the variable takes on any
 //!   run;
-//! - **C3** (the engine's cycle proviso for breadth-first search): when an ample successor is
-//!   already stored at the current level or an earlier one, the state is expanded in full, so
-//!   every cycle of the reduced graph holds a fully expanded state and no action is postponed
-//!   forever.
+//! - **C3** (the engine's cycle proviso for breadth-first search): a state is expanded in full
+//!   when an ample successor is stored at the current level, or at an earlier one where it
+//!   was itself expanded in part. Every cycle of the reduced graph has an edge back to a
+//!   state no deeper than the one it leaves, so some state on every cycle is expanded in full
+//!   and no action is postponed forever.
 //!
 //! Candidate sets (one grown from each enabled action) are tried smallest first, the first in
 //! action order on a tie, and the first that keeps the proviso is expanded; when none does, the
 //! state is expanded in full. The choice depends on the state and the levels before it alone,
 //! so the reduced graph, verdict, count and trace are the same with any number of workers and
 //! in fingerprint mode.
+//!
+//! Variables are names the caller chooses, not fields: a name may stand for a fact about a
+//! field (`"critical3"` for "node 3 is in its critical section"), so that an action that
+//! changes the field without changing the fact an invariant reads stays invisible to it. On
+//! the shared token ring that, with declared guard conjuncts, keeps one order of the nodes'
+//! `want` steps: about 4N states instead of N·3·2^(N-1) (`examples/partial_order.rs`).
 //!
 //! **What it preserves:** whether each invariant can be broken, and whether a deadlock is
 //! reachable ([`Reduced::check_all`] finds the same invariants and deadlock as the full
@@ -36,7 +44,8 @@
 //! a key (not known to combine soundly here), and footprints naming unknown actions or
 //! invariants. Liveness, LTL and probabilities have no reduced form: they explore in full.
 //! Footprints are the caller's claim; [`footprints_sound`] tests them on the reachable states
-//! (dependent-by-footprint aside, every pair of enabled actions must commute).
+//! (independent actions commute, conjuncts hold where their action is enabled and change only
+//! by their writers, invariants change only by the writers of what they read).
 //!
 //! Unlike the original, which offers only an `explore_por` over ample sets the caller writes,
 //! with no check of any condition, this computes the sets and enforces C0–C3.
@@ -78,14 +87,63 @@ use crate::liveness::py_list;
 use crate::result::CheckResult;
 use crate::system::{ActionId, System};
 
-/// The variables one action reads (in its guard or its effect) and writes, by name.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Footprint {
+/// A condition an action needs to be enabled (one conjunct of its guard) and the variables it
+/// reads.
+struct Conjunct<S> {
     reads: Vec<String>,
-    writes: Vec<String>,
+    holds: Arc<dyn Fn(&S) -> bool + Send + Sync>,
 }
 
-impl Footprint {
+impl<S> Clone for Conjunct<S> {
+    fn clone(&self) -> Self {
+        Conjunct { reads: self.reads.clone(), holds: Arc::clone(&self.holds) }
+    }
+}
+
+/// The variables one action reads (in its guard or its effect) and writes, by name, and
+/// optionally its guard's conjuncts.
+///
+/// The names are the caller's: they need not be fields of the state. A finer name that stands
+/// for a fact about a field (`"waiting0"` for "node 0 is waiting", `"critical0"` for "node 0 is
+/// critical") lets an action that changes the field without changing an invariant's fact stay
+/// invisible to it. The claim is only that an action not declared to write a name cannot
+/// change what the readers of that name see; [`footprints_sound`] tests it.
+///
+/// **Guard conjuncts** ([`when`](Self::when)) make disabled actions cheaper to keep waiting. To
+/// leave an action `t` out of an ample set, the reduction must take in every action that could
+/// enable `t` first. Without conjuncts those are the writers of everything `t` reads. With
+/// them, it is enough to take the writers of *one conjunct that is false here* (the one with
+/// the fewest writers), since `t` stays disabled until that conjunct turns true (a *necessary
+/// enabling set*, in Valmari's terms).
+pub struct Footprint<S> {
+    reads: Vec<String>,
+    writes: Vec<String>,
+    guard: Vec<Conjunct<S>>,
+}
+
+impl<S> Clone for Footprint<S> {
+    fn clone(&self) -> Self {
+        Footprint { reads: self.reads.clone(), writes: self.writes.clone(), guard: self.guard.clone() }
+    }
+}
+
+impl<S> Default for Footprint<S> {
+    fn default() -> Self {
+        Footprint { reads: Vec::new(), writes: Vec::new(), guard: Vec::new() }
+    }
+}
+
+impl<S> std::fmt::Debug for Footprint<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Footprint")
+            .field("reads", &self.reads)
+            .field("writes", &self.writes)
+            .field("guard", &self.guard.iter().map(|c| &c.reads).collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl<S> Footprint<S> {
     /// Reads and writes nothing (yet).
     pub fn new() -> Self {
         Self::default()
@@ -104,18 +162,68 @@ impl Footprint {
         self.writes.extend(vars.into_iter().map(Into::into));
         self
     }
+
+    /// One conjunct of the guard: `holds` is true wherever the action is enabled, and reads
+    /// only `vars` (which count as read by the action too). Declare several for a guard
+    /// `a ∧ b ∧ …`; they need not cover the whole guard. Where the action is disabled, the
+    /// reduction looks for a conjunct that is false and waits only on that conjunct's writers;
+    /// when every declared conjunct holds, it waits on the writers of everything the action
+    /// reads. Write the closure's parameter type (`|s: &MyState| …`) when the footprint is
+    /// built apart from the model, which is what fixes `S` otherwise.
+    ///
+    /// ```
+    /// use musil::por::Footprint;
+    ///
+    /// // enter_0: node 0 waiting, and the token at node 0.
+    /// let enter = Footprint::new()
+    ///     .when(["waiting0"], |s: &(u8, [u8; 2])| s.1[0] == 1)
+    ///     .when(["token"], |s: &(u8, [u8; 2])| s.0 == 0)
+    ///     .writes(["waiting0", "critical0"]);
+    /// # let _ = enter;
+    /// ```
+    #[must_use]
+    pub fn when<I, N>(mut self, vars: I, holds: impl Fn(&S) -> bool + Send + Sync + 'static) -> Self
+    where
+        I: IntoIterator<Item = N>,
+        N: Into<String>,
+    {
+        let reads: Vec<String> = vars.into_iter().map(Into::into).collect();
+        self.reads.extend(reads.iter().cloned());
+        self.guard.push(Conjunct { reads, holds: Arc::new(holds) });
+        self
+    }
 }
 
 /// The declared footprints of a system's actions and the variables its invariants read. An
 /// action without a footprint counts as reading and writing everything; an invariant without
 /// one as reading everything (both sound, both reduce less).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Footprints {
-    actions: IndexMap<String, Footprint>,
+pub struct Footprints<S> {
+    actions: IndexMap<String, Footprint<S>>,
     invariants: IndexMap<String, Vec<String>>,
 }
 
-impl Footprints {
+impl<S> Clone for Footprints<S> {
+    fn clone(&self) -> Self {
+        Footprints { actions: self.actions.clone(), invariants: self.invariants.clone() }
+    }
+}
+
+impl<S> Default for Footprints<S> {
+    fn default() -> Self {
+        Footprints { actions: IndexMap::new(), invariants: IndexMap::new() }
+    }
+}
+
+impl<S> std::fmt::Debug for Footprints<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Footprints")
+            .field("actions", &self.actions)
+            .field("invariants", &self.invariants)
+            .finish()
+    }
+}
+
+impl<S> Footprints<S> {
     /// No footprints yet.
     pub fn new() -> Self {
         Self::default()
@@ -126,7 +234,7 @@ impl Footprints {
     /// # Panics
     /// When `name` already has one (a second would silently replace it).
     #[must_use]
-    pub fn action(mut self, name: impl Into<String>, footprint: Footprint) -> Self {
+    pub fn action(mut self, name: impl Into<String>, footprint: Footprint<S>) -> Self {
         let name = name.into();
         assert!(!self.actions.contains_key(&name), "Footprints::action: {name:?} is declared twice");
         self.actions.insert(name, footprint);
@@ -150,44 +258,80 @@ impl Footprints {
     }
 }
 
+/// One declared guard conjunct, its variables' writers resolved.
+struct Waits<S> {
+    holds: Arc<dyn Fn(&S) -> bool + Send + Sync>,
+    /// The actions that write a variable the conjunct reads.
+    writers: Vec<usize>,
+}
+
 /// The stubborn-set choice over one system's actions (positions in its action list).
-struct Stubborn {
+struct Stubborn<S> {
     /// Position of each action id in the system's action list.
     position: HashMap<ActionId, usize>,
     ids: Vec<ActionId>,
+    names: Vec<String>,
     /// Per action: the actions dependent on it (for an enabled member).
     dependent: Vec<Vec<usize>>,
-    /// Per action: the actions that write a variable it reads (for a disabled member).
+    /// Per action: the actions that write a variable it reads (for a disabled member with no
+    /// false declared conjunct).
     enabling: Vec<Vec<usize>>,
+    /// Per action: its declared guard conjuncts, fewest writers first.
+    guard: Vec<Vec<Waits<S>>>,
     visible: Vec<bool>,
-    /// The candidates per enabled set: they depend on nothing else, and few enabled sets recur
-    /// across many states.
+    /// The candidates per enabled set, when no action declares conjuncts (they then depend on
+    /// nothing else, and few enabled sets recur across many states).
     memo: papaya::HashMap<Vec<ActionId>, Arc<Vec<Vec<ActionId>>>>,
 }
 
-impl<S> Reduce<S> for Stubborn {
+impl<S> Reduce<S> for Stubborn<S> {
     fn candidates(
         &self,
-        _: &S,
+        state: &S,
         enabled: &[ActionId],
         _: &dyn Fn(ActionId) -> String,
         candidates: &mut Vec<Vec<ActionId>>,
     ) {
+        if self.guard.iter().any(|g| !g.is_empty()) {
+            self.grow(state, enabled, candidates);
+            return;
+        }
         let memo = self.memo.pin();
         if let Some(known) = memo.get(enabled) {
             candidates.extend(known.iter().cloned());
             return;
         }
         let mut fresh = Vec::new();
-        self.grow(enabled, &mut fresh);
+        self.grow(state, enabled, &mut fresh);
         candidates.extend(fresh.iter().cloned());
         memo.insert(enabled.to_vec(), Arc::new(fresh));
     }
 }
 
-impl Stubborn {
-    /// The candidate ample sets for `enabled`, best first.
-    fn grow(&self, enabled: &[ActionId], candidates: &mut Vec<Vec<ActionId>>) {
+impl<S> Stubborn<S> {
+    /// What a disabled action `t` waits on at `state`: the writers of its false conjunct with
+    /// the fewest writers, or of everything it reads when no declared conjunct is false.
+    fn waits_on<'s>(&'s self, state: &S, t: usize) -> &'s [usize] {
+        for c in &self.guard[t] {
+            let holds = crate::fault::catch(|| (c.holds)(state)).unwrap_or_else(|payload| {
+                std::panic::resume_unwind(Box::new(crate::fault::Named {
+                    name: self.names[t].clone(),
+                    message: format!(
+                        "a guard conjunct of {}'s footprint panicked: {}",
+                        self.names[t],
+                        crate::fault::message(&*payload)
+                    ),
+                }))
+            });
+            if !holds {
+                return &c.writers;
+            }
+        }
+        &self.enabling[t]
+    }
+
+    /// The candidate ample sets for `enabled` at `state`, best first.
+    fn grow(&self, state: &S, enabled: &[ActionId], candidates: &mut Vec<Vec<ActionId>>) {
         let n = self.ids.len();
         let Some(on) = enabled.iter().map(|a| self.position.get(a).copied()).collect::<Option<Vec<usize>>>()
         else {
@@ -198,6 +342,8 @@ impl Stubborn {
         for &p in &on {
             is_on[p] = true;
         }
+        // What each disabled action waits on here, found once per state.
+        let mut waits: Vec<Option<&[usize]>> = vec![None; n];
         let mut member = vec![false; n];
         let mut work = Vec::new();
         let mut found: Vec<Vec<usize>> = Vec::new();
@@ -218,7 +364,11 @@ impl Stubborn {
             // proper subset) or a visible one (C2).
             let mut rejected = false;
             while let Some(t) = work.pop() {
-                let next = if is_on[t] { &self.dependent[t] } else { &self.enabling[t] };
+                let next: &[usize] = if is_on[t] {
+                    &self.dependent[t]
+                } else {
+                    waits[t].get_or_insert_with(|| self.waits_on(state, t))
+                };
                 for &u in next {
                     if !member[u] {
                         member[u] = true;
@@ -279,8 +429,8 @@ impl Set {
     }
 }
 
-impl Stubborn {
-    fn new<T: System>(sys: &T, fp: &Footprints) -> Result<Self, Error> {
+impl<S> Stubborn<S> {
+    fn new<T: System<State = S>>(sys: &T, fp: &Footprints<S>) -> Result<Self, Error> {
         let Some(ids) = sys.static_actions() else {
             return Err(Error::new(
                 ErrorKind::InvalidInput,
@@ -365,11 +515,40 @@ impl Stubborn {
                     .collect()
             })
             .collect();
-        let enabling =
-            (0..n).map(|t| (0..n).filter(|&u| u != t && writes[u].meets(&reads[t])).collect()).collect();
+        let writers_of = |vars: &Set, t: usize| -> Vec<usize> {
+            (0..n).filter(|&u| u != t && writes[u].meets(vars)).collect()
+        };
+        let enabling = (0..n).map(|t| writers_of(&reads[t], t)).collect();
+        let guard = names
+            .iter()
+            .enumerate()
+            .map(|(t, name)| {
+                let mut waits: Vec<Waits<S>> = fp.actions.get(name).map_or_else(Vec::new, |f| {
+                    f.guard
+                        .iter()
+                        .map(|c| Waits {
+                            holds: Arc::clone(&c.holds),
+                            writers: writers_of(&Set::Some(vars.set(&c.reads)), t),
+                        })
+                        .collect()
+                });
+                // Fewest writers first (stable: declaration order among equals).
+                waits.sort_by_key(|w| w.writers.len());
+                waits
+            })
+            .collect();
         let visible = (0..n).map(|t| writes[t].meets(&observed)).collect();
         let position = ids.iter().enumerate().map(|(p, &a)| (a, p)).collect();
-        Ok(Stubborn { position, ids, dependent, enabling, visible, memo: papaya::HashMap::new() })
+        Ok(Stubborn {
+            position,
+            ids,
+            names,
+            dependent,
+            enabling,
+            guard,
+            visible,
+            memo: papaya::HashMap::new(),
+        })
     }
 }
 
@@ -387,7 +566,7 @@ impl<'a, T: System> Checker<'a, T> {
     /// When the reduction is not known to preserve the verdict here (a per-state menu, edge
     /// invariants, a symmetry reduction or a key), or the footprints name unknown actions or
     /// invariants; see the [module](self).
-    pub fn partial_order(&self, footprints: &Footprints) -> Result<Reduced<'a, T>, Error> {
+    pub fn partial_order(&self, footprints: &Footprints<T::State>) -> Result<Reduced<'a, T>, Error> {
         if self.options.canonicalize.is_some() || self.options.identity.is_keyed() {
             return Err(Error::new(
                 ErrorKind::InvalidInput,
@@ -427,12 +606,20 @@ impl<T: System> Reduced<'_, T> {
 }
 
 /// Whether `footprints` are true of `sys` on its reachable states (explored in full, up to
-/// `max_states`): wherever two enabled actions are independent by their footprints, firing
-/// them in either order gives the same state, and neither disables the other. False when the
-/// exploration is truncated. A check on what was reached, not a proof.
+/// `max_states`). Three claims are tested:
+/// - wherever two enabled actions are independent by their footprints, firing them in either
+///   order gives the same states, and neither disables the other;
+/// - every declared guard conjunct holds wherever its action is enabled, and only its action
+///   or a writer of its variables changes its value;
+/// - only a writer of an invariant's declared variables changes whether it holds.
+///
+/// False when the exploration is truncated. A check on what was reached, not a proof.
+///
+/// # Errors
+/// When the footprints cannot be read against `sys`, as for [`Checker::partial_order`].
 pub fn footprints_sound<T: System>(
     sys: &T,
-    footprints: &Footprints,
+    footprints: &Footprints<T::State>,
     max_states: usize,
 ) -> Result<bool, Error> {
     let stubborn = Stubborn::new(sys, footprints)?;
@@ -450,14 +637,59 @@ pub fn footprints_sound<T: System>(
         });
         out
     };
+    // Each declared invariant's position and its variables' writers.
+    let invariants: Vec<(usize, Vec<usize>)> = (0..sys.invariant_count())
+        .filter_map(|i| {
+            let reads = footprints.invariants.get(sys.invariant_name(i))?;
+            let writers = stubborn
+                .names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| {
+                    footprints.actions.get(*n).is_none_or(|f| f.writes.iter().any(|w| reads.contains(w)))
+                })
+                .map(|(p, _)| p)
+                .collect();
+            Some((i, writers))
+        })
+        .collect();
     for s in graph.states() {
-        let mut enabled: Vec<ActionId> = Vec::new();
-        let _ = sys.successors(s, |a, _| {
-            if !enabled.contains(&a) {
-                enabled.push(a);
-            }
+        let mut edges: Vec<(ActionId, T::State)> = Vec::new();
+        let _ = sys.successors(s, |a, y| {
+            edges.push((a, y));
             ControlFlow::Continue(())
         });
+        let mut enabled: Vec<ActionId> = Vec::new();
+        for (a, _) in &edges {
+            if !enabled.contains(a) {
+                enabled.push(*a);
+            }
+        }
+        // Conjuncts: necessary where enabled, and changed only by their writers.
+        for (t, guard) in stubborn.guard.iter().enumerate() {
+            for c in guard {
+                let here = (c.holds)(s);
+                if !here && enabled.contains(&stubborn.ids[t]) {
+                    return Ok(false);
+                }
+                for (a, y) in &edges {
+                    let Some(&pa) = stubborn.position.get(a) else { continue };
+                    if pa != t && !c.writers.contains(&pa) && (c.holds)(y) != here {
+                        return Ok(false);
+                    }
+                }
+            }
+        }
+        // Invariants: changed only by writers of what they read.
+        for (i, writers) in &invariants {
+            let here = sys.check_invariant(*i, s).holds();
+            for (a, y) in &edges {
+                let Some(&pa) = stubborn.position.get(a) else { continue };
+                if !writers.contains(&pa) && sys.check_invariant(*i, y).holds() != here {
+                    return Ok(false);
+                }
+            }
+        }
         for (i, &a) in enabled.iter().enumerate() {
             for &b in &enabled[i + 1..] {
                 let (Some(&pa), Some(&pb)) = (stubborn.position.get(&a), stubborn.position.get(&b)) else {

@@ -25,7 +25,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use super::serial;
-use super::step::{At, Found, Observer, Rules};
+use super::step::{At, Found, Observer, Rules, Seen};
 use super::store::{Probe, SHARDS, shard_of};
 use super::{End, StateId, Store};
 use crate::properties::Properties;
@@ -133,6 +133,9 @@ where
             }
         }
         depth += 1;
+        if rules.reduces() {
+            store.reserve_in_full(end);
+        }
         let parallel = pool.as_ref().filter(|_| end - start >= options.parallel_level);
         let stop = match parallel {
             None => serial::stretch(rules, store, observer, transitions, &mut buffers, start, end),
@@ -184,6 +187,17 @@ fn owned(w: usize, workers: usize) -> impl Iterator<Item = usize> {
     (w..SHARDS).step_by(workers)
 }
 
+/// What a reduction's cycle proviso knows of a successor while the level starting at `start`
+/// is expanded: the store's settled states are exactly the levels up to this one (a lookup
+/// does not find pending states), and the marks of the levels before it are final.
+fn seen<S: std::hash::Hash + Eq>(store: &Store<S>, start: usize) -> impl Fn(&S) -> Seen + '_ {
+    move |y: &S| match store.find(y) {
+        Some(at) if at.index() < start && store.expanded_in_full(at) => Seen::InFull,
+        Some(_) => Seen::Known,
+        None => Seen::New,
+    }
+}
+
 /// Lock a mutex of this driver (user code runs inside the rules' panic catch, so a poisoned
 /// lock holds nothing half-written).
 fn lock<X>(m: &Mutex<X>) -> std::sync::MutexGuard<'_, X> {
@@ -211,14 +225,15 @@ where
         let position = i - start;
         let mut k = 0u64;
         let mut found = Found::default();
-        // While workers expand, the store's settled states are exactly the levels up to this
-        // one (a lookup does not find pending states).
-        let seen = |y: &T::State| store.find(y).is_some();
-        rules.expand(store.get(StateId::new(i as u32)), &mut found, seen, |_, y| {
-            let order = ((position as u64) << 32) | k;
-            k += 1;
-            sink(store.hash(&y), order, y);
-        });
+        let in_full =
+            rules.expand(store.get(StateId::new(i as u32)), &mut found, seen(store, start), |_, y| {
+                let order = ((position as u64) << 32) | k;
+                k += 1;
+                sink(store.hash(&y), order, y);
+            });
+        if in_full && rules.reduces() {
+            store.mark_in_full(StateId::new(i as u32));
+        }
         if k > 64 {
             overflow.store(true, Ordering::Relaxed);
         }
@@ -570,8 +585,8 @@ where
                     let position = i - start;
                     let mut succs = Vec::new();
                     let mut found = Found::default();
-                    let seen = |y: &T::State| store.find(y).is_some();
-                    rules.expand(store.get(StateId::new(i as u32)), &mut found, seen, |action, y| {
+                    let id = StateId::new(i as u32);
+                    let in_full = rules.expand(store.get(id), &mut found, seen(store, start), |action, y| {
                         let order = ((position as u64) << 32) | succs.len() as u64;
                         let h = store.hash(&y);
                         succs.push(match store.probe_or_pend(y, h, order) {
@@ -579,6 +594,9 @@ where
                             Probe::Pending { shard, slot } => Succ::New { action, shard, slot, order },
                         });
                     });
+                    if in_full && rules.reduces() {
+                        store.mark_in_full(id);
+                    }
                     (succs, found)
                 })
                 .collect()

@@ -8,7 +8,7 @@
 //! unchanged by it: states are stored in emission order, the cap stops at the same successor,
 //! and what the rules found at a state is heard only when the sweep reaches that state.
 
-use super::step::{Found, Observer, Rules};
+use super::step::{Found, Observer, Rules, Seen};
 use super::{End, StateId, Store};
 use crate::properties::Properties;
 use crate::system::{ActionId, TransitionSystem};
@@ -38,23 +38,32 @@ impl<S> Expanded<S> {
     }
 }
 
-/// Apply the rules at `x`, its successors into `into` (cleared first). `level_end`: the first
-/// id past the level being expanded (what a reduction's cycle proviso may look up).
+/// Apply the rules at state `id`, its successors into `into` (cleared first). `[from, until)`:
+/// the level being expanded (what a reduction's cycle proviso may look up).
 fn expand<T: TransitionSystem, P: Properties<T::State>>(
     rules: &Rules<'_, T, P>,
     store: &mut Store<T::State>,
-    x: &T::State,
+    id: StateId,
     into: &mut Expanded<T::State>,
-    level_end: usize,
+    (from, until): (usize, usize),
 ) {
     into.successors.clear();
     let out = &mut into.successors;
+    // SAFETY: the store outlives `x`, and nothing here releases states.
+    let x: &T::State = unsafe { store.detached(id) };
     if rules.reduces() {
         // The proviso looks states up (this level or earlier: the same answer whatever of the
-        // next level is stored yet), so the hashes come after.
+        // next level is stored yet, and marks of earlier levels only), so the hashes come
+        // after.
         let known: &Store<T::State> = store;
-        let seen = |y: &T::State| known.find(y).is_some_and(|id| id.index() < level_end);
-        rules.expand(x, &mut into.found, seen, |a, y| out.push((a, y, 0)));
+        let seen = |y: &T::State| match known.find(y) {
+            Some(at) if at.index() < from && known.expanded_in_full(at) => Seen::InFull,
+            Some(at) if at.index() < until => Seen::Known,
+            _ => Seen::New,
+        };
+        if rules.expand(x, &mut into.found, seen, |a, y| out.push((a, y, 0))) {
+            store.mark_in_full(id);
+        }
         for (_, y, h) in out.iter_mut() {
             *h = store.hash(y);
             store.prefetch_slot(*h);
@@ -64,7 +73,7 @@ fn expand<T: TransitionSystem, P: Properties<T::State>>(
     rules.expand(
         x,
         &mut into.found,
-        |_| false,
+        |_| Seen::New,
         |a, y| {
             let h = store.hash(&y);
             store.prefetch_slot(h);
@@ -97,18 +106,14 @@ where
     while cursor < until && cursor < store.len() {
         let id = StateId::new(cursor as u32);
         cursor += 1;
-        // SAFETY: the store outlives `x`, and nothing in this loop releases states.
-        let x: &T::State = unsafe { store.detached(id) };
         if ahead_of == Some(id.index()) {
             std::mem::swap(current, ahead);
         } else {
-            expand(rules, store, x, current, until);
+            expand(rules, store, id, current, (from, until));
         }
         ahead_of = None;
         if cursor < until && cursor < store.len() {
-            // SAFETY: as for `x`.
-            let next: &T::State = unsafe { store.detached(StateId::new(cursor as u32)) };
-            expand(rules, store, next, ahead, until);
+            expand(rules, store, StateId::new(cursor as u32), ahead, (from, until));
             ahead_of = Some(cursor);
         }
         let successors = &mut current.successors;

@@ -104,6 +104,17 @@ pub(crate) trait Observer<T: TransitionSystem> {
     fn problem(&mut self, at: &At<'_, T>, problem: Problem<T::State>) -> ControlFlow<()>;
 }
 
+/// What a reduced sweep's cycle proviso knows of a successor when it expands a state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Seen {
+    /// Not stored at this level or an earlier one.
+    New,
+    /// Stored at an earlier level, and expanded there in full.
+    InFull,
+    /// Stored at this level, or at an earlier one where it was expanded in part.
+    Known,
+}
+
 /// The rules over one system and its properties, with the sweep's options.
 pub(crate) struct Rules<'a, T: TransitionSystem, P> {
     pub sys: &'a T,
@@ -127,7 +138,8 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
         }
     }
 
-    /// Whether the sweep is reduced ([`Config::reduce`]): [`Rules::expand`] then asks `seen`.
+    /// Whether the sweep is reduced ([`Config::reduce`]): [`Rules::expand`] then asks `seen`
+    /// and says whether it expanded in full.
     #[inline]
     pub fn reduces(&self) -> bool {
         self.options.reduce.is_some()
@@ -138,21 +150,26 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
     /// order. Every panic in user code is caught and named.
     ///
     /// Under a reduction, only the successors of an ample set go to `sink`: the first of the
-    /// reduction's candidates none of whose successors is a state `seen` knows (stored at this
-    /// level or an earlier one); when every candidate has one, every successor goes. That is
-    /// the cycle proviso for a breadth-first search: a cycle of the reduced graph returns to a
-    /// state no deeper than where it closes, so some state on every cycle is expanded in full
-    /// and no action is postponed around it forever. Self-loops are set aside: a set whose
-    /// other successors are all new leads on (levels only grow along them), so an action it
-    /// postpones is taken further down that way; a set that only loops is expanded in full.
+    /// reduction's candidates none of whose successors is a state `seen` calls
+    /// [`Seen::Known`]; when every candidate has one, every successor goes. That is the cycle
+    /// proviso for a breadth-first search: every cycle of the reduced graph has an edge back
+    /// to a state no deeper than where it leaves, and either that state was expanded in full
+    /// at an earlier level ([`Seen::InFull`]) or the state it leaves is expanded in full now;
+    /// so some state on every cycle is expanded in full and no action is postponed around it
+    /// forever. Self-loops are set aside: a set whose other successors are all new or in full
+    /// leads on that way, so an action it postpones is taken further down; a set that only
+    /// loops is expanded in full.
+    ///
+    /// Returns whether every successor went to `sink` (always, without a reduction): what a
+    /// later level's [`Seen::InFull`] answers.
     #[inline]
     pub fn expand(
         &self,
         x: &T::State,
         found: &mut Found<T::State>,
-        seen: impl Fn(&T::State) -> bool,
+        seen: impl Fn(&T::State) -> Seen,
         mut sink: impl FnMut(ActionId, T::State),
-    ) {
+    ) -> bool {
         if let Some(reduce) = &self.options.reduce {
             let mut all: Vec<(ActionId, T::State)> = Vec::new();
             self.expand_all(x, found, |a, y| all.push((a, y)));
@@ -164,33 +181,36 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
             }
             let mut candidates = Vec::new();
             if !enabled.is_empty() && found.fault.is_none() {
-                // The choice may run user code (a caller's ample sets): a panic there, or a
-                // set refused, is this state's fault, and none of its successors is kept.
+                // The choice may run user code (a caller's ample sets, guard conjuncts): a
+                // panic there, or a set refused, is this state's fault, and none of its
+                // successors is kept.
                 let chosen = crate::fault::catch(|| {
                     fault::enter(Site::Ample);
                     reduce.candidates(x, &enabled, &|a| self.sys.action_name(a).to_owned(), &mut candidates);
                 });
                 if let Err(payload) = chosen {
                     found.fault = Some(self.fault_from(&*payload));
-                    return;
+                    return true;
                 }
             }
             // A self-loop closes no path onward, so it is no reason to expand in full as long
-            // as the set also leads somewhere new; a set that only loops is one.
+            // as the set also leads somewhere else; a set that only loops is one.
             let ample = candidates.into_iter().find(|ample| {
                 !ample.is_empty()
                     && ample.len() < enabled.len()
                     && all.iter().any(|(a, y)| ample.contains(a) && y != x)
-                    && !all.iter().any(|(a, y)| ample.contains(a) && y != x && seen(y))
+                    && !all.iter().any(|(a, y)| ample.contains(a) && y != x && seen(y) == Seen::Known)
             });
+            let in_full = ample.is_none();
             for (a, y) in all {
                 if ample.as_ref().is_none_or(|ample| ample.contains(&a)) {
                     sink(a, y);
                 }
             }
-            return;
+            return in_full;
         }
         self.expand_all(x, found, sink);
+        true
     }
 
     /// [`Rules::expand`] without a reduction: every successor goes to `sink`.

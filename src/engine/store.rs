@@ -12,6 +12,7 @@
 //!   and the old and new shard coexist only briefly.
 
 use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::index::{SlotsHint, TOMBSTONE, Table, prefetch_ptr};
@@ -416,6 +417,9 @@ pub struct Store<S> {
     /// Where each shard's slots are, for prefetching without its lock.
     hints: Vec<SlotsHint>,
     identity: Identity<S>,
+    /// Which states a reduced sweep expanded in full, a bit each (its cycle proviso reads
+    /// them); empty in an unreduced sweep.
+    in_full: Vec<AtomicU64>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -530,6 +534,7 @@ impl<S: std::hash::Hash + Eq> Store<S> {
                 .collect(),
             hints: (0..SHARDS).map(|_| SlotsHint::default()).collect(),
             identity,
+            in_full: Vec::new(),
         }
     }
 
@@ -894,9 +899,32 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         self.states.iter()
     }
 
+    /// Room for the "expanded in full" marks of the states below `n` (a reduced sweep, before
+    /// each level).
+    pub(crate) fn reserve_in_full(&mut self, n: usize) {
+        let words = n.div_ceil(64);
+        if self.in_full.len() < words {
+            self.in_full.resize_with(words, || AtomicU64::new(0));
+        }
+    }
+
+    /// Mark `id` as expanded in full; [`reserve_in_full`](Self::reserve_in_full) made room.
+    pub(crate) fn mark_in_full(&self, id: StateId) {
+        let i = id.index();
+        self.in_full[i / 64].fetch_or(1 << (i % 64), Ordering::Relaxed);
+    }
+
+    /// Whether `id` was marked as expanded in full (the marks of a level are read only at
+    /// later levels, after the level's workers have joined).
+    pub(crate) fn expanded_in_full(&self, id: StateId) -> bool {
+        let i = id.index();
+        self.in_full.get(i / 64).is_some_and(|w| (w.load(Ordering::Relaxed) >> (i % 64)) & 1 == 1)
+    }
+
     /// Heap bytes held: states (their inline part), parent links and index tables.
     pub fn heap_bytes(&self) -> usize {
-        self.states.heap_bytes()
+        self.in_full.capacity() * std::mem::size_of::<AtomicU64>()
+            + self.states.heap_bytes()
             + self.parent.heap_bytes()
             + self.fingerprints.as_ref().map_or(0, |f| f.heap_bytes())
             + self.shards.iter().map(|t| lock(t).table.heap_bytes()).sum::<usize>()
