@@ -23,7 +23,7 @@ pub enum ErrorKind {
     /// A probabilistic LTL formula outside the fragment that reduces to reachability.
     Unsupported,
     /// A run replayed by action names does not replay: an action is not enabled at its step,
-    /// or leads to more than one state ([`replay_actions`](crate::testing::replay_actions)).
+    /// or leads to more than one state ([`replay_trace`](crate::testing::replay_trace), [`replay_actions`](crate::counterexample::replay_actions)).
     Replay,
 }
 

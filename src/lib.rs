@@ -131,8 +131,10 @@
 //!   constructions of a symmetry reduction), [`cache`] (verdicts reused while nothing they
 //!   depend on changed), [`metrics`] (how much of a model a check exercised: size, action and
 //!   invariant coverage), [`profile`] (where a check spends its time), [`conformance`] (the
-//!   model's traces replayed against an implementation and its logs against the model) and
-//!   [`refine`] (an implementation's observed run against the model's steps).
+//!   model's traces replayed against an implementation and its logs against the model),
+//!   [`refine`] (an implementation's observed run against the model's steps),
+//!   [`counterexample`] (replay by action names, minimise, emit a regression test) and
+//!   [`diffing`] (what changed in behaviour between two versions of a model).
 //! - [`sim`]: deterministic simulation of real node code (seeded network, faults that heal,
 //!   invariants, goals and refinement of a model checked after every step), drawing from
 //!   CPython's own random generator so a seed replays the original's run.
@@ -176,8 +178,8 @@ pub use analysis::prob as probabilistic;
 pub use analysis::safety as check;
 pub(crate) use analysis::scc;
 pub use analysis::{
-    cache, conformance, graph, history, induction, liveness, ltl, metrics, patterns, por, profile, refine,
-    symmetry,
+    cache, conformance, counterexample, diffing, graph, history, induction, liveness, ltl, metrics, patterns,
+    por, profile, refine, symmetry,
 };
 pub use present::{cli, dot, explorer, json, result, testing};
 

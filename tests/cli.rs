@@ -7,7 +7,7 @@
 //! that proves the emitted text compiles and passes, without a nested cargo build.
 
 use musil::cli::{Cli, Exit};
-use musil::testing::{replay_actions, replay_check};
+use musil::testing::{replay_check, replay_trace};
 use musil::{ErrorKind, Kind, Model, assert_violates};
 use serde_json::Value;
 
@@ -255,12 +255,12 @@ fn a_small_closed_model_through_the_harness() {
 
 #[test]
 fn replay_names_the_step_that_does_not_replay() {
-    let e = replay_actions(&jar(), &["open", "open"]).unwrap_err();
+    let e = replay_trace(&jar(), &["open", "open"]).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Replay);
     assert_eq!(e.message(), "replay: step 2: action `open` is not enabled (enabled: eat, close)");
-    let e = replay_actions(&Twice, &["go"]).unwrap_err();
+    let e = replay_trace(&Twice, &["go"]).unwrap_err();
     assert_eq!(e.message(), "replay: step 1: action `go` is ambiguous: it leads to 2 different states");
-    let trace = replay_actions(&jar(), &["open", "eat"]).unwrap();
+    let trace = replay_trace(&jar(), &["open", "eat"]).unwrap();
     assert_eq!(trace[0].action, "<init>");
     assert_eq!(trace[2].state, Jar { cookies: 1, open: true });
     let fine = replay_check(&jar(), &["open", "eat"]).unwrap();

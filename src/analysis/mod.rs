@@ -13,11 +13,15 @@
 //!   finite domain;
 //! - [`prob`]: exact probabilities and expectations (re-exported as [`crate::probabilistic`]);
 //! - [`symmetry`]: the constructions that build a symmetry reduction's `canonicalize`;
+//! - [`counterexample`]: replay by action names, minimise, emit a regression test; [`diffing`]:
+//!   what changed in behaviour between two versions of a model;
 //! - [`cache`]: the verdict cache, a check answered from disk while nothing it depends on
 //!   changed.
 
 pub mod cache;
 pub mod conformance;
+pub mod counterexample;
+pub mod diffing;
 pub mod fair;
 pub mod graph;
 pub mod history;

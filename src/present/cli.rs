@@ -1211,7 +1211,7 @@ fn test_fn(text: &mut String, name: &str, build: &str, c: &Counterexample) {
                 c.kind_name.as_deref().unwrap_or("temporal")
             );
             text.push_str(
-                "    let trace = musil::testing::replay_actions(&model, actions).unwrap_or_else(|e| panic!(\"{e}\"));\n",
+                "    let trace = musil::testing::replay_trace(&model, actions).unwrap_or_else(|e| panic!(\"{e}\"));\n",
             );
             let _ = writeln!(text, "    let last = &trace[trace.len() - 1].state;");
             let _ = writeln!(text, "    let expected = {:?};", c.last_state);

@@ -1,5 +1,5 @@
 //! Test assertions: [`assert_ok!`](crate::assert_ok) and [`assert_violates!`](crate::assert_violates),
-//! and counterexamples replayed by action names ([`replay_actions`], [`replay_check`]).
+//! and counterexamples replayed by action names ([`replay_trace`], [`replay_check`]).
 //!
 //! Both macros fail with the rendered result (the trace as the original prints it), not a
 //! `Debug` dump, and `assert_ok!` refuses a truncated green unless the caller accepts it. A
@@ -223,6 +223,12 @@ type Replayed<S> = Vec<(Option<ActionId>, S)>;
 /// Replay `actions` by name from the initial state: at each step exactly the successor of the
 /// named action (the original's names, as traces print them). Returns the trace, `<init>` first.
 ///
+/// The strict form of the original's
+/// [`counterexample::replay_actions`](crate::counterexample::replay_actions), which takes the
+/// first action of a name, starts from the first initial state only and judges invariants
+/// along the way: this one refuses a name that leads to two states and replays from every
+/// initial state, so a pinned run means one run.
+///
 /// A model with several initial states is replayed from each of them; the run must replay from
 /// exactly one (or reach the same states from several).
 ///
@@ -233,16 +239,16 @@ type Replayed<S> = Vec<(Option<ActionId>, S)>;
 /// when the run replays from several initial states into different states.
 ///
 /// ```
-/// use musil::testing::replay_actions;
+/// use musil::testing::replay_trace;
 /// use musil::{ErrorKind, Model};
 /// let m = Model::new(0u8).action("inc", |n| *n < 2, |n| n + 1).action("reset", |n| *n > 0, |_| 0);
-/// let trace = replay_actions(&m, &["inc", "inc", "reset"]).unwrap();
+/// let trace = replay_trace(&m, &["inc", "inc", "reset"]).unwrap();
 /// assert_eq!(trace.iter().map(|s| s.state).collect::<Vec<_>>(), [0, 1, 2, 0]);
-/// let err = replay_actions(&m, &["inc", "inc", "inc"]).unwrap_err();
+/// let err = replay_trace(&m, &["inc", "inc", "inc"]).unwrap_err();
 /// assert_eq!(err.kind(), ErrorKind::Replay);
 /// assert_eq!(err.message(), "replay: step 3: action `inc` is not enabled (enabled: reset)");
 /// ```
-pub fn replay_actions<T, N>(sys: &T, actions: &[N]) -> Result<Vec<Step<T::State>>, Error>
+pub fn replay_trace<T, N>(sys: &T, actions: &[N]) -> Result<Vec<Step<T::State>>, Error>
 where
     T: TransitionSystem,
     N: AsRef<str>,
@@ -319,18 +325,18 @@ where
     Ok(runs.pop().expect("one run remains"))
 }
 
-/// Replay `actions` by name (as [`replay_actions`]) and judge the run by the model's
+/// Replay `actions` by name (as [`replay_trace`]) and judge the run by the model's
 /// properties, in the order a check meets them: at each state its invariants (declaration
 /// order), then the edge invariants on the transition the run takes; a last state with no
 /// enabled action that is not terminal is a deadlock. The first problem ends the run: the
 /// result is a violation whose trace ends where it was found, as [`check`](crate::check())
 /// reports it; else an ok result (`states_explored` is the run's length; the trace, empty as
-/// on every pass, is [`replay_actions`]'s).
+/// on every pass, is [`replay_trace`]'s).
 ///
 /// A guard, effect or property that panics is not caught here: the panic propagates.
 ///
 /// # Errors
-/// As [`replay_actions`].
+/// As [`replay_trace`].
 ///
 /// ```
 /// use musil::testing::replay_check;
