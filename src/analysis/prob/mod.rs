@@ -105,7 +105,7 @@ use chain::{Chain, MovesFn, WeightFn, Weights};
 use pltl::Shape;
 
 pub use answer::{Answer, Inconclusive, InconclusiveKind};
-pub use ratio::{IntoRatio, Ratio, ratio};
+pub use ratio::{Binary, IntoRatio, Ratio, ratio};
 
 use answer::{Stop, answer};
 
@@ -254,8 +254,9 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Dtmc> {
 
 impl<'a, T: TransitionSystem, M> Prob<'a, T, M> {
     /// Relative likelihood of taking `action` at a state (default 1 for every action). Any
-    /// [`IntoRatio`] number; it must be non-negative, and a float counts by its exact binary
-    /// value. The enabled actions' weights are normalised per state (or per move).
+    /// [`IntoRatio`] number; it must be non-negative. A float counts as the decimal it prints
+    /// as (`0.6` is `3/5`; the original reads its binary value), [`Binary`]`(x)` by its exact
+    /// binary value. The enabled actions' weights are normalised per state (or per move).
     pub fn weight<W: IntoRatio>(mut self, weight: impl Fn(&str, &T::State) -> W + 'a) -> Self {
         self.weight = Some(Box::new(move |a, s| weight(a, s).into_ratio()));
         self
@@ -951,7 +952,8 @@ impl Expect {
         Expect { equals: None, at_least: None, at_most: None, label: "probability".to_owned() }
     }
 
-    /// Exactly this value (a float bound counts by its exact binary value).
+    /// Exactly this value (a float bound counts as the decimal it prints as, a [`Binary`] one by
+    /// its binary value; see [`IntoRatio`]).
     ///
     /// # Panics
     /// When the bound is NaN or infinite.
