@@ -85,7 +85,7 @@ fn measure(model: &str, mode: &str, states: usize) {
     let (explored, p): (usize, Result<Answer<String>, musil::Error>) = match model {
         "birth-death" | "bd-decimal" => {
             let (m, target) = birth_death(states);
-            let prob = Prob::new(&m).weight(chain_weight(model)).max_states(cap).epsilon(1e-9);
+            let prob = Prob::new(&m).weight(chain_weight(model)).max_states(cap).epsilon(1e-6);
             let p = if float {
                 prob.reach_probability_float(target).map(|a| a.map(|i| interval(&i)))
             } else {
@@ -95,7 +95,7 @@ fn measure(model: &str, mode: &str, states: usize) {
         }
         _ => {
             let (m, target) = grid(states);
-            let prob = Prob::new(&m).max_states(cap).epsilon(1e-9);
+            let prob = Prob::new(&m).max_states(cap).epsilon(1e-6);
             let p = if float {
                 prob.reach_probability_float(target).map(|a| a.map(|i| interval(&i)))
             } else {

@@ -290,6 +290,12 @@ pub(crate) fn reach(
     if !unknown[init] {
         return Interval { lower: lo[init], upper: hi[init] };
     }
+    if opt.is_none() {
+        certify(m, &scope, &unknown, &mut lo, &mut hi);
+        if hi[init] - lo[init] <= epsilon {
+            return Interval { lower: lo[init], upper: hi[init] };
+        }
+    }
     // For a maximum, collapse the maximal end components among the unknown states: `rep[s]`
     // is the component's first member, whose value all members share; choices that stay
     // inside are dropped.
@@ -376,6 +382,94 @@ pub(crate) fn reach(
         if h - l <= epsilon || !moved {
             return Interval { lower: l, upper: h };
         }
+    }
+}
+
+/// A chain's bounds from one approximate solve, then checked: with `x̂` the floating-point
+/// LU solution and `ŵ` that of `(I − A) ŵ = 1` (the expected time to leave the undecided
+/// states), `u = x̂ − δŵ` and `v = x̂ + δŵ` for a `δ` covering the residual. If every row
+/// satisfies `u ≤ F(u)` and `F(v) ≤ v` with `F(x) = A x + c` evaluated rounded outward (down
+/// from the lower probability brackets for `u`, up from the upper ones for `v`), then `u` and
+/// `v` bound the exact answer: `I − A` is a non-singular M-matrix on the undecided states, so
+/// `F` has one fixed point and iterating it from `u` rises to it, from `v` falls to it (the
+/// inductive bounds of optimistic value iteration, Hartmanns–Kaminski 2020). Otherwise
+/// nothing is changed and interval iteration starts from 0 and 1.
+fn certify(m: &FloatMdp, scope: &[u32], unknown: &[bool], lo: &mut [f64], hi: &mut [f64]) {
+    let n = m.len();
+    let states: Vec<usize> = scope.iter().map(|&s| s as usize).filter(|&s| unknown[s]).collect();
+    let k = states.len();
+    let mut local = vec![u32::MAX; n];
+    for (i, &s) in states.iter().enumerate() {
+        local[s] = i as u32;
+    }
+    let mut rows: Vec<Vec<(u32, f64)>> = Vec::with_capacity(k);
+    let mut c = vec![0.0f64; k];
+    for (i, &s) in states.iter().enumerate() {
+        let mut row = Vec::new();
+        for ch in m.choices(s) {
+            for e in m.entries(ch) {
+                let t = m.to[e] as usize;
+                let p = m.lo[e] + (m.hi[e] - m.lo[e]) / 2.0;
+                if local[t] != u32::MAX {
+                    row.push((local[t], p));
+                } else {
+                    c[i] += p * lo[t];
+                }
+            }
+        }
+        rows.push(row);
+    }
+    let mid_rows: Vec<Vec<(u32, f64)>> = rows.clone();
+    let Some(lu) = super::flu::factor(rows, 200_000_000) else { return };
+    let mut x = c.clone();
+    lu.solve(&mut x);
+    let mut w = vec![1.0f64; k];
+    lu.solve(&mut w);
+    drop(lu);
+    for v in &mut x {
+        *v = v.clamp(0.0, 1.0);
+    }
+    let mut delta = 0.0f64;
+    for i in 0..k {
+        let (mut fx, mut fw) = (c[i], 0.0);
+        for &(j, p) in &mid_rows[i] {
+            fx += p * x[j as usize];
+            fw += p * w[j as usize];
+        }
+        let g = w[i] - fw;
+        if g.is_nan() || g <= 0.0 || !w[i].is_finite() {
+            return;
+        }
+        delta = delta.max((x[i] - fx).abs() / g);
+    }
+    drop(mid_rows);
+    delta = delta * 4.0 + f64::MIN_POSITIVE;
+    // F(y) at state `s`, rounded down (`upper` false) or up, from the brackets.
+    let f_at = |s: usize, y: &[f64], upper: bool| -> f64 {
+        let mut acc = 0.0f64;
+        for ch in m.choices(s) {
+            for e in m.entries(ch) {
+                let t = m.to[e] as usize;
+                let yt = if local[t] != u32::MAX { y[local[t] as usize] } else { lo[t] };
+                acc = if upper { up(acc + up(m.hi[e] * yt)) } else { down(acc + down(m.lo[e] * yt)) };
+            }
+        }
+        acc
+    };
+    for _ in 0..6 {
+        let u: Vec<f64> = (0..k).map(|i| down(x[i] - up(delta * w[i])).max(0.0)).collect();
+        let v: Vec<f64> = (0..k).map(|i| up(x[i] + up(delta * w[i])).min(1.0)).collect();
+        let ok = states.iter().enumerate().all(|(i, &s)| {
+            (u[i] == 0.0 || f_at(s, &u, false) >= u[i]) && (v[i] == 1.0 || f_at(s, &v, true) <= v[i])
+        });
+        if ok {
+            for (i, &s) in states.iter().enumerate() {
+                lo[s] = u[i];
+                hi[s] = v[i];
+            }
+            return;
+        }
+        delta *= 16.0;
     }
 }
 

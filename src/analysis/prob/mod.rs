@@ -82,6 +82,7 @@ mod answer;
 mod arith;
 mod chain;
 mod dtmc;
+mod flu;
 mod interval;
 mod mdp;
 mod padic;
