@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use musil::probabilistic::{
-    Answer, Expect, InconclusiveKind, Optimize, Prob, Ratio, assert_probability, expected_reward,
+    Answer, Binary, Expect, InconclusiveKind, Optimize, Prob, Ratio, assert_probability, expected_reward,
     expected_reward_mdp, long_run_probability, long_run_reward, long_run_reward_mdp, probability_ltl, ratio,
     reach_probability, reach_probability_mdp, transient_distribution,
 };
@@ -260,9 +260,17 @@ fn a_weight_without_an_exact_value_is_refused() {
 }
 
 #[test]
-fn a_float_weight_counts_by_its_binary_value() {
+fn a_float_weight_counts_by_its_decimal_value_and_a_binary_one_by_its_binary_value() {
     let p = Prob::new(&coin_loop())
         .weight(|a, _| if a == "win" { 0.1 } else { 1.0 })
+        .steps(1)
+        .reach_probability(at("w"))
+        .unwrap()
+        .unwrap_exact();
+    assert_eq!(p.to_string(), "1/11");
+    // The original's reading (Fraction(0.1)), asked for explicitly.
+    let p = Prob::new(&coin_loop())
+        .weight(|a, _| if a == "win" { Binary(0.1) } else { Binary(1.0) })
         .steps(1)
         .reach_probability(at("w"))
         .unwrap()
@@ -924,10 +932,11 @@ fn assert_probability_bounds_and_messages() {
     assert_eq!(msg(Expect::equals(ratio(1, 2)).label("P")), "P: expected == 1/2, got 1/3");
     assert_eq!(msg(Expect::at_most(ratio(1, 4))), "probability: expected <= 1/4, got 1/3");
     assert_eq!(msg(Expect::at_least(ratio(1, 2))), "probability: expected >= 1/2, got 1/3");
-    // equals is tested first; a float bound is its exact binary value.
+    // equals is tested first; a float bound is its decimal value, a Binary one its binary value.
     assert_eq!(msg(Expect::at_least(1).and_at_most(0).label("x")), "x: expected >= 1, got 1/3");
     let tenth = ratio(1, 10);
-    let e = Expect::equals(0.1).check(&tenth);
+    assert!(Expect::equals(0.1).check(&tenth).holds());
+    let e = Expect::equals(Binary(0.1)).check(&tenth);
     assert!(!e.holds());
     assert_eq!(
         e.shown_reason().unwrap(),

@@ -49,10 +49,15 @@
 //! floating point, iteration to convergence or tolerance anywhere. Graph pre-computations
 //! come first (states of probability 0 and 1, bottom strongly connected components, end
 //! components, the states a scheduler can keep away from a target), then each system is
-//! solved one strongly connected component at a time, sinks first, by sparse elimination
-//! (rationals reduced with Lehmer's gcd): a chain is one elimination pass, where the
-//! original's dense Gauss–Jordan is cubic, so a hundred-thousand-state chain takes seconds
-//! (`docs/PERFORMANCE.md`). MDP optima are exact policy iteration. Formulas are the crate's
+//! solved one strongly connected component at a time, sinks first. A component of several
+//! unknowns is solved by Dixon's p-adic lifting: its matrix is factored once (sparse,
+//! Markowitz order) modulo a 62-bit prime, the solution's digits are lifted by machine-word
+//! solves, and the rationals are read back by reconstruction after as many digits as a proven
+//! bound on the answer's size asks for (Fischer's or Hadamard's inequality), so the cost
+//! follows the answer's size and not the growth of intermediate fractions. Components whose
+//! coefficients do not fit machine words are solved by sparse elimination over rationals
+//! (reduced with Lehmer's gcd). The original's dense Gauss–Jordan is cubic; here a
+//! 10,000-state grid takes seconds (`docs/PERFORMANCE.md`). MDP optima are exact policy iteration. Formulas are the crate's
 //! [`Ltl`]. Answers equal the original's (musil 0.36.7) except where the original is wrong:
 //!
 //! - **Zero-weight actions are not edges.** The original keeps a weight-0 action at a state
@@ -77,9 +82,13 @@ mod answer;
 mod arith;
 mod chain;
 mod dtmc;
+mod flu;
+mod interval;
 mod mdp;
+mod padic;
 mod pltl;
 mod ratio;
+mod round;
 mod solve;
 
 use std::fmt;
@@ -98,13 +107,18 @@ use chain::{Chain, MovesFn, WeightFn, Weights};
 use pltl::Shape;
 
 pub use answer::{Answer, Inconclusive, InconclusiveKind};
-pub use ratio::{IntoRatio, Ratio, ratio};
+pub use interval::Interval;
+pub use ratio::{Binary, IntoRatio, Ratio, ratio};
 
 use answer::{Stop, answer};
 
 /// The default cap on the policies [`long_run_reward_mdp`](Prob::long_run_reward_mdp)
 /// enumerates.
 pub const DEFAULT_MAX_POLICIES: u64 = 100_000;
+
+/// The default width at which the floating-point questions
+/// ([`reach_probability_float`](Prob::reach_probability_float)) stop: `upper − lower ≤ 1e-6`.
+pub const DEFAULT_EPSILON: f64 = 1e-6;
 
 /// Which optimum over an MDP's schedulers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -169,6 +183,7 @@ pub struct Prob<'a, T: TransitionSystem, M = Dtmc> {
     cost: Option<WeightFn<'a, T::State>>,
     avoid: Option<Pred<'a, T::State>>,
     steps: Option<usize>,
+    epsilon: f64,
     config: Config<T::State>,
     kind: M,
 }
@@ -180,6 +195,7 @@ impl<T: TransitionSystem, M: fmt::Debug> fmt::Debug for Prob<'_, T, M> {
             .field("cost", &self.cost.is_some())
             .field("avoid", &self.avoid.is_some())
             .field("steps", &self.steps)
+            .field("epsilon", &self.epsilon)
             .field("config", &self.config)
             .field("kind", &self.kind)
             .finish()
@@ -208,7 +224,16 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Dtmc> {
     /// The analyses of `sys` with the defaults: uniform weights, unit costs, no `avoid`, no
     /// step bound, at most [`DEFAULT_MAX_STATES`](crate::DEFAULT_MAX_STATES) states.
     pub fn new(sys: &'a T) -> Self {
-        Prob { sys, weight: None, cost: None, avoid: None, steps: None, config: Config::new(), kind: Dtmc }
+        Prob {
+            sys,
+            weight: None,
+            cost: None,
+            avoid: None,
+            steps: None,
+            epsilon: DEFAULT_EPSILON,
+            config: Config::new(),
+            kind: Dtmc,
+        }
     }
 
     /// Read the model as an MDP: `moves(state, enabled)` gets the state and the names of its
@@ -239,6 +264,7 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Dtmc> {
             cost: self.cost,
             avoid: self.avoid,
             steps: self.steps,
+            epsilon: self.epsilon,
             config: self.config,
             kind: Mdp { moves: Box::new(moves), max_policies: DEFAULT_MAX_POLICIES },
         }
@@ -247,8 +273,9 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Dtmc> {
 
 impl<'a, T: TransitionSystem, M> Prob<'a, T, M> {
     /// Relative likelihood of taking `action` at a state (default 1 for every action). Any
-    /// [`IntoRatio`] number; it must be non-negative, and a float counts by its exact binary
-    /// value. The enabled actions' weights are normalised per state (or per move).
+    /// [`IntoRatio`] number; it must be non-negative. A float counts as the decimal it prints
+    /// as (`0.6` is `3/5`; the original reads its binary value), [`Binary`]`(x)` by its exact
+    /// binary value. The enabled actions' weights are normalised per state (or per move).
     pub fn weight<W: IntoRatio>(mut self, weight: impl Fn(&str, &T::State) -> W + 'a) -> Self {
         self.weight = Some(Box::new(move |a, s| weight(a, s).into_ratio()));
         self
@@ -272,6 +299,15 @@ impl<'a, T: TransitionSystem, M> Prob<'a, T, M> {
     /// about the initial state alone) instead of unbounded.
     pub fn steps(mut self, steps: usize) -> Self {
         self.steps = Some(steps);
+        self
+    }
+
+    /// For the floating-point questions ([`reach_probability_float`](Prob::reach_probability_float),
+    /// [`reach_probability_mdp_float`](Prob::reach_probability_mdp_float)): stop when the
+    /// interval at the initial state is at most this wide, `upper − lower ≤ epsilon` (absolute;
+    /// default [`DEFAULT_EPSILON`]). The exact questions ignore it.
+    pub fn epsilon(mut self, epsilon: f64) -> Self {
+        self.epsilon = epsilon;
         self
     }
 
@@ -352,6 +388,51 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Dtmc> {
                 chain = chain.absorbing(|s| !target[s] && avoid(graph.state(graph_id(s))));
             }
             reach_at(&chain, init, &target, self.steps)
+        })())
+    }
+
+    /// [`reach_probability`](Prob::reach_probability) in floating point, for chains past the
+    /// exact solver's reach: an [`Interval`] that contains the exact answer, at most
+    /// [`epsilon`](Prob::epsilon) wide (wider only if floating point cannot narrow it further).
+    ///
+    /// Sound interval iteration (Haddad–Monmege; Baier et al.): the states of probability 0
+    /// and 1 are found on the graph, then a lower bound rises from 0 and an upper bound falls
+    /// from 1, Gauss–Seidel, every operation rounded outward, so the bounds hold at every step
+    /// for the exact rational answer of the same weights (floats as in [`IntoRatio`]). It is
+    /// not value iteration stopped on a small change, which can stop far from the answer. With
+    /// [`steps`](Prob::steps), exactly that many rounds, rounded outward. Expected rewards and
+    /// long-run questions have no floating-point mode yet.
+    ///
+    /// ```
+    /// use musil::Model;
+    /// use musil::probabilistic::{Prob, ratio};
+    /// let walk = Model::new(2u32)
+    ///     .action("up", |&p| 0 < p && p < 5, |&p| p + 1)
+    ///     .action("down", |&p| 0 < p && p < 5, |&p| p - 1);
+    /// let prob = Prob::new(&walk).weight(|a, _| if a == "up" { 2 } else { 1 });
+    /// let p = prob.epsilon(1e-12).reach_probability_float(|&p| p == 5).unwrap().unwrap_exact();
+    /// assert!(p.contains(&ratio(24, 31)) && p.width() <= 1e-12);
+    /// ```
+    ///
+    /// # Errors
+    /// As [`reach_probability`](Prob::reach_probability).
+    pub fn reach_probability_float(
+        &self,
+        target: impl Fn(&T::State) -> bool,
+    ) -> Result<Answer<Interval>, Error> {
+        answer((|| -> Result<Interval, Stop> {
+            let (graph, init) = self.explore("reach_probability_float", PROBABILITY)?;
+            let mut chain = self.weights().chain(&graph)?;
+            let target = mask(&graph, target);
+            if let Some(avoid) = &self.avoid {
+                chain = chain.absorbing(|s| !target[s] && avoid(graph.state(graph_id(s))));
+            }
+            let m = interval::FloatMdp::from_chain(&chain);
+            drop(chain);
+            Ok(match self.steps {
+                Some(k) => interval::bounded_reach(&m, init, &target, k, None),
+                None => interval::reach(&m, init, &target, None, self.epsilon),
+            })
         })())
     }
 
@@ -583,6 +664,35 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Mdp<'a, T::State>> {
         })())
     }
 
+    /// [`reach_probability_mdp`](Prob::reach_probability_mdp) in floating point: an
+    /// [`Interval`] around the exact optimum, by sound interval iteration as for
+    /// [`reach_probability_float`](Prob::reach_probability_float). For the minimum, the states
+    /// from which a scheduler can avoid the target forever are held at 0 first; for the
+    /// maximum, the maximal end components among the undecided states are collapsed (a
+    /// scheduler could stay in one forever, which would hold the upper bound at 1).
+    ///
+    /// # Errors
+    /// As [`reach_probability_mdp`](Prob::reach_probability_mdp).
+    pub fn reach_probability_mdp_float(
+        &self,
+        target: impl Fn(&T::State) -> bool,
+        optimize: Optimize,
+    ) -> Result<Answer<Interval>, Error> {
+        answer((|| -> Result<Interval, Stop> {
+            let (graph, init) = self.explore("reach_probability_mdp_float", PROBABILITY)?;
+            let mut m = self.mdp(&graph, None)?;
+            let target = mask(&graph, target);
+            if let Some(avoid) = &self.avoid {
+                m.absorb(|s| !target[s] && avoid(graph.state(graph_id(s))));
+            }
+            let f = interval::FloatMdp::from_mdp(&m);
+            drop(m);
+            Ok(match self.steps {
+                Some(k) => interval::bounded_reach(&f, init, &target, k, Some(optimize)),
+                None => interval::reach(&f, init, &target, Some(optimize), self.epsilon),
+            })
+        })())
+    }
     /// The minimal or maximal expected accumulated [`cost`](Prob::cost) until a `target` state
     /// over all schedulers (the stochastic shortest or longest path); 0 when the initial state
     /// is a target. With [`steps`](Prob::steps): until the target or that many steps, any cost
@@ -944,7 +1054,8 @@ impl Expect {
         Expect { equals: None, at_least: None, at_most: None, label: "probability".to_owned() }
     }
 
-    /// Exactly this value (a float bound counts by its exact binary value).
+    /// Exactly this value (a float bound counts as the decimal it prints as, a [`Binary`] one by
+    /// its binary value; see [`IntoRatio`]).
     ///
     /// # Panics
     /// When the bound is NaN or infinite.

@@ -1,5 +1,6 @@
 //! The exact sparse linear solver: `x = A x + c` over the rationals, one strongly connected
-//! component at a time in reverse topological order, each by sparse Gaussian elimination.
+//! component at a time in reverse topological order, each by p-adic lifting ([`padic`]) or,
+//! when that cannot take it, by sparse Gaussian elimination over the rationals.
 //!
 //! Every system the analyses build has this shape with `A ≥ 0` substochastic and `I − A`
 //! non-singular (a reachability, expected-cost or stationary system with zero-probability
@@ -15,12 +16,16 @@ use std::collections::BinaryHeap;
 use num_traits::{One, Zero};
 
 use super::arith::{add, add_product, mul, recip};
+use super::padic;
 use super::ratio::Ratio;
 use crate::error::{Error, ErrorKind};
 use crate::scc::tarjan;
 
 type Map<K, V> = hashbrown::HashMap<K, V, foldhash::fast::FixedState>;
 type Set<K> = hashbrown::HashSet<K, foldhash::fast::FixedState>;
+
+/// Blocks of at least this many unknowns are solved by p-adic lifting first ([`padic`]).
+const PADIC_MIN: usize = 2;
 
 /// A pivot was zero: the system has no unique solution. It never happens on the systems the
 /// analyses build; it is reported rather than answered.
@@ -116,7 +121,12 @@ impl System {
                 consts.push(c);
             }
             let last = wanted.and_then(|w| members.iter().position(|&v| v == w));
-            let solved = eliminate(inner, consts, last)?;
+            let lifted =
+                if members.len() >= PADIC_MIN { padic::solve_block(&inner, &consts, last) } else { None };
+            let solved = match lifted {
+                Some(x) => x,
+                None => eliminate(inner, consts, last)?,
+            };
             for (v, value) in members.into_iter().zip(solved) {
                 x[v] = value;
             }
@@ -380,5 +390,55 @@ mod tests {
         assert_eq!(sparse, dense);
         // Symmetry: the two rows nearest the east border agree top to bottom.
         assert_eq!(sparse[id(3, 0) as usize], sparse[id(3, 3) as usize]);
+    }
+}
+
+#[cfg(test)]
+mod cross_check {
+    use super::*;
+    use crate::probabilistic::ratio::ratio;
+    use proptest::prelude::*;
+
+    /// A random strongly connected-ish substochastic system: a ring with random extra edges,
+    /// random small weights, some mass leaving to a constant.
+    fn system(n: usize, seed: u64) -> (Vec<Vec<(u32, Ratio)>>, Vec<Ratio>) {
+        let mut s = seed | 1;
+        let mut next = move |m: u64| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s % m
+        };
+        let mut rows = Vec::with_capacity(n);
+        let mut rhs = Vec::with_capacity(n);
+        for i in 0..n {
+            let mut targets = vec![((i + 1) % n) as u32];
+            for _ in 0..next(3) {
+                targets.push(next(n as u64) as u32);
+            }
+            let exit = next(3) as i64;
+            let weights: Vec<i64> = targets.iter().map(|_| 1 + next(4) as i64).collect();
+            let total: i64 = weights.iter().sum::<i64>() + exit;
+            rows.push(targets.iter().zip(&weights).map(|(&t, &w)| (t, ratio(w, total))).collect());
+            rhs.push(ratio(exit * (1 + next(5) as i64), total));
+        }
+        (rows, rhs)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn lifting_agrees_with_rational_elimination(n in 2usize..40, seed in any::<u64>(), last in any::<bool>()) {
+            let (rows, rhs) = system(n, seed);
+            let last = last.then_some(n / 2);
+            let exact = eliminate(rows.clone(), rhs.clone(), last);
+            let lifted = padic::solve_block(&rows, &rhs, last);
+            match (exact, lifted) {
+                (Ok(e), Some(l)) => prop_assert_eq!(e, l),
+                (Err(_), None) => {}
+                (Ok(_), None) => prop_assert!(false, "lifting refused a solvable system"),
+                (Err(_), Some(_)) => prop_assert!(false, "lifting solved a singular system"),
+            }
+        }
     }
 }
