@@ -161,6 +161,8 @@ pub struct Model<S> {
     terminal: Option<Predicate<S>>,
     menu_fn: Option<MenuFn<S>>,
     footprint: Option<Arc<dyn FootprintCache<S>>>,
+    /// Several actions may share a name ([`Model::shared_action_names`]).
+    shared_names: bool,
 }
 
 impl<S> std::fmt::Debug for Model<S> {
@@ -194,6 +196,7 @@ impl<S: State> Model<S> {
             terminal: None,
             menu_fn: None,
             footprint: None,
+            shared_names: false,
         }
     }
 
@@ -226,11 +229,12 @@ impl<S: State> Model<S> {
     /// When the name is empty, reserved (`<init>` and any other `<...>` name, which traces use
     /// for steps that are not actions), or already taken by another action of this model:
     /// fairness, edge invariants, probabilities and traces all speak of actions by name, so two
-    /// actions under one name would be one action to them.
+    /// actions under one name would be one action to them ([`Model::shared_action_names`]
+    /// accepts that, as the original does).
     #[must_use]
     pub fn add_action(mut self, action: Action<S>) -> Self {
         refuse_action_name(&action.name, "Model::action");
-        if let Some(twin) = self.actions.iter().find(|e| e.action.name == action.name) {
+        if let Some(twin) = self.actions.iter().find(|e| !self.shared_names && e.action.name == action.name) {
             panic!(
                 "Model::action: two actions named '{}'; action names must be unique (the first is action #{})",
                 action.name,
@@ -239,6 +243,28 @@ impl<S: State> Model<S> {
         }
         let id = self.names.intern(&action.name);
         self.actions.push(Entry { id, action });
+        self
+    }
+
+    /// Accept several actions under one name, as the original does (its Python front uses
+    /// this): each still gives its own edges, in order, and everything that speaks of actions
+    /// by name (traces, fairness, edge invariants, footprints, probabilities) treats them as one
+    /// action. Without it a repeated name is refused, because those would silently merge them.
+    /// Applies to the actions added after it and to `actions_fn` menus.
+    ///
+    /// ```
+    /// use musil::{Model, check};
+    /// let m = Model::new(0u8)
+    ///     .shared_action_names()
+    ///     .action("step", |n| *n < 2, |n| n + 1)
+    ///     .action("step", |n| *n < 2, |n| n + 2)
+    ///     .terminal(|n| *n >= 2);
+    /// let r = check(&m);
+    /// assert!(r.ok && r.states_explored == 4);
+    /// ```
+    #[must_use]
+    pub fn shared_action_names(mut self) -> Self {
+        self.shared_names = true;
         self
     }
 
@@ -443,7 +469,7 @@ impl<S: State> Model<S> {
                 .collect();
             for (i, e) in menu.iter().enumerate() {
                 refuse_action_name(&e.action.name, "actions_fn");
-                if menu[..i].iter().any(|d| d.id == e.id) {
+                if !self.shared_names && menu[..i].iter().any(|d| d.id == e.id) {
                     panic!("actions_fn: two actions named '{}' in one state's menu", e.action.name);
                 }
             }
@@ -486,6 +512,7 @@ impl<S: State> Clone for Model<S> {
             terminal: self.terminal.clone(),
             menu_fn: self.menu_fn.clone(),
             footprint: self.footprint.as_ref().map(|c| c.fresh()),
+            shared_names: self.shared_names,
         }
     }
 }

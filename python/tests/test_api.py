@@ -1,0 +1,267 @@
+"""The original's API on the Rust engine: each rule a user relies on, on small models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pytest
+
+from musil import Action, Model, Step, check, check_all, explore, format_trace, path_to, reaches, states_where, witness
+from musil.env import Assumption, EnvironmentSpec, check_open
+from musil.environments.aws import aws_api_faults
+from musil.environments.distributed import credential_rotation, record_reality_divergence
+from musil.environments.etcd import cluster_faults
+from musil.environments.k8s import pod_eviction
+from musil.environments.linux import fs_faults, process_faults
+from musil.environments.sel4 import capability_revocation
+from musil.environments.storage import block_volume_faults
+
+
+@dataclass(frozen=True)
+class C:
+    n: int = 0
+
+
+def counter(limit: int = 3, **kw: object) -> Model:
+    return Model(
+        init=C(),
+        actions=[Action("inc", lambda s: s.n < limit, lambda s: C(s.n + 1))],
+        terminal=lambda s: s.n == limit,
+        **kw,
+    )
+
+
+# --- check and its result -----------------------------------------------------------------
+
+
+def test_ok_result_prints_and_reads_like_the_original() -> None:
+    r = check(counter())
+    assert r.ok and bool(r) and r.states_explored == 4 and not r.truncated
+    assert str(r) == "OK — 4 states, no violations"
+    assert r.kind is None and r.trace == () and r.witness is None and r.action_names == ()
+
+
+def test_invariant_violation_has_the_shortest_trace() -> None:
+    r = check(counter(invariants={"small": lambda s: s.n < 2}))
+    assert not r.ok and r.kind == "invariant" and r.invariant == "small"
+    assert r.action_names == ("inc", "inc")
+    assert r.trace[0] == Step("<init>", C(0)) and r.witness == C(2)
+    assert repr(r.trace[1]) == "Step(action='inc', state=C(n=1))"
+    assert str(r) == (
+        "INVARIANT VIOLATED: small\n  Init: C(n=0)\n  → inc: C(n=1)\n  → inc: C(n=2)\n(3 states explored)"
+    )
+
+
+def test_a_string_is_a_violation_with_its_reason_and_an_empty_one_shows_none() -> None:
+    r = check(counter(invariants={"why": lambda s: "too big" if s.n == 1 else True}))
+    assert r.kind == "invariant" and r.reason == "too big"
+    assert str(r).startswith("INVARIANT VIOLATED: why — too big\n")
+    r = check(counter(invariants={"empty": lambda s: "" if s.n == 1 else None or True}))
+    assert r.kind == "invariant" and r.reason is None
+    r = check(counter(invariants={"none": lambda s: None}))
+    assert r.kind == "invariant" and r.action_names == ()
+
+
+def test_a_dead_end_is_a_deadlock_unless_terminal() -> None:
+    m = Model(init=C(), actions=[Action("inc", lambda s: s.n < 1, lambda s: C(s.n + 1))])
+    r = check(m)
+    assert r.kind == "deadlock" and r.witness == C(1)
+    assert str(r).startswith("DEADLOCK (a non-terminal state with no enabled action)")
+    m.terminal = lambda s: s.n == 1
+    assert check(m).ok
+    assert Model(init=C()).terminal(C()) is False
+
+
+def test_several_initial_states_and_one_rich_state() -> None:
+    assert Model(init=[C(0), C(5)]).initial_states() == (C(0), C(5))
+    assert Model(init=C(1)).initial_states() == (C(1),)
+    assert Model(init="idle").initial_states() == ("idle",)
+    m = Model(init=[C(0), C(2)], actions=[Action("inc", lambda s: s.n < 3, lambda s: C(s.n + 1))], terminal=lambda s: True)
+    assert check(m).states_explored == 4
+
+
+def test_max_states_truncates_and_says_so() -> None:
+    r = check(counter(100), max_states=10)
+    assert r.ok and r.truncated and r.states_explored == 10
+    assert str(r) == "OK — 10 states, no violations (TRUNCATED at cap)"
+
+
+def test_actions_may_share_a_name_and_each_gives_its_edges() -> None:
+    m = Model(
+        init=C(),
+        actions=[Action("step", lambda s: s.n < 2, lambda s: C(s.n + 1)), Action("step", lambda s: s.n < 2, lambda s: C(s.n + 2))],
+        terminal=lambda s: s.n >= 2,
+    )
+    assert check(m).states_explored == 4
+    g = explore(m)
+    assert g.edges[C(0)] == (("step", C(1)), ("step", C(2)))
+
+
+def test_the_same_answer_with_two_workers() -> None:
+    m = counter(50, invariants={"lt": lambda s: s.n < 40})
+    a, b = check(m), check(m, workers=2)
+    assert (a.states_explored, a.action_names) == (b.states_explored, b.action_names)
+
+
+def test_canonicalize_and_key() -> None:
+    @dataclass(frozen=True)
+    class Pair:
+        a: int
+        b: int
+
+    m = Model(
+        init=Pair(0, 0),
+        actions=[
+            Action("a", lambda s: s.a < 2, lambda s: replace(s, a=s.a + 1)),
+            Action("b", lambda s: s.b < 2, lambda s: replace(s, b=s.b + 1)),
+        ],
+        terminal=lambda s: s.a == 2 and s.b == 2,
+    )
+    assert check(m).states_explored == 9
+    assert check(m, canonicalize=lambda s: Pair(*sorted((s.a, s.b)))).states_explored == 6
+    assert check(m, key=lambda s: (s.a, s.b)).states_explored == 9
+
+
+def test_unhashable_states_need_a_key() -> None:
+    m = Model(init=[[0]], actions=[Action("inc", lambda s: s[0] < 3, lambda s: [s[0] + 1])], terminal=lambda s: s[0] == 3)
+    r = check(m)
+    assert r.kind == "panic" and "unhashable type: 'list'" in r.fault and "key=" in r.fault
+    assert check(m, key=tuple).states_explored == 4
+    later = Model(init=[(0,)], actions=[Action("inc", lambda s: s[0] < 3, lambda s: [s[0] + 1])], terminal=lambda s: s[0] == 3)
+    r = check(later)
+    assert r.kind == "panic" and "key=" in r.fault and r.trace[-1].state == (0,)
+
+
+def test_edge_invariants_and_actions_fn() -> None:
+    m = counter(edge_invariants={"no-big-step": lambda a, name, b: b.n - a.n <= 1 or "jumped"})
+    m.actions = [*m.actions, Action("jump", lambda s: s.n == 1, lambda s: C(3))]
+    r = check(m)
+    assert r.kind == "edge-invariant" and r.invariant == "no-big-step" and r.reason == "jumped"
+    assert r.action_names == ("inc", "jump")
+    menu = Model(init=C(), actions_fn=lambda s: [Action(f"to{s.n + 1}", lambda t: True, lambda t: C(t.n + 1))] if s.n < 2 else [], terminal=lambda s: s.n == 2)
+    r = check(menu)
+    assert r.ok and r.states_explored == 3
+
+
+# --- exceptions and interrupts -------------------------------------------------------------
+
+
+def test_an_exception_in_a_guard_is_a_result_naming_it_with_its_trace() -> None:
+    m = Model(init=C(), actions=[Action("inc", lambda s: s.n < 3, lambda s: C(s.n + 1)), Action("div", lambda s: 1 // (s.n - 2) >= 0, lambda s: s)])
+    r = check(m)
+    assert not r.ok and r.kind == "panic" and r.witness == C(2)
+    assert "guard of 'div'" in r.fault and "ZeroDivisionError" in r.fault
+    assert str(r).startswith("PANIC: guard of 'div' panicked: ZeroDivisionError: integer division or modulo by zero")
+
+
+def test_an_exception_in_an_invariant_names_the_invariant() -> None:
+    r = check(counter(invariants={"boom": lambda s: {}["k"] if s.n == 1 else True}))
+    assert r.kind == "panic" and "invariant of 'boom'" in r.fault and "KeyError" in r.fault
+
+
+def test_keyboard_interrupt_stops_the_check_and_is_raised() -> None:
+    def effect(s: C) -> C:
+        if s.n == 5:
+            raise KeyboardInterrupt
+        return C(s.n + 1)
+
+    with pytest.raises(KeyboardInterrupt):
+        check(Model(init=C(), actions=[Action("inc", lambda s: True, effect)]))
+    assert check(counter()).ok  # nothing is left behind for the next check
+
+
+def test_bad_arguments_are_named() -> None:
+    with pytest.raises(ValueError, match="fair="):
+        Action("a", lambda s: True, lambda s: s, fair="sometimes")
+    with pytest.raises(TypeError, match=r"Model.actions\[0\]"):
+        check(Model(init=C(), actions=[42]))
+    with pytest.raises(ValueError, match="distinct_by"):
+        check_all(counter(), distinct_by="color")
+
+
+# --- check_all, explore and the graph queries -----------------------------------------------
+
+
+def test_check_all_buckets_by_invariant_reason_or_a_function() -> None:
+    m = counter(5, invariants={"odd": lambda s: f"n={s.n}" if s.n % 2 else True, "big": lambda s: s.n < 4})
+    rs = check_all(m)
+    assert [(r.invariant, r.reason) for r in rs] == [("odd", "n=1"), ("big", None)]
+    assert len(check_all(m, distinct_by="reason")) == 4
+    assert len(check_all(m, distinct_by=lambda name, reason: name[0])) == 2
+    assert check_all(counter()) == []
+
+
+def test_explore_and_queries() -> None:
+    g = explore(counter())
+    assert g.initial == (C(0),) and g.states == (C(0), C(1), C(2), C(3)) and not g.truncated
+    assert g.edges[C(1)] == (("inc", C(2)),) and g.edges[C(3)] == ()
+    assert reaches(g, lambda s: s.n == 2) == frozenset({C(0), C(1), C(2)})
+    assert [s.action for s in witness(g, lambda s: s.n == 2)] == ["<init>", "inc", "inc"]
+    assert witness(g, lambda s: s.n == 9) is None
+    assert path_to(g, C(3))[-1] == Step("inc", C(3)) and path_to(g, C(7)) is None
+    assert states_where(g, lambda s: s.n % 2 == 1) == (C(1), C(3))
+    with pytest.raises(ZeroDivisionError):
+        reaches(g, lambda s: 1 // 0)
+
+
+def test_format_trace() -> None:
+    trace = witness(explore(counter()), lambda s: s.n == 2)
+    assert format_trace(trace) == "  Init: C(n=0)\n  → inc: C(n=1)\n  → inc: C(n=2)"
+    assert format_trace(trace, render=lambda s: f"#{s.n}", loop=1) == "  Init: #0\n  → inc: #1\n  --- loops forever ---\n  → inc: #2"
+
+
+# --- open systems ---------------------------------------------------------------------------
+
+
+def test_guarantees_are_qualified_and_verified_assumptions_are_not_residual() -> None:
+    env = EnvironmentSpec[C](
+        name="clock",
+        behaviors=[Action("clock:tick", lambda s: s.n < 3, lambda s: C(s.n + 1))],
+        guarantees={"bounded": lambda s: s.n <= 2},
+        assumptions={
+            "a": Assumption("clock:a", "ticks are counted", status="verified"),
+            "b": Assumption("clock:b", "ticks stop", source="the manual"),
+        },
+    )
+    r = check_open(Model(init=C(), terminal=lambda s: True), env)
+    assert not r.ok and r.result.invariant == "clock:bounded"
+    assert [a.name for a in r.unverified_assumptions] == ["clock:b"]
+    assert r.unverified_assumptions[0] is env.assumptions["b"]
+    assert str(r).endswith("Unverified assumptions (residual proof obligations):\n  [unverified] clock:b: ticks stop  [the manual]")
+    with pytest.raises(ValueError, match="status"):
+        Assumption("x", "y", status="probably")
+    with pytest.raises(TypeError, match="EnvironmentSpec"):
+        check_open(Model(init=C()), "k8s")
+
+
+def test_the_factories_give_the_originals_behaviours_and_assumptions() -> None:
+    t, f = (lambda s: False), (lambda s: s)
+    cases = [
+        (pod_eviction(can_evict=t, on_evict=f, can_oom_kill=t, on_oom_kill=f), "k8s", ["k8s:evict-pod", "k8s:oom-kill"]),
+        (aws_api_faults(can_throttle=t, on_throttle=f, can_timeout=t, on_timeout=f), "aws", ["aws:throttle", "aws:timeout"]),
+        (cluster_faults(can_leader_change=t, on_leader_change=f, can_compaction=t, on_compaction=f), "etcd", ["etcd:leader-change", "etcd:compaction"]),
+        (process_faults(can_oom_kill=t, on_oom_kill=f, can_sigterm=t, on_sigterm=f), "linux", ["linux:oom-kill", "linux:sigterm"]),
+        (fs_faults(can_enospc=t, on_enospc=f), "linux", ["linux:enospc"]),
+        (capability_revocation(can_revoke=t, on_revoke=f), "sel4", ["sel4:cap-revoke"]),
+        (block_volume_faults(can_detach=t, on_detach=f), "storage", ["storage:volume-detached"]),
+        (credential_rotation(can_rotate=t, on_rotate=f), "distributed", ["distributed:credential-rotation"]),
+        (record_reality_divergence(can_diverge=t, on_diverge=f), "distributed", ["distributed:record-reality-divergence"]),
+    ]
+    for env, name, behaviours in cases:
+        assert env.name == name
+        assert [b.name for b in env.behaviors] == behaviours
+        assert env.behaviors[0].enabled is t and env.behaviors[0].apply is f
+        assert env.assumptions and all(a.source for a in env.assumptions.values())
+    k8s = cases[0][0]
+    assert list(k8s.assumptions) == ["k8s:node-capacity", "k8s:scheduler-liveness", "k8s:eviction-rate-bounded"]
+
+
+def test_factory_arguments_come_in_pairs_and_extras_are_merged() -> None:
+    t, f = (lambda s: False), (lambda s: s)
+    with pytest.raises(TypeError, match="can_oom_kill given without on_oom_kill"):
+        pod_eviction(can_evict=t, on_evict=f, can_oom_kill=t)
+    with pytest.raises(ValueError, match="block_volume_faults"):
+        block_volume_faults()
+    extra = Assumption("k8s:quota", "quota holds")
+    env = pod_eviction(can_evict=t, on_evict=f, extra_assumptions={"k8s:quota": extra})
+    assert list(env.assumptions)[-1] == "k8s:quota" and env.assumptions["k8s:quota"] is extra
