@@ -746,3 +746,45 @@ pub fn format_trace(
     }
     Ok(lines.join("\n"))
 }
+
+/// `to_dot(source, *, highlight=(), name="musil", max_states=1_000_000)`: Graphviz DOT for a
+/// `Model` (explored here) or a `Graph`; initial states bold, `highlight`ed states filled.
+#[pyfunction]
+#[pyo3(signature = (source, *, highlight=None, name="musil".to_owned(), max_states=MAX_STATES))]
+pub fn to_dot(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    highlight: Option<Bound<'_, PyAny>>,
+    name: String,
+    max_states: usize,
+) -> PyResult<String> {
+    let lit: Vec<PyState> = match highlight {
+        Some(h) => h.try_iter()?.map(|s| s.map(|s| PyState::new(&s))).collect::<PyResult<_>>()?,
+        None => Vec::new(),
+    };
+    let label =
+        |s: &PyState| Python::attach(|py| dot_label(s.bind(py)).unwrap_or_else(|e| state::fail(py, e)));
+    if let Ok(g) = source.cast::<PyGraph>() {
+        let g = g.get();
+        return state::run(py, 1, || musil::dot::to_dot_with(&g.inner, &lit, &name, label));
+    }
+    let graph = explore(py, source, max_states, None)?;
+    state::run(py, 1, || musil::dot::to_dot_with(&graph.inner, &lit, &name, label))
+}
+
+/// The original's node label: `field=value, ...` (values by `str`) for a dataclass state, else
+/// `str(state)`.
+fn dot_label(state: &Bound<'_, PyAny>) -> PyResult<String> {
+    if let Ok(fields) = state.getattr("__dataclass_fields__") {
+        if fields.is_truthy()? {
+            let mut parts = Vec::new();
+            for f in fields.try_iter()? {
+                let f = f?;
+                let name = f.str()?.to_string();
+                parts.push(format!("{name}={}", state.getattr(name.as_str())?.str()?));
+            }
+            return Ok(parts.join(", "));
+        }
+    }
+    Ok(state.str()?.to_string())
+}

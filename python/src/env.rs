@@ -215,9 +215,17 @@ fn native_env(py: Python<'_>, env: &Bound<'_, PyAny>) -> PyResult<EnvironmentSpe
     Ok(native)
 }
 
+/// The engine's environments for Python ones.
+pub(crate) fn native_envs(
+    py: Python<'_>,
+    envs: &Bound<'_, PyTuple>,
+) -> PyResult<Vec<EnvironmentSpec<PyState>>> {
+    envs.iter().map(|e| native_env(py, &e)).collect()
+}
+
 /// The residual obligations: every assumption not verified, in environment order, as the
 /// Python objects the environments hold.
-fn residual<'py>(py: Python<'py>, envs: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyTuple>> {
+pub(crate) fn residual<'py>(py: Python<'py>, envs: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyTuple>> {
     let mut out = Vec::new();
     for env in envs.iter() {
         let env = env.cast::<PyEnvironmentSpec>()?.borrow();
@@ -252,23 +260,27 @@ impl PyOpenResult {
         self.ok()
     }
     fn __str__(&self, py: Python<'_>) -> PyResult<String> {
-        let mut lines = vec![self.result.get().inner.to_string()];
-        let residual = self.unverified_assumptions.bind(py);
-        if !residual.is_empty() {
-            lines.push("Unverified assumptions (residual proof obligations):".into());
-            for a in residual.iter() {
-                let source: String = a.getattr("source")?.extract()?;
-                let src = if source.is_empty() { String::new() } else { format!("  [{source}]") };
-                lines.push(format!(
-                    "  [{}] {}: {}{src}",
-                    a.getattr("status")?.str()?,
-                    a.getattr("name")?.str()?,
-                    a.getattr("description")?.str()?
-                ));
-            }
-        }
-        Ok(lines.join("\n"))
+        with_obligations(self.result.get().inner.to_string(), self.unverified_assumptions.bind(py))
     }
+}
+
+/// A verdict's text followed by the residual obligations, in the original's layout.
+pub(crate) fn with_obligations(head: String, residual: &Bound<'_, PyTuple>) -> PyResult<String> {
+    let mut lines = vec![head];
+    if !residual.is_empty() {
+        lines.push("Unverified assumptions (residual proof obligations):".into());
+        for a in residual.iter() {
+            let source: String = a.getattr("source")?.extract()?;
+            let src = if source.is_empty() { String::new() } else { format!("  [{source}]") };
+            lines.push(format!(
+                "  [{}] {}: {}{src}",
+                a.getattr("status")?.str()?,
+                a.getattr("name")?.str()?,
+                a.getattr("description")?.str()?
+            ));
+        }
+    }
+    Ok(lines.join("\n"))
 }
 
 /// `check_open(system, *envs, max_states=1_000_000)`: check `system` with every environment's

@@ -7,6 +7,7 @@
 
 mod core;
 mod env;
+mod liveness;
 mod state;
 
 use pyo3::prelude::*;
@@ -28,6 +29,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(core::path_to, m)?)?;
     m.add_function(wrap_pyfunction!(core::states_where, m)?)?;
     m.add_function(wrap_pyfunction!(core::format_trace, m)?)?;
+    m.add_function(wrap_pyfunction!(core::to_dot, m)?)?;
+    m.add_class::<liveness::PyLivenessResult>()?;
+    m.add_class::<liveness::PyOpenLivenessResult>()?;
+    m.add_function(wrap_pyfunction!(liveness::check_liveness, m)?)?;
+    m.add_function(wrap_pyfunction!(liveness::check_liveness_open, m)?)?;
     m.add_class::<env::PyAssumption>()?;
     m.add_class::<env::PyEnvironmentSpec>()?;
     m.add_class::<env::PyOpenResult>()?;

@@ -265,3 +265,65 @@ def test_factory_arguments_come_in_pairs_and_extras_are_merged() -> None:
     extra = Assumption("k8s:quota", "quota holds")
     env = pod_eviction(can_evict=t, on_evict=f, extra_assumptions={"k8s:quota": extra})
     assert list(env.assumptions)[-1] == "k8s:quota" and env.assumptions["k8s:quota"] is extra
+
+
+# --- liveness and graph export --------------------------------------------------------------
+
+
+def loop_model() -> Model:
+    # 0 -> 1 -> 2 (goal); 1 may also spin on itself ("idle")
+    return Model(
+        init=C(),
+        actions=[
+            Action("go", lambda s: s.n < 2, lambda s: C(s.n + 1), fair="weak"),
+            Action("idle", lambda s: s.n == 1, lambda s: s),
+        ],
+        terminal=lambda s: s.n == 2,
+    )
+
+
+def test_liveness_fairness_from_tags_and_explicit_names() -> None:
+    from musil import check_liveness
+
+    r = check_liveness(loop_model(), goal=lambda s: s.n == 2, goal_name="done")
+    assert r.ok and str(r) == "OK — eventually 'done' on every run (3 states)"
+    r = check_liveness(loop_model(), goal=lambda s: s.n == 2, fair=(), goal_name="done")
+    assert not r.ok and r.kind == "fair-cycle" and r.action_names == ("go", "idle")
+    assert str(r) == (
+        "LIVENESS VIOLATED: a fair cycle never reaches 'done'\n  Init: C(n=0)\n  → go: C(n=1)\n"
+        "  --- loops forever ---\n  ↺ idle: C(n=1)\n(3 states explored)"
+    )
+    with pytest.raises(ValueError, match="nope"):
+        check_liveness(loop_model(), goal=lambda s: True, fair=("nope",))
+
+
+def test_liveness_trap_and_leads_to_stem_starts_at_the_trigger() -> None:
+    from musil import check_liveness
+
+    m = Model(init=C(), actions=[Action("inc", lambda s: s.n < 3, lambda s: C(s.n + 1))], terminal=lambda s: True)
+    r = check_liveness(m, goal=lambda s: s.n == 1, leadsto_from=lambda s: s.n == 2)
+    assert not r.ok and r.kind == "p-unreachable"
+    assert [s.action for s in r.stem] == ["<init>"] and r.witness == C(2)
+
+
+def test_liveness_open_leaves_environment_behaviours_unfair() -> None:
+    from musil.env import check_liveness_open
+
+    m = Model(init=C(), actions=[Action("go", lambda s: s.n < 2, lambda s: C(s.n + 1))], terminal=lambda s: s.n == 2)
+    env = EnvironmentSpec(name="e", behaviors=[Action("e:stall", lambda s: s.n == 1, lambda s: s)],
+                          assumptions={"x": Assumption("e:x", "stalls end")})
+    r = check_liveness_open(m, env, goal=lambda s: s.n == 2)
+    assert r.ok and [a.name for a in r.unverified_assumptions] == ["e:x"]
+    r = check_liveness_open(m, env, goal=lambda s: s.n == 2, fair=())
+    assert not r.ok and r.result.action_names == ("go", "e:stall")
+
+
+def test_to_dot_labels_dataclass_fields() -> None:
+    from musil.graph import to_dot
+
+    dot = to_dot(counter(1), highlight=[C(1)], name="g")
+    assert dot.startswith("digraph g {\n  rankdir=LR;")
+    assert '  n0 [label="n=0", penwidth=2];' in dot
+    assert '  n1 [label="n=1", style=filled, fillcolor="#ffe0e0"];' in dot
+    assert '  n0 -> n1 [label="inc"];' in dot
+    assert to_dot(explore(counter(1)), name="g") == to_dot(counter(1), name="g")

@@ -23,6 +23,10 @@ EXAMPLES = [
     "needham_schroeder",
     "river_crossing",
     "tcas",
+    "leader_election",
+    "producer_consumer",
+    "readers_writers",
+    "traffic_light",
 ]
 
 

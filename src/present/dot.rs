@@ -42,6 +42,24 @@ fn label<S: State>(state: &S) -> String {
 /// bold, `highlight`ed ones filled), one edge per recorded transition labelled with its action
 /// (red when both ends are highlighted). Ends with a newline.
 pub fn to_dot<S: State>(graph: &Graph<S>, highlight: &[S], name: &str) -> String {
+    to_dot_with(graph, highlight, name, label)
+}
+
+/// [`to_dot`] with node labels of the caller's (the label is escaped for DOT here).
+///
+/// ```
+/// use musil::{explore, Model};
+/// use musil::dot::to_dot_with;
+/// let m = Model::new(0u8).action("inc", |n| *n < 1, |n| n + 1);
+/// let dot = to_dot_with(&explore(&m), &[], "musil", |n| format!("n = {n}"));
+/// assert!(dot.contains("  n1 [label=\"n = 1\"];\n"));
+/// ```
+pub fn to_dot_with<S: State>(
+    graph: &Graph<S>,
+    highlight: &[S],
+    name: &str,
+    label: impl Fn(&S) -> String,
+) -> String {
     let lit: Vec<bool> = graph.states().map(|s| highlight.contains(s)).collect();
     let mut initial = vec![false; graph.len()];
     for &i in graph.initial() {

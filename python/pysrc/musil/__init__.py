@@ -47,17 +47,20 @@ from musil.core import (
     states_where,
     witness,
 )
+from musil.liveness import LivenessResult, check_liveness
 
 __all__ = [
     "Action",
     "EdgeInvariant",
     "Invariant",
+    "LivenessResult",
     "Graph",
     "Model",
     "Result",
     "Step",
     "check",
     "check_all",
+    "check_liveness",
     "explore",
     "format_trace",
     "path_to",

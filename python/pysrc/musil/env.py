@@ -5,6 +5,20 @@ the search explores from every state), the guarantees it commits to (extra invar
 as ``"<env>:<name>"``) and the ``Assumption``s those rest on. ``check_open`` returns the verdict
 with every assumption not marked verified: the residual proof obligations."""
 
-from musil._native import Assumption, EnvironmentSpec, OpenResult, check_open
+from musil._native import (
+    Assumption,
+    EnvironmentSpec,
+    OpenLivenessResult,
+    OpenResult,
+    check_liveness_open,
+    check_open,
+)
 
-__all__ = ["Assumption", "EnvironmentSpec", "OpenResult", "check_open"]
+__all__ = [
+    "Assumption",
+    "EnvironmentSpec",
+    "OpenLivenessResult",
+    "OpenResult",
+    "check_liveness_open",
+    "check_open",
+]
