@@ -141,6 +141,10 @@ pub struct PyStep {
 
 #[pymethods]
 impl PyStep {
+    #[classmethod]
+    fn __class_getitem__(cls: &Bound<'_, PyType>, _item: &Bound<'_, PyAny>) -> Py<PyType> {
+        cls.clone().unbind()
+    }
     #[new]
     fn py_new(action: String, state: Py<PyAny>) -> Self {
         PyStep { action, state }
@@ -364,6 +368,10 @@ pub struct PyCheckResult {
 
 #[pymethods]
 impl PyCheckResult {
+    #[classmethod]
+    fn __class_getitem__(cls: &Bound<'_, PyType>, _item: &Bound<'_, PyAny>) -> Py<PyType> {
+        cls.clone().unbind()
+    }
     /// True when no violation was found.
     #[getter]
     fn ok(&self) -> bool {
@@ -545,6 +553,10 @@ impl PyGraph {
 
 #[pymethods]
 impl PyGraph {
+    #[classmethod]
+    fn __class_getitem__(cls: &Bound<'_, PyType>, _item: &Bound<'_, PyAny>) -> Py<PyType> {
+        cls.clone().unbind()
+    }
     /// The initial states.
     #[getter]
     fn initial(&self, py: Python<'_>) -> PyResult<Py<PyTuple>> {

@@ -251,6 +251,10 @@ pub struct PyOpenResult {
 
 #[pymethods]
 impl PyOpenResult {
+    #[classmethod]
+    fn __class_getitem__(cls: &Bound<'_, PyType>, _item: &Bound<'_, PyAny>) -> Py<PyType> {
+        cls.clone().unbind()
+    }
     /// True when the system survives its environments.
     #[getter]
     fn ok(&self) -> bool {

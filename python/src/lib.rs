@@ -8,6 +8,7 @@
 mod core;
 mod env;
 mod liveness;
+mod ltl;
 mod state;
 
 use pyo3::prelude::*;
@@ -34,6 +35,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<liveness::PyOpenLivenessResult>()?;
     m.add_function(wrap_pyfunction!(liveness::check_liveness, m)?)?;
     m.add_function(wrap_pyfunction!(liveness::check_liveness_open, m)?)?;
+    m.add_function(wrap_pyfunction!(ltl::check_ltl, m)?)?;
     m.add_class::<env::PyAssumption>()?;
     m.add_class::<env::PyEnvironmentSpec>()?;
     m.add_class::<env::PyOpenResult>()?;

@@ -3,7 +3,7 @@
 use musil::{Checker, Fair, Liveness, LivenessKind, LivenessResult};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyTuple, PyType};
 
 use crate::core::{self, MAX_STATES, steps};
 use crate::state::{self, PyState};
@@ -33,6 +33,10 @@ impl PyLivenessResult {
 
 #[pymethods]
 impl PyLivenessResult {
+    #[classmethod]
+    fn __class_getitem__(cls: &Bound<'_, PyType>, _item: &Bound<'_, PyAny>) -> Py<PyType> {
+        cls.clone().unbind()
+    }
     /// True when every (fair) run reaches the goal.
     #[getter]
     fn ok(&self) -> bool {
@@ -191,6 +195,10 @@ pub struct PyOpenLivenessResult {
 
 #[pymethods]
 impl PyOpenLivenessResult {
+    #[classmethod]
+    fn __class_getitem__(cls: &Bound<'_, PyType>, _item: &Bound<'_, PyAny>) -> Py<PyType> {
+        cls.clone().unbind()
+    }
     /// True when the liveness property holds.
     #[getter]
     fn ok(&self) -> bool {

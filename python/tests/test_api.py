@@ -327,3 +327,44 @@ def test_to_dot_labels_dataclass_fields() -> None:
     assert '  n1 [label="n=1", style=filled, fillcolor="#ffe0e0"];' in dot
     assert '  n0 -> n1 [label="inc"];' in dot
     assert to_dot(explore(counter(1)), name="g") == to_dot(counter(1), name="g")
+
+
+# --- LTL ------------------------------------------------------------------------------------
+
+
+def light() -> Model:
+    @dataclass(frozen=True)
+    class L:
+        color: str
+
+    return Model(
+        init=L("red"),
+        actions=[
+            Action("go", lambda s: s.color == "red", lambda s: L("green")),
+            Action("slow", lambda s: s.color == "green", lambda s: L("yellow")),
+            Action("stop", lambda s: s.color == "yellow", lambda s: L("red")),
+        ],
+    )
+
+
+def test_ltl_reductions_return_the_originals_result_types() -> None:
+    from musil import LivenessResult, Result
+    from musil.ltl import Always, Atom, Eventually, Implies, Next, Until, check_ltl
+
+    red = Atom("red", lambda s: s.color == "red")
+    green = Atom("green", lambda s: s.color == "green")
+    assert isinstance(check_ltl(light(), Always(Eventually(red))), LivenessResult)
+    assert isinstance(check_ltl(light(), Always(Implies(red, Eventually(green)))), LivenessResult)
+    g = check_ltl(light(), Always(green))
+    assert isinstance(g, Result) and not g.ok and g.action_names == ()
+    assert check_ltl(light(), Next(green)).ok
+    assert check_ltl(light(), Until(red, green)).ok
+    bad = check_ltl(light(), Eventually(Always(green)))
+    assert isinstance(bad, Result) and bad.kind == "ltl" and bad.loop == 0
+    assert bad.action_names == ("go", "slow", "stop")
+    assert str(bad).startswith("LTL VIOLATED: F G green\n")
+    with pytest.raises(ValueError, match="nope"):
+        check_ltl(light(), Eventually(green), fair=("nope",))
+    with pytest.raises(TypeError, match="LTL formula"):
+        check_ltl(light(), "F green")
+

@@ -27,6 +27,7 @@ EXAMPLES = [
     "producer_consumer",
     "readers_writers",
     "traffic_light",
+    "ltl_properties",
 ]
 
 

@@ -48,9 +48,23 @@ from musil.core import (
     witness,
 )
 from musil.liveness import LivenessResult, check_liveness
+from musil.ltl import LTL, Always, And, Atom, Eventually, Implies, Next, Not, Or, Release, Until, WeakUntil, check_ltl
 
 __all__ = [
+    "LTL",
     "Action",
+    "Always",
+    "And",
+    "Atom",
+    "Eventually",
+    "Implies",
+    "Next",
+    "Not",
+    "Or",
+    "Release",
+    "Until",
+    "WeakUntil",
+    "check_ltl",
     "EdgeInvariant",
     "Invariant",
     "LivenessResult",
