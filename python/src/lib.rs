@@ -9,6 +9,7 @@ mod core;
 mod env;
 mod liveness;
 mod ltl;
+mod prob;
 mod state;
 
 use pyo3::prelude::*;
@@ -36,6 +37,16 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(liveness::check_liveness, m)?)?;
     m.add_function(wrap_pyfunction!(liveness::check_liveness_open, m)?)?;
     m.add_function(wrap_pyfunction!(ltl::check_ltl, m)?)?;
+    m.add_function(wrap_pyfunction!(prob::reach_probability, m)?)?;
+    m.add_function(wrap_pyfunction!(prob::transient_distribution, m)?)?;
+    m.add_function(wrap_pyfunction!(prob::expected_reward, m)?)?;
+    m.add_function(wrap_pyfunction!(prob::long_run_reward, m)?)?;
+    m.add_function(wrap_pyfunction!(prob::long_run_probability, m)?)?;
+    m.add_function(wrap_pyfunction!(prob::reach_probability_mdp, m)?)?;
+    m.add_function(wrap_pyfunction!(prob::expected_reward_mdp, m)?)?;
+    m.add_function(wrap_pyfunction!(prob::long_run_reward_mdp, m)?)?;
+    m.add_function(wrap_pyfunction!(prob::long_run_probability_mdp, m)?)?;
+    m.add_function(wrap_pyfunction!(prob::probability_ltl, m)?)?;
     m.add_class::<env::PyAssumption>()?;
     m.add_class::<env::PyEnvironmentSpec>()?;
     m.add_class::<env::PyOpenResult>()?;

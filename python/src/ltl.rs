@@ -10,7 +10,7 @@ use crate::liveness::PyLivenessResult;
 use crate::state::{self, PyState};
 
 /// The engine's formula for a tree of `musil.ltl` nodes (read by class name and fields).
-fn formula(node: &Bound<'_, PyAny>) -> PyResult<Ltl<PyState>> {
+pub(crate) fn formula(node: &Bound<'_, PyAny>) -> PyResult<Ltl<PyState>> {
     let kind = node.get_type().name()?.to_string();
     let arg = || formula(&node.getattr("arg")?);
     let pair = || -> PyResult<(Ltl<PyState>, Ltl<PyState>)> {

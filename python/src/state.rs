@@ -102,6 +102,7 @@ pub(crate) fn describe(py: Python<'_>, err: &PyErr) -> String {
 /// `KeyboardInterrupt` (or any other non-`Exception`) to raise again when the check returns.
 pub(crate) fn fail(py: Python<'_>, err: PyErr) -> ! {
     let text = describe(py, &err);
+    LAST.with(|l| *l.borrow_mut() = Some(err.clone_ref(py)));
     if !err.is_instance_of::<PyException>(py) {
         let mut slot = INTERRUPT.lock().unwrap_or_else(|p| p.into_inner());
         if slot.is_none() {
@@ -109,6 +110,17 @@ pub(crate) fn fail(py: Python<'_>, err: PyErr) -> ! {
         }
     }
     std::panic::panic_any(text)
+}
+
+thread_local! {
+    /// The last exception a callback raised on this thread (for a question that reports it
+    /// only as a message, to raise it as the cause).
+    static LAST: std::cell::RefCell<Option<PyErr>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The last exception a callback raised on this thread, taken.
+pub(crate) fn take_last_error() -> Option<PyErr> {
+    LAST.with(|l| l.borrow_mut().take())
 }
 
 /// Forget an interrupt left by an earlier run.
@@ -126,12 +138,24 @@ fn take_interrupt() -> Option<PyErr> {
 /// turn. An interrupt raised inside a callback is raised again here; a panic outside any
 /// callback (an unhashable state without a key) becomes a `RuntimeError`.
 pub(crate) fn run<R: Send>(py: Python<'_>, workers: usize, search: impl FnOnce() -> R + Send) -> PyResult<R> {
+    if workers > 1 { settle_run(|| py.detach(|| catch(search))) } else { settle_run(|| catch(search)) }
+}
+
+/// [`run`] on this thread, attached (for searches whose callbacks are not `Send`).
+pub(crate) fn run_here<R>(search: impl FnOnce() -> R) -> PyResult<R> {
+    settle_run(|| catch(search))
+}
+
+type Caught<R> = Result<R, Box<dyn std::any::Any + Send>>;
+
+fn catch<R>(search: impl FnOnce() -> R) -> Caught<R> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(search))
+}
+
+fn settle_run<R>(go: impl FnOnce() -> Caught<R>) -> PyResult<R> {
     clear_interrupt();
-    let outcome = if workers > 1 {
-        py.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(search)))
-    } else {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(search))
-    };
+    LAST.with(|l| l.borrow_mut().take());
+    let outcome = go();
     if let Some(err) = take_interrupt() {
         return Err(err);
     }

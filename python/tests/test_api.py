@@ -368,3 +368,97 @@ def test_ltl_reductions_return_the_originals_result_types() -> None:
     with pytest.raises(TypeError, match="LTL formula"):
         check_ltl(light(), "F green")
 
+
+
+# --- probabilities --------------------------------------------------------------------------
+
+
+def walk(start: int = 2, n: int = 4) -> Model:
+    live = lambda s: 0 < s.n < n  # noqa: E731
+    return Model(
+        init=C(start),
+        actions=[Action("up", live, lambda s: C(s.n + 1)), Action("down", live, lambda s: C(s.n - 1))],
+        terminal=lambda s: not live(s),
+    )
+
+
+def test_exact_probabilities_are_fractions() -> None:
+    from fractions import Fraction
+
+    from musil.probabilistic import assert_probability, expected_reward, reach_probability, transient_distribution
+
+    goal = lambda s: s.n == 4  # noqa: E731
+    assert reach_probability(walk(), goal) == Fraction(1, 2)
+    assert reach_probability(walk(), goal, weight=lambda a, s: 2 if a == "up" else 1) == Fraction(4, 5)
+    assert reach_probability(walk(), goal, weight=lambda a, s: 0.6 if a == "up" else 0.4) == Fraction(9, 13)
+    assert reach_probability(walk(), goal, steps=2) == Fraction(1, 4)
+    assert reach_probability(walk(), goal, avoid=lambda s: s.n == 3) == 0
+    assert expected_reward(walk(), lambda s: s.n in (0, 4)) == 4
+    dist = transient_distribution(walk(), 1)
+    assert dist == {C(2): 0, C(3): Fraction(1, 2), C(1): Fraction(1, 2), C(4): 0, C(0): 0}
+    assert_probability(Fraction(1, 2), equals=Fraction(1, 2), at_most=1)
+    with pytest.raises(AssertionError, match="expected >= 2/3, got 1/2"):
+        assert_probability(Fraction(1, 2), at_least=Fraction(2, 3))
+
+
+def test_no_exact_answer_raises_value_error() -> None:
+    from musil.probabilistic import expected_reward, reach_probability, reach_probability_mdp
+
+    with pytest.raises(ValueError, match="truncated|max_states"):
+        reach_probability(walk(2, 40), lambda s: s.n == 40, max_states=5)
+    with pytest.raises(ValueError, match="almost surely|infinite"):
+        expected_reward(walk(), lambda s: s.n == 4)
+    with pytest.raises(ValueError, match="non-negative"):
+        reach_probability(walk(), lambda s: s.n == 4, weight=lambda a, s: -1)
+    with pytest.raises(ValueError, match="steps"):
+        reach_probability(walk(), lambda s: s.n == 4, steps=-1)
+    with pytest.raises(ValueError, match="optimize"):
+        reach_probability_mdp(walk(), lambda s: s.n == 4, moves=lambda s, acts: [acts], optimize="best")
+
+
+def test_exceptions_in_questions() -> None:
+    from musil.probabilistic import reach_probability
+
+    with pytest.raises(ZeroDivisionError):
+        reach_probability(walk(), lambda s: s.n == 4, weight=lambda a, s: 1 // 0)
+    with pytest.raises(TypeError, match="weight"):
+        reach_probability(walk(), lambda s: s.n == 4, weight=lambda a, s: "heavy")
+    broken = Model(init=C(), actions=[Action("boom", lambda s: True, lambda s: C(1 // 0))])
+    with pytest.raises(RuntimeError, match="boom") as e:
+        reach_probability(broken, lambda s: s.n == 4)
+    assert isinstance(e.value.__cause__, ZeroDivisionError)
+
+
+def test_mdp_optima_by_moves() -> None:
+    from fractions import Fraction
+
+    from musil.probabilistic import reach_probability_mdp
+
+    m = Model(
+        init=C(),
+        actions=[
+            Action("safe_win", lambda s: s.n == 0, lambda s: C(1)),
+            Action("safe_lose", lambda s: s.n == 0, lambda s: C(2)),
+            Action("risky_win", lambda s: s.n == 0, lambda s: C(1)),
+            Action("risky_lose", lambda s: s.n == 0, lambda s: C(2)),
+        ],
+        terminal=lambda s: s.n != 0,
+    )
+
+    def moves(state, enabled):
+        assert all(isinstance(a, Action) for a in enabled)
+        return [[a for a in enabled if a.name.startswith(k)] for k in ("safe", "risky")]
+
+    weight = lambda a, s: 3 if a == "safe_win" else 1  # noqa: E731
+    assert reach_probability_mdp(m, lambda s: s.n == 1, moves=moves, weight=weight) == Fraction(3, 4)
+    assert reach_probability_mdp(m, lambda s: s.n == 1, moves=moves, weight=weight, optimize="min") == Fraction(1, 2)
+
+
+def test_with_last_action_makes_actions_state() -> None:
+    from musil.history import LastAction, action_taken, with_last_action
+
+    aug = with_last_action(counter(2, invariants={"small": lambda s: s.n < 2}))
+    r = check(aug)
+    assert r.invariant == "small" and r.witness == LastAction(C(2), "inc")
+    assert r.trace[0].state == LastAction(C(0), None)
+    assert action_taken("inc")(r.witness) and not action_taken("inc")(r.trace[0].state)

@@ -28,6 +28,12 @@ EXAMPLES = [
     "readers_writers",
     "traffic_light",
     "ltl_properties",
+    "gamblers_ruin",
+    "monty_hall",
+    "availability",
+    "lossy_retry",
+    "server_utilization",
+    "arbiter_fairness",
 ]
 
 
