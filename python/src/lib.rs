@@ -5,6 +5,7 @@
 //! objects, hashed and compared through Python ([`state::PyState`]); the queue, the store, the
 //! traces and the analyses are the engine's. Build it with maturin (`pip install ./python`).
 
+mod analyses;
 mod core;
 mod env;
 mod liveness;
@@ -47,6 +48,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(prob::long_run_reward_mdp, m)?)?;
     m.add_function(wrap_pyfunction!(prob::long_run_probability_mdp, m)?)?;
     m.add_function(wrap_pyfunction!(prob::probability_ltl, m)?)?;
+    m.add_class::<analyses::PyInductionResult>()?;
+    m.add_class::<analyses::PyCoverage>()?;
+    m.add_class::<analyses::PyInvariantCoverage>()?;
+    m.add_function(wrap_pyfunction!(analyses::check_inductive, m)?)?;
+    m.add_function(wrap_pyfunction!(analyses::symmetry_reduction_sound, m)?)?;
+    m.add_function(wrap_pyfunction!(analyses::coverage, m)?)?;
+    m.add_function(wrap_pyfunction!(analyses::invariant_coverage, m)?)?;
     m.add_class::<env::PyAssumption>()?;
     m.add_class::<env::PyEnvironmentSpec>()?;
     m.add_class::<env::PyOpenResult>()?;

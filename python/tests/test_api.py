@@ -462,3 +462,60 @@ def test_with_last_action_makes_actions_state() -> None:
     assert r.invariant == "small" and r.witness == LastAction(C(2), "inc")
     assert r.trace[0].state == LastAction(C(0), None)
     assert action_taken("inc")(r.witness) and not action_taken("inc")(r.trace[0].state)
+
+
+# --- induction, symmetry, metrics -----------------------------------------------------------
+
+
+def test_check_inductive_base_step_and_proof() -> None:
+    from musil.induction import check_inductive
+
+    m = Model(init=C(0), actions=[Action("add2", lambda s: s.n < 8, lambda s: C(s.n + 2))], terminal=lambda s: s.n == 8)
+    domain = [C(x) for x in range(10)]
+    weak = check_inductive(m, lambda s: s.n <= 8, domain)
+    assert not weak.proven and weak.failure == "step" and weak.state == C(7) and weak.successor == C(9)
+    assert str(weak).startswith("NOT INDUCTIVE (k=1): counterexample-to-induction\n  I holds at: C(n=7)\n  --add2--> C(n=9)")
+    strong = check_inductive(m, lambda s: s.n <= 8 and s.n % 2 == 0, domain)
+    assert strong.proven and bool(strong) and str(strong).startswith("INDUCTIVE (k=1)")
+    base = check_inductive(m, lambda s: s.n < 4 or "too far", domain, k=3)
+    assert base.failure == "base" and base.state == C(4) and base.reason == "too far"
+    assert [s.action for s in base.path] == ["<init>", "add2", "add2"]
+    with pytest.raises(ValueError, match="k must be"):
+        check_inductive(m, lambda s: True, domain, k=0)
+
+
+def test_symmetry_by_sorting_and_its_gate() -> None:
+    from musil.core import symmetry_reduction_sound
+    from musil.symmetry import canonical_by_sorting
+
+    m = Model(
+        init=[(0, 0, 0)],
+        actions=[Action(f"inc{i}", lambda s, i=i: s[i] < 2, lambda s, i=i: (*s[:i], s[i] + 1, *s[i + 1:])) for i in range(3)],
+        terminal=lambda s: s == (2, 2, 2),
+    )
+    canon = canonical_by_sorting(get=lambda s: s, put=lambda s, xs: xs)
+    assert canon((2, 0, 1)) == (0, 1, 2)
+    assert check(m).states_explored == 27 and check(m, canonicalize=canon).states_explored == 10
+    assert symmetry_reduction_sound(m, canon)
+    m.invariants = {"unfinished": lambda s: s != (2, 2, 2)}
+    assert symmetry_reduction_sound(m, canon)
+    assert not symmetry_reduction_sound(m, lambda s: (0, 0, 0))  # loses the violation
+
+
+def test_coverage_and_invariant_coverage() -> None:
+    from musil.metrics import coverage, invariant_coverage
+
+    m = Model(
+        init=C(),
+        actions=[
+            Action("inc", lambda s: s.n < 2, lambda s: C(s.n + 1)),
+            Action("never", lambda s: s.n > 5, lambda s: s),
+            Action("dec", lambda s: s.n > 0, lambda s: C(s.n - 1)),
+        ],
+        invariants={"low": lambda s: s.n <= 2, "tautology": lambda s: True},
+    )
+    cov = coverage(m)
+    assert cov.dead_actions == ("never",) and not cov.ok and cov.actions_total == 3
+    ic = invariant_coverage(m)
+    assert ic.load_bearing == ("low",) and ic.candidate_vacuous == ("tautology",)
+    assert "inc" in ic.threats["low"]

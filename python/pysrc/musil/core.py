@@ -18,6 +18,8 @@ from musil._native import (
     path_to,
     reaches,
     states_where,
+    symmetry_reduction_sound,
+    to_dot,
     witness,
 )
 
@@ -41,6 +43,8 @@ __all__ = [
     "path_to",
     "reaches",
     "states_where",
+    "symmetry_reduction_sound",
+    "to_dot",
     "witness",
 ]
 
