@@ -519,3 +519,30 @@ def test_coverage_and_invariant_coverage() -> None:
     ic = invariant_coverage(m)
     assert ic.load_bearing == ("low",) and ic.candidate_vacuous == ("tautology",)
     assert "inc" in ic.threats["low"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_stops_a_long_check(workers: int) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = f"""
+import signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
+from musil import Action, Model, check
+m = Model(init=[0], actions=[Action("inc", lambda s: True, lambda s: s + 1)])
+print("started", flush=True)
+try:
+    check(m, max_states=10**9, workers={workers})
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+    p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "started"
+    time.sleep(0.5)
+    p.send_signal(signal.SIGINT)
+    out, _ = p.communicate(timeout=60)
+    assert out.strip() == "interrupted"
