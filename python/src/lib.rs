@@ -11,6 +11,7 @@ mod env;
 mod liveness;
 mod ltl;
 mod prob;
+mod sim;
 mod state;
 
 use pyo3::prelude::*;
@@ -55,6 +56,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analyses::symmetry_reduction_sound, m)?)?;
     m.add_function(wrap_pyfunction!(analyses::coverage, m)?)?;
     m.add_function(wrap_pyfunction!(analyses::invariant_coverage, m)?)?;
+    m.add_class::<sim::PyContext>()?;
+    m.add_function(wrap_pyfunction!(sim::simulate_py, m)?)?;
     m.add_class::<env::PyAssumption>()?;
     m.add_class::<env::PyEnvironmentSpec>()?;
     m.add_class::<env::PyOpenResult>()?;

@@ -13,7 +13,7 @@ import pytest
 
 EXPECTED = Path(__file__).parent / "expected"
 
-# Every example whose features exist on this front, the seed file first.
+# Every one of the original's example files, the seed file first.
 EXAMPLES = [
     "open_system_composed",
     "mutex",
@@ -42,6 +42,9 @@ EXAMPLES = [
     "alternating_bit",
     "distributed_kit",
     "service_lifecycle",
+    "byzantine_service",
+    "partition_heal",
+    "route_delivery",
 ]
 
 # service_lifecycle's table holds sets of strings, whose order (and so the order of the actions
