@@ -103,7 +103,7 @@ impl PyNode {
         args: impl FnOnce(Python<'_>, Py<PyContext>) -> PyResult<Bound<'_, PyTuple>>,
     ) {
         Python::attach(|py| {
-            let ptr = ctx as *mut Context<'_, PyMsg> as *mut Context<'static, PyMsg>;
+            let ptr: *mut Context<'static, PyMsg> = (ctx as *mut Context<'_, PyMsg>).cast();
             let handle =
                 Py::new(py, PyContext { ctx: Cell::new(ptr) }).unwrap_or_else(|e| state::fail(py, e));
             let outcome =
@@ -163,6 +163,9 @@ fn world<'py>(py: Python<'py>, nodes: &Nodes<PyMsg>) -> Bound<'py, PyDict> {
     d
 }
 
+/// A partition as Python passes it: the cut links, start, end.
+type PartitionRow = (Vec<(String, String)>, i64, i64);
+
 /// One failure, as the Python `SimFailure` is built from it.
 type Failure = (u64, String, String, usize, Py<PyAny>, Vec<Py<PyAny>>);
 
@@ -176,7 +179,7 @@ pub fn simulate_py(
     seeds: Vec<u64>,
     snapshot: Py<PyAny>,
     network: (f64, f64, i64, i64, Option<Py<PyAny>>),
-    partitions: Vec<(Vec<(String, String)>, i64, i64)>,
+    partitions: Vec<PartitionRow>,
     crashes: Vec<(String, i64, i64, bool)>,
     per_seed_faults: bool,
     invariants: Vec<(String, Py<PyAny>)>,
