@@ -800,3 +800,12 @@ fn dot_label(state: &Bound<'_, PyAny>) -> PyResult<String> {
     }
     Ok(state.str()?.to_string())
 }
+
+/// `check_of(graph, model)`: `check`'s verdict read off an explored graph (the model's
+/// invariants, edge invariants and terminal states judged on the graph's states and edges).
+#[pyfunction]
+pub fn check_of(py: Python<'_>, graph: &PyGraph, model: &Bound<'_, PyAny>) -> PyResult<Py<PyCheckResult>> {
+    let native = native_model(py, model)?;
+    let r = state::run(py, 1, || musil::check_of(&graph.inner, &native))?;
+    result(py, r)
+}

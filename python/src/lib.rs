@@ -34,6 +34,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(core::states_where, m)?)?;
     m.add_function(wrap_pyfunction!(core::format_trace, m)?)?;
     m.add_function(wrap_pyfunction!(core::to_dot, m)?)?;
+    m.add_function(wrap_pyfunction!(core::check_of, m)?)?;
     m.add_class::<liveness::PyLivenessResult>()?;
     m.add_class::<liveness::PyOpenLivenessResult>()?;
     m.add_function(wrap_pyfunction!(liveness::check_liveness, m)?)?;

@@ -546,3 +546,23 @@ except KeyboardInterrupt:
     p.send_signal(signal.SIGINT)
     out, _ = p.communicate(timeout=60)
     assert out.strip() == "interrupted"
+
+
+def test_assert_ok_assert_violates_and_check_of() -> None:
+    from musil import assert_ok, assert_violates, check_of
+
+    assert_ok(check(counter()))
+    with pytest.raises(AssertionError, match="TRUNCATED"):
+        assert_ok(check(counter(100), max_states=5))
+    assert_ok(check(counter(100), max_states=5), truncated="ok")
+    bad = check(counter(invariants={"small": lambda s: s.n < 2}))
+    with pytest.raises(AssertionError, match="^ctx\nINVARIANT VIOLATED: small"):
+        assert_ok(bad, "ctx")
+    assert_violates(bad, kind="invariant", invariant="small", via=["inc"], where=lambda s: s.n == 2)
+    with pytest.raises(AssertionError, match="expected broken invariant 'big'"):
+        assert_violates(bad, invariant="big")
+    with pytest.raises(AssertionError, match="expected a violation"):
+        assert_violates(check(counter()))
+    m = counter(invariants={"small": lambda s: s.n < 2})
+    r = check_of(explore(m), m)
+    assert r.invariant == "small" and r.action_names == ("inc", "inc")

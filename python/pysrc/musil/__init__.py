@@ -32,6 +32,10 @@ it raised in (the original lets it escape); Ctrl-C still stops a check with
 
 from musil.core import (
     Action,
+    Verdict,
+    assert_ok,
+    assert_violates,
+    check_of,
     EdgeInvariant,
     Invariant,
     Graph,
@@ -73,6 +77,10 @@ __all__ = [
     "Result",
     "Step",
     "check",
+    "Verdict",
+    "assert_ok",
+    "assert_violates",
+    "check_of",
     "check_all",
     "check_liveness",
     "explore",
