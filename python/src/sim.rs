@@ -9,7 +9,7 @@
 use std::cell::Cell;
 
 use musil::sim::{Context, Crash, FaultSchedule, NetworkModel, Node, Nodes, Partition, simulate};
-use pyo3::exceptions::{PyNotImplementedError, PyRuntimeError};
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
@@ -171,7 +171,7 @@ type Failure = (u64, String, String, usize, Py<PyAny>, Vec<Py<PyAny>>);
 
 /// The native half of `musil.sim.simulate`: `(runs, failure or None)`.
 #[pyfunction]
-#[pyo3(name = "_simulate", signature = (factory, seeds, snapshot, network, partitions, crashes, per_seed_faults, invariants, model, abstraction, goal, goal_name, converge_within, max_steps, require_init))]
+#[pyo3(name = "_simulate", signature = (factory, seeds, snapshot, network, partitions, crashes, invariants, model, abstraction, goal, goal_name, converge_within, max_steps, require_init))]
 #[allow(clippy::too_many_arguments)]
 pub fn simulate_py(
     py: Python<'_>,
@@ -181,7 +181,6 @@ pub fn simulate_py(
     network: (f64, f64, i64, i64, Option<Py<PyAny>>),
     partitions: Vec<PartitionRow>,
     crashes: Vec<(String, i64, i64, bool)>,
-    per_seed_faults: bool,
     invariants: Vec<(String, Py<PyAny>)>,
     model: Option<Bound<'_, PyAny>>,
     abstraction: Option<Py<PyAny>>,
@@ -191,11 +190,6 @@ pub fn simulate_py(
     max_steps: u64,
     require_init: bool,
 ) -> PyResult<(u64, Option<Failure>)> {
-    if per_seed_faults {
-        return Err(PyNotImplementedError::new_err(
-            "simulate: a per-seed fault schedule (a function of Random) is not supported by this front yet; pass a FaultSchedule",
-        ));
-    }
     let (loss, duplicate, min_latency, max_latency, mutate) = network;
     let mut net = NetworkModel::new().loss(loss).duplicate(duplicate).latency(min_latency, max_latency);
     if let Some(m) = mutate {

@@ -57,8 +57,8 @@ def test_errors_are_named() -> None:
     with pytest.raises(RuntimeError, match="simulate") as e:
         simulate(lambda: {"b": Broken()}, seeds=[0], snapshot=lambda w: 0)
     assert isinstance(e.value.__cause__, KeyError)
-    with pytest.raises(NotImplementedError, match="per-seed"):
-        simulate(nodes, seeds=[0], snapshot=snap, faults=lambda rng: FaultSchedule())
+    with pytest.raises(TypeError, match="not a FaultSchedule"):
+        simulate(nodes, seeds=[0], snapshot=snap, faults=lambda rng: None)
     with pytest.raises(ValueError, match="model and abstraction"):
         simulate(nodes, seeds=[0], snapshot=snap, abstraction=lambda w: w)
     kept = {}
@@ -71,3 +71,20 @@ def test_errors_are_named() -> None:
     simulate(keep, seeds=[0], snapshot=snap)
     with pytest.raises(RuntimeError, match="only inside the handler"):
         kept["p"].ctx.send("echo", "late")
+
+
+def test_a_per_seed_schedule_is_drawn_from_random_of_the_seed() -> None:
+    from random import Random
+
+    drawn = []
+
+    def schedule(rng):
+        end = rng.randint(0, 3)
+        drawn.append(end)
+        return FaultSchedule(partitions=(Partition(frozenset({("pinger", "echo")}), start=0, end=end),))
+
+    r = simulate(nodes, seeds=range(6), snapshot=snap, faults=schedule, goal=lambda a: a == 1)
+    assert drawn[: r.runs] == [Random(s).randint(0, 3) for s in range(r.runs)]
+    assert r.ok == all(end == 0 for end in drawn)
+    if not r.ok:
+        assert drawn[r.failure.seed] > 0 and r.runs == r.failure.seed + 1

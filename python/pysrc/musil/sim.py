@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from random import Random
 from typing import Any, Generic, Protocol, TypeVar
 
 from musil._native import Context, _simulate
@@ -164,29 +165,44 @@ def simulate(
     require_init: bool = True,
 ) -> SimReport[W]:
     """Run the system once per seed, in order, stopping at the first failing seed (see the
-    module). ``model`` and ``abstraction`` go together: every run must refine the model."""
+    module). ``faults`` is a ``FaultSchedule`` or a function drawing one from a fresh
+    ``random.Random(seed)`` per seed. ``model`` and ``abstraction`` go together: every run must
+    refine the model."""
     if (model is None) != (abstraction is None):
         raise ValueError("simulate: model and abstraction go together")
     net = network or NetworkModel()
-    per_seed = faults is not None and not isinstance(faults, FaultSchedule)
-    schedule = faults if isinstance(faults, FaultSchedule) else FaultSchedule()
-    runs, failure = _simulate(
-        factory,
-        [int(s) for s in seeds],
-        snapshot,
-        (float(net.loss), float(net.duplicate), int(net.min_latency), int(net.max_latency), net.mutate),
-        [(sorted(p.links), p.start, p.end) for p in schedule.partitions],
-        [(c.node, c.start, c.end, c.lose_state) for c in schedule.crashes],
-        per_seed,
-        list((invariants or {}).items()),
-        model,
-        abstraction,
-        goal,
-        goal_name,
-        converge_within,
-        max_steps,
-        require_init,
-    )
+    seeds = [int(s) for s in seeds]
+
+    def run(seeds: list[int], schedule: FaultSchedule) -> tuple[int, Any]:
+        return _simulate(
+            factory,
+            seeds,
+            snapshot,
+            (float(net.loss), float(net.duplicate), int(net.min_latency), int(net.max_latency), net.mutate),
+            [(sorted(p.links), p.start, p.end) for p in schedule.partitions],
+            [(c.node, c.start, c.end, c.lose_state) for c in schedule.crashes],
+            list((invariants or {}).items()),
+            model,
+            abstraction,
+            goal,
+            goal_name,
+            converge_within,
+            max_steps,
+            require_init,
+        )
+
+    if faults is None or isinstance(faults, FaultSchedule):
+        runs, failure = run(seeds, faults or FaultSchedule())
+    else:  # a schedule per seed, drawn as the original draws it: from Random(seed)
+        runs, failure = 0, None
+        for seed in seeds:
+            schedule = faults(Random(seed))
+            if not isinstance(schedule, FaultSchedule):
+                raise TypeError(f"simulate: faults(Random({seed})) returned {type(schedule).__name__}, not a FaultSchedule")
+            n, failure = run([seed], schedule)
+            runs += n
+            if failure is not None:
+                break
     if failure is None:
         return SimReport(ok=True, runs=runs)
     seed, kind, detail, step, world, history = failure
