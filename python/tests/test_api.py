@@ -566,3 +566,23 @@ def test_assert_ok_assert_violates_and_check_of() -> None:
     m = counter(invariants={"small": lambda s: s.n < 2})
     r = check_of(explore(m), m)
     assert r.invariant == "small" and r.action_names == ("inc", "inc")
+
+
+def test_symmetry_by_fields_and_by_permutations() -> None:
+    from musil.symmetry import canonical_by_fields, canonical_by_permutations
+
+    @dataclass(frozen=True)
+    class Pool:
+        workers: tuple
+        leader: int = 0
+
+    assert canonical_by_fields("workers")(Pool((2, 0, 1))) == Pool((0, 1, 2))
+
+    def relabel(s: Pool, m) -> Pool:
+        return Pool(tuple(s.workers[i] for i in sorted(m, key=lambda k: m[k])), m[s.leader])
+
+    canon = canonical_by_permutations([0, 1, 2], relabel)
+    orbit = {canon(relabel(Pool((5, 6, 7), 1), m)) for m in ({0: 1, 1: 0, 2: 2}, {0: 2, 1: 1, 2: 0}, {0: 0, 1: 1, 2: 2})}
+    assert len(orbit) == 1
+    with pytest.raises(ValueError, match="max_permutations"):
+        canonical_by_permutations(list(range(8)), relabel)
