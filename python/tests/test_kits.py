@@ -118,3 +118,40 @@ def test_fsm_tables() -> None:
     proto = {"a": {"x": "a", "y": "b", "z": None}}
     assert [a.name for a in protocol_actions(proto, get=lambda s: s, with_state=lambda s, t: t)] == ["y in a"]
     assert protocol_operations(proto, "a") == {"x", "y", "z"} and protocol_operations(proto, "q") == frozenset()
+
+
+def test_compose_names_slices_and_joint_invariants() -> None:
+    from musil.compose import Composite, compose
+
+    def toggle() -> Model:
+        return Model(init=False, actions=[Action("on", lambda s: not s, lambda s: True)], terminal=lambda s: s)
+
+    m = compose({"b": toggle(), "a": toggle()}, invariants={"not-both-on": lambda c: not (c["a"] and c["b"])})
+    assert [a.name for a in m.actions] == ["a:on", "b:on"]
+    r = check(m)
+    assert r.invariant == "not-both-on" and r.action_names == ("a:on", "b:on") and r.states_explored == 4
+    assert check(compose({"b": toggle(), "a": toggle()})).states_explored == 4
+    c = Composite((("b", 1), ("a", 2)))
+    assert c["a"] == 2 and c.with_part("zz", 0) == c
+    with pytest.raises(KeyError):
+        c["zz"]
+
+
+def test_bounded_clock() -> None:
+    from musil.clock import bounded_clock
+
+    @dataclass(frozen=True)
+    class T:
+        now: int = 0
+
+    clock = bounded_clock(get=lambda s: s.now, put=lambda s, v: T(v), horizon=8)
+    m = Model(init=T(), actions=[clock.action], terminal=clock.at_horizon)
+    r = check(m)
+    assert str(r) == "OK — 9 states, no violations"
+    g = explore(m)
+    assert clock.binding(g) and clock.horizon_states(g) == [T(8)]
+    forgot = check(Model(init=T(), actions=[bounded_clock(get=lambda s: s.now, put=lambda s, v: T(v), horizon=3).action]))
+    assert forgot.kind == "deadlock" and forgot.action_names == ("clock:tick",) * 3
+    assert bounded_clock(get=lambda s: s.now, put=lambda s, v: T(v), horizon=1, name="gateway").action.name == "gateway:tick"
+    with pytest.raises(ValueError, match="horizon must be >= 0"):
+        bounded_clock(get=lambda s: s.now, put=lambda s, v: T(v), horizon=-1)
