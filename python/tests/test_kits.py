@@ -155,3 +155,44 @@ def test_bounded_clock() -> None:
     assert bounded_clock(get=lambda s: s.now, put=lambda s, v: T(v), horizon=1, name="gateway").action.name == "gateway:tick"
     with pytest.raises(ValueError, match="horizon must be >= 0"):
         bounded_clock(get=lambda s: s.now, put=lambda s, v: T(v), horizon=-1)
+
+
+def test_petri_nets() -> None:
+    from fractions import Fraction
+
+    from musil.petri import assert_place_invariant, petri_actions, petri_enabled, petri_terminal, place_invariants
+
+    net = {"roast": ({"green": 4}, {"roasted": 3, "loss": 1}), "grind": ({"roasted": 1}, {"ground": 1})}
+    tokens = lambda s, p: dict(s).get(p, 0)  # noqa: E731
+
+    def deposit(s, p, d):
+        m = dict(s)
+        m[p] = m.get(p, 0) + d
+        return tuple(sorted((k, v) for k, v in m.items() if v))
+
+    start = (("green", 8),)
+    roast, grind = petri_actions(net, tokens=tokens, deposit=deposit)
+    assert roast.apply(start) == (("green", 4), ("loss", 1), ("roasted", 3))
+    assert not roast.enabled((("green", 3),)) and not grind.enabled(start)
+    assert petri_enabled(net, start, tokens=tokens) == {"roast"}
+    assert petri_enabled(net, (("green", 4), ("roasted", 1)), tokens=tokens) == {"roast", "grind"}
+    assert petri_enabled(net, (("ground", 1),), tokens=tokens) == frozenset()
+    assert not petri_actions(net, tokens=tokens, deposit=deposit, capacity={"roasted": 3})[0].enabled((("green", 8), ("roasted", 2)))
+    assert petri_terminal(net, tokens=tokens)((("ground", 5), ("loss", 1)))
+    assert place_invariants(net) == [
+        {"green": 1, "ground": 0, "loss": 4, "roasted": 0},
+        {"green": 3, "ground": 4, "loss": 0, "roasted": 4},
+    ]
+    for w in place_invariants(net):
+        assert_place_invariant(net, w)
+    leaky = {"evaporate": ({"water": 2}, {"vapor": 1})}
+    assert place_invariants(leaky) == [{"vapor": 2, "water": 1}]
+    with pytest.raises(AssertionError) as e:
+        assert_place_invariant(leaky, {"water": 1, "vapor": 1})
+    assert str(e.value) == "weights are not a place-invariant; these transitions change the weighted total: evaporate (-1)"
+    two = {"s": ({"a": 1}, {}), "t": ({}, {"b": 1})}
+    with pytest.raises(AssertionError) as e:
+        assert_place_invariant(two, {"a": 1, "b": Fraction(1, 2)}, message="M")
+    assert str(e.value) == "M\nweights are not a place-invariant; these transitions change the weighted total: s (-1), t (+1/2)"
+    m = Model(init=[start], actions=[roast, grind], invariants={"mass": lambda s: True}, terminal=petri_terminal(net, tokens=tokens))
+    assert check(m).states_explored == 12
