@@ -149,7 +149,8 @@ fn spec(
     spec.fairness(fairness)
 }
 
-fn names(v: Option<Bound<'_, PyAny>>) -> PyResult<Option<Vec<String>>> {
+/// A list of action names given as any iterable of strings (None: not given).
+pub(crate) fn names(v: Option<Bound<'_, PyAny>>) -> PyResult<Option<Vec<String>>> {
     match v {
         None => Ok(None),
         Some(v) if v.is_none() => Ok(None),

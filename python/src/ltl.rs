@@ -6,7 +6,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
 use crate::core::{self, MAX_STATES};
-use crate::liveness::PyLivenessResult;
+use crate::liveness::{PyLivenessResult, names};
 use crate::state::{self, PyState};
 
 /// The engine's formula for a tree of `musil.ltl` nodes (read by class name and fields).
@@ -33,14 +33,6 @@ pub(crate) fn formula(node: &Bound<'_, PyAny>) -> PyResult<Ltl<PyState>> {
         "WeakUntil" => pair().map(|(a, b)| a.weak_until(b))?,
         other => return Err(PyTypeError::new_err(format!("check_ltl: {other} is not an LTL formula node"))),
     })
-}
-
-fn names(v: Option<Bound<'_, PyAny>>) -> PyResult<Option<Vec<String>>> {
-    match v {
-        None => Ok(None),
-        Some(v) if v.is_none() => Ok(None),
-        Some(v) => v.try_iter()?.map(|n| n?.extract::<String>()).collect::<PyResult<Vec<_>>>().map(Some),
-    }
 }
 
 /// The native half of `musil.ltl.check_ltl`.
