@@ -162,6 +162,55 @@ fn levels_wider_than_a_slice_are_identical_with_any_number_of_workers() {
     }
 }
 
+/// Under a key, states of one identity may differ: the store keeps the one the serial search
+/// meets first, whichever worker meets one first. Two thousand initial states in one level
+/// (many chunks) all lead to states of one key; only the first discoverer's, 10,000, goes on.
+/// The first state is slow to expand, so that another worker is likely to meet the key first.
+#[test]
+fn a_key_keeps_the_first_discoverers_state_with_any_number_of_workers() {
+    use musil::Model;
+    let slow = |s: u32| {
+        if s == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        s < 10_000
+    };
+    let inline = Model::with_initial_states(0..2000u32)
+        .action("go", move |s: &u32| slow(*s), |s: &u32| s + 10_000)
+        .action("end", |s: &u32| *s == 10_000, |_: &u32| 20_000)
+        .invariant("not-the-end", |s: &u32| *s != 20_000)
+        .terminal(|_| true);
+    let heap = Model::with_initial_states((0..2000u32).map(|s| vec![s]))
+        .action("go", move |s: &Vec<u32>| slow(s[0]), |s: &Vec<u32>| vec![s[0] + 10_000])
+        .action("end", |s: &Vec<u32>| s[0] == 10_000, |_: &Vec<u32>| vec![20_000])
+        .invariant("not-the-end", |s: &Vec<u32>| s[0] != 20_000)
+        .terminal(|_| true);
+    for fingerprint in [false, true] {
+        let with = |w: usize| {
+            Checker::new(&inline)
+                .workers(w)
+                .parallel_level(1)
+                .fingerprint(fingerprint)
+                .key(|s: &u32| if (10_000..20_000).contains(s) { 10_000 } else { *s })
+        };
+        let heap_with = |w: usize| {
+            Checker::new(&heap)
+                .workers(w)
+                .parallel_level(1)
+                .fingerprint(fingerprint)
+                .key(|s: &Vec<u32>| if (10_000..20_000).contains(&s[0]) { 10_000 } else { s[0] })
+        };
+        let serial = with(1).check();
+        assert_eq!(serial.action_names(), ["go", "end"]);
+        let heap_serial = heap_with(1).check();
+        assert_eq!(heap_serial.action_names(), ["go", "end"]);
+        for _ in 0..20 {
+            assert_eq!(with(2).check(), serial);
+            assert_eq!(heap_with(2).check(), heap_serial);
+        }
+    }
+}
+
 /// A state with more than 64 successors takes the parallel merge's sorted path; states
 /// counted by explored() at a violation, caps that fall inside a level, a deadlock and a stop
 /// on a violation all match the serial loop.

@@ -387,6 +387,21 @@ pub(crate) struct Pending<S> {
     id: Option<StateId>,
 }
 
+impl<S> Pending<S> {
+    /// Met again, at `order`, as `state` (of the same identity): the smallest order is kept,
+    /// and under a key, where states of one identity may differ, the state met at it, which is
+    /// the one the serial driver stores (the first to meet it may have met it later in order).
+    #[inline]
+    fn meet(&mut self, order: u64, state: impl FnOnce() -> S, keyed: bool) {
+        if order < self.order {
+            self.order = order;
+            if keyed {
+                self.state = Some(state());
+            }
+        }
+    }
+}
+
 /// One of the 64 parts of the index, with the states its level has met but not stored.
 /// Aligned to two cache lines so that workers locking neighbouring shards do not share one.
 #[repr(align(128))]
@@ -656,8 +671,7 @@ impl<S: std::hash::Hash + Eq> Store<S> {
             Some(e) if e & PROVISIONAL == 0 => Probe::Known(StateId(e)),
             Some(e) => {
                 let slot = e & !PROVISIONAL;
-                let p = &mut pending[slot as usize];
-                p.order = p.order.min(order);
+                pending[slot as usize].meet(order, || state, identity.is_keyed());
                 Probe::Pending { shard: sh as u32, slot }
             }
             None => {
@@ -685,8 +699,7 @@ impl<S: std::hash::Hash + Eq> Store<S> {
             match found {
                 Some(e) if e & PROVISIONAL == 0 => {}
                 Some(e) => {
-                    let p = &mut pending[(e & !PROVISIONAL) as usize];
-                    p.order = p.order.min(order);
+                    pending[(e & !PROVISIONAL) as usize].meet(order, || state, identity.is_keyed());
                 }
                 None => {
                     pend(table, pending, &self.hints[sh], states, fps, identity, state, h, order);
