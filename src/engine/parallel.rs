@@ -454,13 +454,13 @@ where
     let mut stop = None;
     for (position, &produced) in enabled.iter().enumerate() {
         bases.push(kept as u32);
-        *transitions += produced as u64;
         let mut here = found.next_if(|f| f.0 == position).map(|f| f.1);
         let new = firsts.count(position);
         let room = max.saturating_sub(end + kept).max(1);
         if here.is_none() && new < room {
             // Nothing for the observer here, and the cap is not among its successors.
             kept += new;
+            *transitions += produced as u64;
             continue;
         }
         let id = StateId::new((start + position) as u32);
@@ -474,13 +474,18 @@ where
             stop = Some(e);
             break;
         }
+        // Transitions are counted as the serial driver stores them: none of a state stopped
+        // at before its successors are stored, and up to the one that reaches the cap.
         let truncated = new >= room;
         if truncated {
             // The cap is reached at this state's `room`-th new successor.
+            let last = firsts.nth(position, room - 1);
             kept += room;
-            bound = ((position as u64) << 32) | (firsts.nth(position, room - 1) + 1);
+            bound = ((position as u64) << 32) | (last + 1);
+            *transitions += last + 1;
         } else {
             kept += new;
+            *transitions += produced as u64;
         }
         let mut here = here.unwrap_or_default();
         if let Some(e) = rules.after_storing(observer, &at(end + kept), &mut here, truncated) {
