@@ -94,6 +94,11 @@
 //! [`symmetry_reduction_sound`]) and [`Config::key`] (states compared by a projection)
 //! sit beside these; [`Config::progress`] prints a progress line per level on stderr.
 //!
+//! An effect may also edit the state in place ([`Action::in_place`],
+//! [`Model::action_in_place`]): the engine then edits a scratch copy per worker, refilled with
+//! `clone_from`, and clones it into the store only when it is new, so a successor that is
+//! known already costs no allocation (for states whose `clone_from` reuses their buffers).
+//!
 //! ## From the command line
 //! A model binary hands its models to [`cli::Cli`] (or one model to [`cli::run`]) and gets
 //! musil's flags (`--workers`, `--max-states`, `--memory-budget 2G`, `--fingerprint`,

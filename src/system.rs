@@ -30,6 +30,7 @@
 //! assert_eq!(check(&Wrap).to_string(), "OK — 3 states, no violations");
 //! ```
 
+use std::borrow::Cow;
 use std::fmt::Debug;
 use std::hash::Hash;
 use std::ops::ControlFlow;
@@ -86,6 +87,70 @@ pub trait TransitionSystem: Sync {
     where
         F: FnMut(ActionId, Self::State) -> ControlFlow<()>;
 
+    /// [`successors`](Self::successors), free to lend each successor instead of giving it:
+    /// `emit` takes a [`Cow`], borrowed when the successor lives in `scratch`, owned otherwise.
+    /// This is how the engine asks for successors. It looks a lent successor up before taking
+    /// it and clones it only when it is new, so a successor that is known already costs no
+    /// allocation if `scratch` is refilled without one (with [`Clone::clone_from`] on a state
+    /// whose buffers it reuses).
+    ///
+    /// `scratch` is the caller's, kept from one call to the next on one thread: an
+    /// implementation may leave anything in it (it starts as `None`). The successors, their
+    /// order and the duty to stop at `Break` are those of `successors`. The default lends
+    /// nothing: it gives what `successors` gives. The closure [`Model`](crate::Model) lends
+    /// the successors of its [in-place](crate::Action::in_place) actions.
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    /// use std::ops::ControlFlow;
+    /// use musil::{ActionId, TransitionSystem, Verdict, check};
+    ///
+    /// /// Two bits in a `Vec`, flipped one at a time in a scratch copy.
+    /// struct Flips;
+    /// impl TransitionSystem for Flips {
+    ///     type State = Vec<bool>;
+    ///     fn initial_states(&self) -> Vec<Vec<bool>> { vec![vec![false; 2]] }
+    ///     fn successors<F>(&self, s: &Vec<bool>, mut emit: F) -> ControlFlow<()>
+    ///     where F: FnMut(ActionId, Vec<bool>) -> ControlFlow<()> {
+    ///         for i in 0..2 {
+    ///             let mut t = s.clone();
+    ///             t[i] = !t[i];
+    ///             emit(ActionId::new(i as u32), t)?;
+    ///         }
+    ///         ControlFlow::Continue(())
+    ///     }
+    ///     fn lend_successors<F>(&self, s: &Vec<bool>, scratch: &mut Option<Vec<bool>>, mut emit: F) -> ControlFlow<()>
+    ///     where F: FnMut(ActionId, Cow<'_, Vec<bool>>) -> ControlFlow<()> {
+    ///         for i in 0..2 {
+    ///             let t = scratch.get_or_insert_with(Vec::new);
+    ///             t.clone_from(s);
+    ///             t[i] = !t[i];
+    ///             emit(ActionId::new(i as u32), Cow::Borrowed(t))?;
+    ///         }
+    ///         ControlFlow::Continue(())
+    ///     }
+    ///     fn action_name(&self, a: ActionId) -> &str { ["flip0", "flip1"][a.index()] }
+    /// }
+    /// impl musil::Properties<Vec<bool>> for Flips {
+    ///     fn invariant_count(&self) -> usize { 0 }
+    ///     fn invariant_name(&self, _: usize) -> &str { "" }
+    ///     fn check_invariant(&self, _: usize, _: &Vec<bool>) -> Verdict { Verdict::Holds }
+    /// }
+    /// assert_eq!(check(&Flips).states_explored, 4);
+    /// ```
+    fn lend_successors<F>(
+        &self,
+        state: &Self::State,
+        scratch: &mut Option<Self::State>,
+        mut emit: F,
+    ) -> ControlFlow<()>
+    where
+        F: FnMut(ActionId, Cow<'_, Self::State>) -> ControlFlow<()>,
+    {
+        let _ = scratch;
+        self.successors(state, |action, next| emit(action, Cow::Owned(next)))
+    }
+
     /// The name of an action, as traces print it.
     fn action_name(&self, action: ActionId) -> &str;
 
@@ -115,6 +180,17 @@ impl<T: TransitionSystem + ?Sized> TransitionSystem for &T {
         F: FnMut(ActionId, Self::State) -> ControlFlow<()>,
     {
         (**self).successors(state, emit)
+    }
+    fn lend_successors<F>(
+        &self,
+        state: &Self::State,
+        scratch: &mut Option<Self::State>,
+        emit: F,
+    ) -> ControlFlow<()>
+    where
+        F: FnMut(ActionId, Cow<'_, Self::State>) -> ControlFlow<()>,
+    {
+        (**self).lend_successors(state, scratch, emit)
     }
     fn action_name(&self, action: ActionId) -> &str {
         (**self).action_name(action)

@@ -21,6 +21,7 @@
 //!
 //! Levels smaller than `parallel_level` run on the serial driver: no pending table, no pool.
 
+use std::borrow::Cow;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
@@ -165,15 +166,17 @@ struct Counted<S> {
 }
 
 /// A worker's buffers for [`expand_and_probe`], kept from one chunk to the next: its
-/// successors and their positions grouped by shard.
+/// successors and their positions grouped by shard, and the scratch state the system may lend
+/// successors from.
 struct Scratch<S> {
     entries: Vec<Entry<S>>,
     which: Vec<u32>,
+    state: Option<S>,
 }
 
 impl<S> Default for Scratch<S> {
     fn default() -> Self {
-        Scratch { entries: Vec::new(), which: Vec::new() }
+        Scratch { entries: Vec::new(), which: Vec::new(), state: None }
     }
 }
 
@@ -205,14 +208,17 @@ fn lock<X>(m: &Mutex<X>) -> std::sync::MutexGuard<'_, X> {
 }
 
 /// Apply `Rules::expand` to the states of chunk `c` of the level `[start, end)`, handing each
-/// successor to `sink` with its hash and order; what the rules found there.
+/// successor (perhaps lent from `scratch`) to `sink` with its hash and order; what the rules
+/// found there.
+#[allow(clippy::too_many_arguments)]
 fn expand_chunk<T, P>(
     rules: &Rules<'_, T, P>,
     store: &Store<T::State>,
     (start, end): (usize, usize),
     c: usize,
     overflow: &AtomicBool,
-    mut sink: impl FnMut(u64, u64, T::State),
+    scratch: &mut Option<T::State>,
+    mut sink: impl FnMut(u64, u64, Cow<'_, T::State>),
 ) -> Counted<T::State>
 where
     T: TransitionSystem,
@@ -225,12 +231,12 @@ where
         let position = i - start;
         let mut k = 0u64;
         let mut found = Found::default();
-        let in_full =
-            rules.expand(store.get(StateId::new(i as u32)), &mut found, seen(store, start), |_, y| {
-                let order = ((position as u64) << 32) | k;
-                k += 1;
-                sink(store.hash(&y), order, y);
-            });
+        let x = store.get(StateId::new(i as u32));
+        let in_full = rules.expand(x, &mut found, scratch, seen(store, start), |_, y| {
+            let order = ((position as u64) << 32) | k;
+            k += 1;
+            sink(store.hash(&y), order, y);
+        });
         if in_full && rules.reduces() {
             store.mark_in_full(StateId::new(i as u32));
         }
@@ -249,7 +255,8 @@ where
 /// successors up at once, in every shard. A duplicate successor is then dropped by the thread
 /// that allocated it; routed to another worker, it would be freed across threads, which
 /// costs the allocator more than the shared index lines cost (`counters-closures 6`, two
-/// workers: 1.01 s routed, 0.76 s here).
+/// workers: 1.01 s routed, 0.76 s here). A lent successor (an in-place effect's scratch
+/// state) is looked up as it is produced, under its shard's lock, and cloned only when new.
 fn expand_and_probe<T, P>(
     rules: &Rules<'_, T, P>,
     store: &Store<T::State>,
@@ -264,11 +271,16 @@ where
 {
     let chunk_count = (end - start).div_ceil(CHUNK);
     chunks(pool, rules.options.workers, chunk_count, |scratch: &mut Scratch<T::State>, c| {
-        let Scratch { entries, which } = scratch;
+        let Scratch { entries, which, state } = scratch;
         entries.clear();
-        let counted = expand_chunk(rules, store, (start, end), c, overflow, |h, order, y| {
-            store.prefetch_shared(h);
-            entries.push((h, order, Some(y)));
+        let counted = expand_chunk(rules, store, (start, end), c, overflow, state, |h, order, y| match y {
+            Cow::Owned(y) => {
+                store.prefetch_shared(h);
+                entries.push((h, order, Some(y)));
+            }
+            Cow::Borrowed(_) => {
+                store.probe_or_pend(y, h, order);
+            }
         });
         probe_by_shard(store, entries, which);
         counted
@@ -304,14 +316,17 @@ where
         run_on(pool, workers, |from| {
             let mut out: Vec<Vec<Entry<T::State>>> =
                 (0..workers).map(|to| std::mem::take(&mut *lock(&lanes[from * workers + to]))).collect();
+            let mut scratch = None;
             loop {
                 let c = next.fetch_add(1, Ordering::Relaxed);
                 if c >= last {
                     break;
                 }
-                let done = expand_chunk(rules, store, (start, end), c, overflow, |h, order, y| {
-                    out[shard_of(h) % workers].push((h, order, Some(y)));
-                });
+                // These states own no heap memory: a lent one is cloned without an allocation.
+                let done =
+                    expand_chunk(rules, store, (start, end), c, overflow, &mut scratch, |h, order, y| {
+                        out[shard_of(h) % workers].push((h, order, Some(y.into_owned())));
+                    });
                 lock(&counted)[c] = Some(done);
             }
             for (to, lane) in out.into_iter().enumerate() {
@@ -582,7 +597,7 @@ where
     let max = rules.options.max_states;
     let expanded: Vec<Vec<Expansion<T::State>>> = {
         let store: &Store<T::State> = store;
-        chunks(pool, rules.options.workers, (end - start).div_ceil(CHUNK), |_: &mut (), c| {
+        let chunk = |scratch: &mut Option<T::State>, c: usize| {
             let lo = start + c * CHUNK;
             let hi = (lo + CHUNK).min(end);
             (lo..hi)
@@ -591,7 +606,8 @@ where
                     let mut succs = Vec::new();
                     let mut found = Found::default();
                     let id = StateId::new(i as u32);
-                    let in_full = rules.expand(store.get(id), &mut found, seen(store, start), |action, y| {
+                    let x = store.get(id);
+                    let in_full = rules.expand(x, &mut found, scratch, seen(store, start), |action, y| {
                         let order = ((position as u64) << 32) | succs.len() as u64;
                         let h = store.hash(&y);
                         succs.push(match store.probe_or_pend(y, h, order) {
@@ -605,7 +621,8 @@ where
                     (succs, found)
                 })
                 .collect()
-        })
+        };
+        chunks(pool, rules.options.workers, (end - start).div_ceil(CHUNK), chunk)
     };
     for (position, (succs, mut found)) in expanded.into_iter().flatten().enumerate() {
         let id = StateId::new((start + position) as u32);

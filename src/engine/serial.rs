@@ -7,6 +7,14 @@
 //! measured slower: it costs a second probe per successor.) What the serial order decides is
 //! unchanged by it: states are stored in emission order, the cap stops at the same successor,
 //! and what the rules found at a state is heard only when the sweep reaches that state.
+//!
+//! A successor the system lends (an in-place effect's scratch state) cannot wait for its
+//! lookup: it is looked up as it is produced, and cloned only when the store does not know it
+//! yet. A state known then is known at its turn too (the store only grows within a level), so
+//! the answer is the one the lookup in order would give; one not known yet is looked up again
+//! in order, as an owned successor is.
+
+use std::borrow::Cow;
 
 use super::step::{Found, Observer, Rules, Seen};
 use super::{End, StateId, Store};
@@ -14,21 +22,31 @@ use crate::properties::Properties;
 use crate::system::{ActionId, TransitionSystem};
 
 /// The serial driver's buffers, kept from one stretch to the next: the successors of the
-/// state being processed and of the one after it.
+/// state being processed and of the one after it, and the scratch state the system may lend
+/// successors from.
 pub(super) struct Buffers<S> {
     current: Expanded<S>,
     ahead: Expanded<S>,
+    scratch: Option<S>,
 }
 
 impl<S> Default for Buffers<S> {
     fn default() -> Self {
-        Buffers { current: Expanded::new(), ahead: Expanded::new() }
+        Buffers { current: Expanded::new(), ahead: Expanded::new(), scratch: None }
     }
 }
 
-/// A state's successors (action, state, identity hash) and what the rules found there.
+/// A successor on its way to the store.
+enum Next<S> {
+    /// To be looked up in order: the state and its identity hash.
+    Owned(S, u64),
+    /// Known already (a lent successor, looked up as it was produced).
+    Known(StateId),
+}
+
+/// A state's successors (action, successor) and what the rules found there.
 struct Expanded<S> {
-    successors: Vec<(ActionId, S, u64)>,
+    successors: Vec<(ActionId, Next<S>)>,
     found: Found<S>,
 }
 
@@ -45,6 +63,7 @@ fn expand<T: TransitionSystem, P: Properties<T::State>>(
     store: &mut Store<T::State>,
     id: StateId,
     into: &mut Expanded<T::State>,
+    scratch: &mut Option<T::State>,
     (from, until): (usize, usize),
 ) {
     into.successors.clear();
@@ -61,23 +80,41 @@ fn expand<T: TransitionSystem, P: Properties<T::State>>(
             Some(at) if at.index() < until => Seen::Known,
             _ => Seen::New,
         };
-        if rules.expand(x, &mut into.found, seen, |a, y| out.push((a, y, 0))) {
+        if rules
+            .expand(x, &mut into.found, scratch, seen, |a, y| out.push((a, Next::Owned(y.into_owned(), 0))))
+        {
             store.mark_in_full(id);
         }
-        for (_, y, h) in out.iter_mut() {
-            *h = store.hash(y);
-            store.prefetch_slot(*h);
+        for (_, next) in out.iter_mut() {
+            if let Next::Owned(y, h) = next {
+                *h = store.hash(y);
+                store.prefetch_slot(*h);
+            }
         }
         return;
     }
     rules.expand(
         x,
         &mut into.found,
+        scratch,
         |_| Seen::New,
         |a, y| {
             let h = store.hash(&y);
+            let y = match y {
+                Cow::Owned(y) => y,
+                // A state that owns no heap memory is cloned without an allocation: it waits
+                // for its lookup in order, its index slot prefetched, as an owned one does.
+                Cow::Borrowed(y) if std::mem::needs_drop::<T::State>() => {
+                    if let Some(to) = store.find_unshared(y, h) {
+                        out.push((a, Next::Known(to)));
+                        return;
+                    }
+                    y.clone()
+                }
+                Cow::Borrowed(y) => y.clone(),
+            };
             store.prefetch_slot(h);
-            out.push((a, y, h));
+            out.push((a, Next::Owned(y, h)));
         },
     );
 }
@@ -100,7 +137,7 @@ where
 {
     let max = rules.options.max_states;
     let edges = observer.wants_edges();
-    let Buffers { current, ahead } = buffers;
+    let Buffers { current, ahead, scratch } = buffers;
     let mut ahead_of: Option<usize> = None;
     let mut cursor = from;
     while cursor < until && cursor < store.len() {
@@ -109,18 +146,21 @@ where
         if ahead_of == Some(id.index()) {
             std::mem::swap(current, ahead);
         } else {
-            expand(rules, store, id, current, (from, until));
+            expand(rules, store, id, current, scratch, (from, until));
         }
         ahead_of = None;
         if cursor < until && cursor < store.len() {
-            expand(rules, store, StateId::new(cursor as u32), ahead, (from, until));
+            expand(rules, store, StateId::new(cursor as u32), ahead, scratch, (from, until));
             ahead_of = Some(cursor);
         }
         let successors = &mut current.successors;
         let stored = |store: &mut Store<T::State>, observer: &mut O| {
-            for (a, y, h) in successors.drain(..) {
+            for (a, next) in successors.drain(..) {
                 *transitions += 1;
-                let (to, new) = store.insert_hashed(y, h, Some(id));
+                let (to, new) = match next {
+                    Next::Owned(y, h) => store.insert_hashed(y, h, Some(id)),
+                    Next::Known(to) => (to, false),
+                };
                 if edges {
                     observer.edge(id, a, to);
                 }

@@ -15,11 +15,17 @@
 //! to the analysis's [`Observer`] in that order, on the thread that owns the store, so the
 //! verdict, count and trace are the serial search's whatever thread expanded the state. A
 //! problem the observer stops at before step 3 leaves the state's successors unstored.
+//!
+//! Successors are asked for with [`TransitionSystem::lend_successors`], so one may come lent
+//! (an in-place effect's edit of the worker's scratch state): the drivers look such a
+//! successor up where it is produced and clone it only when it is new, which leaves every
+//! answer above as it is and spares an allocation per successor that is known already.
 
+use std::borrow::Cow;
 use std::ops::ControlFlow;
 
 use super::trace::{self, Step};
-use super::{Config, End, StateId, Store, canon};
+use super::{Config, End, StateId, Store, canon_lent};
 use crate::fault::{self, Fault, Site};
 use crate::properties::{Properties, Verdict};
 use crate::system::{ActionId, TransitionSystem};
@@ -149,6 +155,11 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
     /// first): each successor, canonicalised and judged, goes to `sink` with its action in
     /// order. Every panic in user code is caught and named.
     ///
+    /// A successor may come lent ([`Cow::Borrowed`], from `scratch`, the calling worker's, kept
+    /// from one state to the next): `sink` looks it up and clones it only when it is new, so
+    /// a successor that is known already is never allocated (see
+    /// [`TransitionSystem::lend_successors`]).
+    ///
     /// Under a reduction, only the successors of an ample set go to `sink`: the first of the
     /// reduction's candidates none of whose successors is a state `seen` calls
     /// [`Seen::Known`]; when every candidate has one, every successor goes. That is the cycle
@@ -167,12 +178,13 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
         &self,
         x: &T::State,
         found: &mut Found<T::State>,
+        scratch: &mut Option<T::State>,
         seen: impl Fn(&T::State) -> Seen,
-        mut sink: impl FnMut(ActionId, T::State),
+        mut sink: impl FnMut(ActionId, Cow<'_, T::State>),
     ) -> bool {
         if let Some(reduce) = &self.options.reduce {
             let mut all: Vec<(ActionId, T::State)> = Vec::new();
-            self.expand_all(x, found, |a, y| all.push((a, y)));
+            self.expand_all(x, found, scratch, |a, y| all.push((a, y.into_owned())));
             let mut enabled: Vec<ActionId> = Vec::with_capacity(all.len());
             for &(a, _) in &all {
                 if !enabled.contains(&a) {
@@ -204,12 +216,12 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
             let in_full = ample.is_none();
             for (a, y) in all {
                 if ample.as_ref().is_none_or(|ample| ample.contains(&a)) {
-                    sink(a, y);
+                    sink(a, Cow::Owned(y));
                 }
             }
             return in_full;
         }
-        self.expand_all(x, found, sink);
+        self.expand_all(x, found, scratch, sink);
         true
     }
 
@@ -219,7 +231,8 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
         &self,
         x: &T::State,
         found: &mut Found<T::State>,
-        mut sink: impl FnMut(ActionId, T::State),
+        scratch: &mut Option<T::State>,
+        mut sink: impl FnMut(ActionId, Cow<'_, T::State>),
     ) {
         if !found.is_quiet() || found.fault_before_successors {
             *found = Found::default();
@@ -242,21 +255,26 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
             let mut enabled = false;
             fault::enter(Site::Successors);
             if self.edge_invariants == 0 {
-                let _ = self.sys.successors(x, |action, y| {
+                let _ = self.sys.lend_successors(x, scratch, |action, y| {
                     enabled = true;
-                    sink(action, canon(self.options, y));
+                    sink(action, canon_lent(self.options, y));
                     ControlFlow::Continue(())
                 });
             } else {
-                let _ = self.sys.successors(x, |action, y| {
+                let _ = self.sys.lend_successors(x, scratch, |action, y| {
                     enabled = true;
-                    let y = canon(self.options, y);
+                    let y = canon_lent(self.options, y);
                     for index in 0..self.edge_invariants {
                         fault::enter(Site::EdgeInvariant(index));
                         if let Verdict::Violated(reason) =
                             self.props.check_edge_invariant(index, x, action, &y)
                         {
-                            found.problems.push(Problem::Edge { index, action, next: y.clone(), reason });
+                            found.problems.push(Problem::Edge {
+                                index,
+                                action,
+                                next: T::State::clone(&y),
+                                reason,
+                            });
                             if self.first_problem {
                                 return ControlFlow::Break(());
                             }

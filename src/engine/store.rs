@@ -11,6 +11,7 @@
 //!   see `src/engine/index.rs`), chosen by 6 bits of the hash, so a table grows one shard at a time
 //!   and the old and new shard coexist only briefly.
 
+use std::borrow::Cow;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -660,8 +661,12 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     }
 
     /// Parallel phase: look `state` up; when the store does not know it, note it as met in
-    /// this level with `order` (keeping the smallest order of all who met it).
-    pub(crate) fn probe_or_pend(&self, state: S, h: u64, order: u64) -> Probe {
+    /// this level with `order` (keeping the smallest order of all who met it). A lent state is
+    /// cloned only then.
+    pub(crate) fn probe_or_pend(&self, state: Cow<'_, S>, h: u64, order: u64) -> Probe
+    where
+        S: Clone,
+    {
         let sh = shard_of(h);
         let mut guard = lock(&self.shards[sh]);
         let Shard { table, pending } = &mut *guard;
@@ -671,10 +676,11 @@ impl<S: std::hash::Hash + Eq> Store<S> {
             Some(e) if e & PROVISIONAL == 0 => Probe::Known(StateId(e)),
             Some(e) => {
                 let slot = e & !PROVISIONAL;
-                pending[slot as usize].meet(order, || state, identity.is_keyed());
+                pending[slot as usize].meet(order, || state.into_owned(), identity.is_keyed());
                 Probe::Pending { shard: sh as u32, slot }
             }
             None => {
+                let state = state.into_owned();
                 let slot = pend(table, pending, &self.hints[sh], states, fps, identity, state, h, order);
                 Probe::Pending { shard: sh as u32, slot }
             }
@@ -878,19 +884,23 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         self.insert_hashed(state, h, parent)
     }
 
+    /// [`Store::find_hashed`] by the store's owner, outside a parallel level (no lock taken).
+    #[inline]
+    pub(crate) fn find_unshared(&mut self, state: &S, h: u64) -> Option<StateId> {
+        let Store { states, fingerprints, shards, identity, .. } = &mut *self;
+        let table = &owned(&mut shards[shard_of(h)]).table;
+        let found = match fingerprints {
+            Some(fps) => table.find(h, |i| *fps.get(i as usize) == h),
+            None => table.find(h, |i| identity.same(states.get(i as usize), state)),
+        };
+        found.map(StateId)
+    }
+
     /// [`Store::insert`] with the hash already computed.
     #[inline]
     pub(crate) fn insert_hashed(&mut self, state: S, h: u64, parent: Option<StateId>) -> (StateId, bool) {
-        {
-            let Store { states, fingerprints, shards, identity, .. } = &mut *self;
-            let table = &owned(&mut shards[shard_of(h)]).table;
-            let found = match fingerprints {
-                Some(fps) => table.find(h, |i| *fps.get(i as usize) == h),
-                None => table.find(h, |i| identity.same(states.get(i as usize), &state)),
-            };
-            if let Some(i) = found {
-                return (StateId(i), false);
-            }
+        if let Some(id) = self.find_unshared(&state, h) {
+            return (id, false);
         }
         (self.insert_new(state, h, parent), true)
     }
@@ -1000,6 +1010,43 @@ mod tests {
         assert_eq!(freed, DOUBLING);
         assert!(st.heap_bytes() <= before - freed * 64);
         assert_eq!(st.get(StateId::new(99_999))[..4], 99_999u32.to_le_bytes());
+    }
+
+    #[test]
+    fn a_lent_state_is_cloned_only_when_new() {
+        let mut st: Store<Vec<u8>> = Store::new(Identity::by_value());
+        st.insert(vec![1], None);
+        let known = vec![1];
+        let h = st.hash(&known);
+        assert_eq!(st.find_unshared(&known, h), Some(StateId::new(0)));
+        assert!(matches!(st.probe_or_pend(Cow::Borrowed(&known), h, 0), Probe::Known(id) if id.index() == 0));
+        let new = vec![2];
+        let h = st.hash(&new);
+        assert_eq!(st.find_unshared(&new, h), None);
+        let Probe::Pending { shard, slot } = st.probe_or_pend(Cow::Borrowed(&new), h, 5) else {
+            panic!("a new state is pending")
+        };
+        // Met again earlier in order: one pending state, at the smaller order.
+        assert!(
+            matches!(st.probe_or_pend(Cow::Borrowed(&new), h, 3), Probe::Pending { slot: s, .. } if s == slot)
+        );
+        assert_eq!(st.pending_status(shard, slot), (3, None));
+        let id = st.settle(shard, slot, StateId::new(0));
+        assert_eq!(st.get(id), &new);
+    }
+
+    #[test]
+    fn under_a_key_a_pending_state_is_the_one_met_first_in_order() {
+        let mut st: Store<(u8, u8)> = Store::new(Identity::by_key(|s: &(u8, u8)| s.0));
+        let later = (1, 9);
+        let h = st.hash(&later);
+        let Probe::Pending { shard, slot } = st.probe_or_pend(Cow::Borrowed(&later), h, 7) else {
+            panic!("a new state is pending")
+        };
+        st.probe_or_pend(Cow::Owned((1, 2)), h, 2);
+        st.probe_or_pend(Cow::Owned((1, 5)), h, 4);
+        let id = st.settle(shard, slot, StateId::new(0));
+        assert_eq!(st.get(id), &(1, 2));
     }
 
     #[test]

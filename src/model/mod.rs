@@ -2,7 +2,9 @@
 //!
 //! A model is initial states plus guarded actions (kept in declaration order, which decides
 //! the breadth-first successor order and so which shortest trace is reported), invariants in
-//! declaration order, edge invariants and a terminal predicate.
+//! declaration order, edge invariants and a terminal predicate. An action's effect makes the
+//! successor ([`Model::action`]) or edits a copy of the state in place
+//! ([`Model::action_in_place`], see [`Action::in_place`]); one model may mix both.
 //!
 //! ```
 //! use musil::{check, Model};
@@ -23,6 +25,7 @@ mod action;
 mod property;
 pub(crate) mod schema;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::ops::ControlFlow;
@@ -31,6 +34,7 @@ use std::sync::{Arc, Mutex};
 use indexmap::IndexMap;
 
 pub use action::Action;
+use action::Effect;
 pub use property::{EdgeInvariant, Invariant, Verdict, invariant_from_violations, never, never_when};
 pub use schema::{ActionSchema, Binding, Value, enumerate_actions};
 
@@ -218,6 +222,41 @@ impl<S: State> Model<S> {
         effect: impl Fn(&S) -> S + Send + Sync + 'static,
     ) -> Self {
         self.add_action(Action::new(name, guard, effect).fair(fairness))
+    }
+
+    /// Add an unfair action whose effect edits the state in place (see
+    /// [`Action::in_place`]): in a search, a successor that is known already then costs no
+    /// allocation.
+    ///
+    /// ```
+    /// use musil::{Model, check};
+    /// let m = Model::new(String::new())
+    ///     .action_in_place("a", |s| s.len() < 3, |s| s.push('a'))
+    ///     .action("b", |s| s.len() < 3, |s| format!("{s}b"))
+    ///     .terminal(|s| s.len() == 3);
+    /// assert_eq!(check(&m).states_explored, 15);
+    /// ```
+    #[must_use]
+    pub fn action_in_place(
+        self,
+        name: impl Into<String>,
+        guard: impl Fn(&S) -> bool + Send + Sync + 'static,
+        effect: impl Fn(&mut S) + Send + Sync + 'static,
+    ) -> Self {
+        self.add_action(Action::in_place(name, guard, effect))
+    }
+
+    /// Add an action with a fairness tag whose effect edits the state in place (see
+    /// [`Action::in_place`]).
+    #[must_use]
+    pub fn fair_action_in_place(
+        self,
+        name: impl Into<String>,
+        fairness: Fairness,
+        guard: impl Fn(&S) -> bool + Send + Sync + 'static,
+        effect: impl Fn(&mut S) + Send + Sync + 'static,
+    ) -> Self {
+        self.add_action(Action::in_place(name, guard, effect).fair(fairness))
     }
 
     /// Add a prepared [`Action`].
@@ -490,8 +529,9 @@ impl<S: State> Clone for Model<S> {
     }
 }
 
+/// Fire `entry` at `state` if its guard holds: its successor, owned, to `emit`.
 #[inline]
-fn fire<S>(
+fn fire<S: Clone>(
     entry: &Entry<S>,
     state: &S,
     emit: &mut impl FnMut(ActionId, S) -> ControlFlow<()>,
@@ -499,10 +539,59 @@ fn fire<S>(
     fault::enter(Site::Guard(entry.id));
     if (entry.action.guard)(state) {
         fault::enter(Site::Effect(entry.id));
-        let next = (entry.action.effect)(state);
+        let next = entry.action.effect.apply(state);
         return emit(entry.id, next);
     }
     ControlFlow::Continue(())
+}
+
+/// [`fire`], lending the successor of an in-place effect: it edits `scratch`, refilled from
+/// `state` by `clone_from` (its buffers reused), and `emit` borrows it.
+#[inline]
+fn lend<S: Clone>(
+    entry: &Entry<S>,
+    state: &S,
+    scratch: &mut Option<S>,
+    emit: &mut impl FnMut(ActionId, Cow<'_, S>) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    fault::enter(Site::Guard(entry.id));
+    if (entry.action.guard)(state) {
+        fault::enter(Site::Effect(entry.id));
+        return match &entry.action.effect {
+            Effect::Make(make) => emit(entry.id, Cow::Owned(make(state))),
+            Effect::Edit(edit) => {
+                let next = match scratch {
+                    Some(next) => {
+                        next.clone_from(state);
+                        next
+                    }
+                    None => scratch.insert(state.clone()),
+                };
+                edit(next);
+                emit(entry.id, Cow::Borrowed(next))
+            }
+        };
+    }
+    ControlFlow::Continue(())
+}
+
+impl<S: State> Model<S> {
+    /// `each(entry)` for the actions offered at `state` (its menu, or the static actions), in
+    /// order, until one breaks.
+    #[inline]
+    fn each_action(&self, state: &S, mut each: impl FnMut(&Entry<S>) -> ControlFlow<()>) -> ControlFlow<()> {
+        if self.menu_fn.is_some() {
+            let menu = self.menu(state);
+            for entry in menu.iter() {
+                each(entry)?;
+            }
+        } else {
+            for entry in &self.actions {
+                each(entry)?;
+            }
+        }
+        ControlFlow::Continue(())
+    }
 }
 
 impl<S: State> TransitionSystem for Model<S> {
@@ -516,17 +605,14 @@ impl<S: State> TransitionSystem for Model<S> {
     where
         F: FnMut(ActionId, S) -> ControlFlow<()>,
     {
-        if self.menu_fn.is_some() {
-            let menu = self.menu(state);
-            for entry in menu.iter() {
-                fire(entry, state, &mut emit)?;
-            }
-        } else {
-            for entry in &self.actions {
-                fire(entry, state, &mut emit)?;
-            }
-        }
-        ControlFlow::Continue(())
+        self.each_action(state, |entry| fire(entry, state, &mut emit))
+    }
+
+    fn lend_successors<F>(&self, state: &S, scratch: &mut Option<S>, mut emit: F) -> ControlFlow<()>
+    where
+        F: FnMut(ActionId, Cow<'_, S>) -> ControlFlow<()>,
+    {
+        self.each_action(state, |entry| lend(entry, state, scratch, &mut emit))
     }
 
     fn action_name(&self, action: ActionId) -> &str {
@@ -615,4 +701,70 @@ pub fn footprint_sound<S: State>(model: &Model<S>, states: impl IntoIterator<Ite
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two counters in a `Vec`: `a` edits in place, `b` makes a new state.
+    fn mixed() -> Model<Vec<u8>> {
+        Model::new(vec![0u8, 0]).action_in_place("a", |s| s[0] < 2, |s| s[0] += 1).action(
+            "b",
+            |s| s[1] < 2,
+            |s| vec![s[0], s[1] + 1],
+        )
+    }
+
+    #[test]
+    fn in_place_successors_are_lent_from_the_scratch_and_others_given() {
+        let m = mixed();
+        let mut scratch = None;
+        let mut seen = Vec::new();
+        let _ = m.lend_successors(&vec![1, 1], &mut scratch, |a, y| {
+            seen.push((m.action_name(a).to_owned(), matches!(y, Cow::Borrowed(_)), y.into_owned()));
+            ControlFlow::Continue(())
+        });
+        assert_eq!(seen, [("a".into(), true, vec![2, 1]), ("b".into(), false, vec![1, 2])]);
+        // The scratch holds the last edit, and is refilled from the state before the next.
+        assert_eq!(scratch, Some(vec![2, 1]));
+        let buffer = scratch.as_ref().map(|s| s.as_ptr());
+        let mut again = Vec::new();
+        let _ = m.lend_successors(&vec![0, 2], &mut scratch, |_, y| {
+            again.push(y.into_owned());
+            ControlFlow::Continue(())
+        });
+        assert_eq!(again, [vec![1, 2]]);
+        assert_eq!(scratch.as_ref().map(|s| s.as_ptr()), buffer, "the scratch's buffer is reused");
+    }
+
+    #[test]
+    fn both_ways_of_asking_give_the_same_successors() {
+        let m = mixed();
+        for s in [vec![0, 0], vec![1, 2], vec![2, 0], vec![2, 2]] {
+            let mut given = Vec::new();
+            let _ = m.successors(&s, |a, y| {
+                given.push((a, y));
+                ControlFlow::Continue(())
+            });
+            let mut lent = Vec::new();
+            let _ = m.lend_successors(&s, &mut None, |a, y| {
+                lent.push((a, y.into_owned()));
+                ControlFlow::Continue(())
+            });
+            assert_eq!(given, lent, "at {s:?}");
+        }
+    }
+
+    #[test]
+    fn a_break_stops_the_lending() {
+        let m = mixed();
+        let mut calls = 0;
+        let flow = m.lend_successors(&vec![0, 0], &mut None, |_, _| {
+            calls += 1;
+            ControlFlow::Break(())
+        });
+        assert!(flow.is_break());
+        assert_eq!(calls, 1);
+    }
 }
