@@ -68,6 +68,16 @@ fn benchmark_models_have_the_shared_counts() {
     }
     let closures = models::counters_model(3, 9);
     assert_eq!(counts(&closures, 1), (1_000, 3_001));
+    // The rows of closures in both forms of effect: the same counts.
+    for w in [1, 2] {
+        assert_eq!(counts(&models::counters_inplace_model(3, 9), w), (1_000, 3_001));
+        for in_place in [false, true] {
+            // 2N·3^(N-1) + 3^N − 2^N states for N = 5.
+            let registry = models::registry_model(5, in_place);
+            assert_eq!(counts(&registry, w).0, 2 * 5 * 81 + 243 - 32);
+            assert_eq!(counts(&registry, w), counts(&models::registry_model(5, false), 1));
+        }
+    }
 }
 
 /// The packed two-phase commit is the same graph as the one with vectors and a set: the same
