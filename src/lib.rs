@@ -96,8 +96,9 @@
 //!
 //! An effect may also edit the state in place ([`Action::in_place`],
 //! [`Model::action_in_place`]): the engine then edits a scratch copy per worker, refilled with
-//! `clone_from`, and clones it into the store only when it is new, so a successor that is
-//! known already costs no allocation (for states whose `clone_from` reuses their buffers).
+//! `clone_from`, and takes the edit into the buffers of successors that were known already,
+//! so a successor that is known already costs no allocation (for states whose `clone_from`
+//! reuses their buffers).
 //!
 //! ## From the command line
 //! A model binary hands its models to [`cli::Cli`] (or one model to [`cli::run`]) and gets

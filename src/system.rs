@@ -89,10 +89,11 @@ pub trait TransitionSystem: Sync {
 
     /// [`successors`](Self::successors), free to lend each successor instead of giving it:
     /// `emit` takes a [`Cow`], borrowed when the successor lives in `scratch`, owned otherwise.
-    /// This is how the engine asks for successors. It looks a lent successor up before taking
-    /// it and clones it only when it is new, so a successor that is known already costs no
-    /// allocation if `scratch` is refilled without one (with [`Clone::clone_from`] on a state
-    /// whose buffers it reuses).
+    /// This is how the engine asks for successors. It copies a lent successor (by
+    /// [`Clone::clone_from`]) into the buffers of a successor that was known already and would
+    /// otherwise be dropped, or looks it up before cloning it, so a successor that is known
+    /// already costs no allocation if `scratch` is refilled without one (with `clone_from`, on
+    /// a state whose buffers it reuses).
     ///
     /// `scratch` is the caller's, kept from one call to the next on one thread: an
     /// implementation may leave anything in it (it starts as `None`). The successors, their

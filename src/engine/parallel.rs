@@ -166,17 +166,18 @@ struct Counted<S> {
 }
 
 /// A worker's buffers for [`expand_and_probe`], kept from one chunk to the next: its
-/// successors and their positions grouped by shard, and the scratch state the system may lend
-/// successors from.
+/// successors and their positions grouped by shard, the scratch state the system may lend
+/// successors from, and spare states whose buffers a lent successor is copied into.
 struct Scratch<S> {
     entries: Vec<Entry<S>>,
     which: Vec<u32>,
     state: Option<S>,
+    spare: Vec<S>,
 }
 
 impl<S> Default for Scratch<S> {
     fn default() -> Self {
-        Scratch { entries: Vec::new(), which: Vec::new(), state: None }
+        Scratch { entries: Vec::new(), which: Vec::new(), state: None, spare: Vec::new() }
     }
 }
 
@@ -255,8 +256,10 @@ where
 /// successors up at once, in every shard. A duplicate successor is then dropped by the thread
 /// that allocated it; routed to another worker, it would be freed across threads, which
 /// costs the allocator more than the shared index lines cost (`counters-closures 6`, two
-/// workers: 1.01 s routed, 0.76 s here). A lent successor (an in-place effect's scratch
-/// state) is looked up as it is produced, under its shard's lock, and cloned only when new.
+/// workers: 1.01 s routed, 0.76 s here). A lent successor (an in-place effect's edit of the
+/// scratch state) is copied, by `clone_from`, into a spare state: a successor found known
+/// in an earlier chunk, kept for its buffers instead of dropped (as many as a chunk lends),
+/// so lent successors that are known already allocate nothing.
 fn expand_and_probe<T, P>(
     rules: &Rules<'_, T, P>,
     store: &Store<T::State>,
@@ -271,18 +274,35 @@ where
 {
     let chunk_count = (end - start).div_ceil(CHUNK);
     chunks(pool, rules.options.workers, chunk_count, |scratch: &mut Scratch<T::State>, c| {
-        let Scratch { entries, which, state } = scratch;
+        let Scratch { entries, which, state, spare } = scratch;
         entries.clear();
-        let counted = expand_chunk(rules, store, (start, end), c, overflow, state, |h, order, y| match y {
-            Cow::Owned(y) => {
-                store.prefetch_shared(h);
-                entries.push((h, order, Some(y)));
-            }
-            Cow::Borrowed(_) => {
-                store.probe_or_pend(y, h, order);
-            }
+        let mut lent = 0;
+        let counted = expand_chunk(rules, store, (start, end), c, overflow, state, |h, order, y| {
+            let y = match y {
+                Cow::Owned(y) => y,
+                Cow::Borrowed(y) => {
+                    lent += 1;
+                    match spare.pop() {
+                        Some(mut copy) => {
+                            copy.clone_from(y);
+                            copy
+                        }
+                        None => y.clone(),
+                    }
+                }
+            };
+            store.prefetch_shared(h);
+            entries.push((h, order, Some(y)));
         });
         probe_by_shard(store, entries, which);
+        // The known successors are left: as many as were lent are kept for their buffers.
+        for (_, _, known) in entries.drain(..) {
+            if let Some(y) = known
+                && spare.len() < lent
+            {
+                spare.push(y);
+            }
+        }
         counted
     })
 }

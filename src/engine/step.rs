@@ -17,9 +17,10 @@
 //! problem the observer stops at before step 3 leaves the state's successors unstored.
 //!
 //! Successors are asked for with [`TransitionSystem::lend_successors`], so one may come lent
-//! (an in-place effect's edit of the worker's scratch state): the drivers look such a
-//! successor up where it is produced and clone it only when it is new, which leaves every
-//! answer above as it is and spares an allocation per successor that is known already.
+//! (an in-place effect's edit of the worker's scratch state): the drivers copy it into the
+//! buffers of a successor that was known already (or look it up before cloning it), which
+//! leaves every answer above as it is and spares an allocation per successor that is known
+//! already.
 
 use std::borrow::Cow;
 use std::ops::ControlFlow;
@@ -156,8 +157,8 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
     /// order. Every panic in user code is caught and named.
     ///
     /// A successor may come lent ([`Cow::Borrowed`], from `scratch`, the calling worker's, kept
-    /// from one state to the next): `sink` looks it up and clones it only when it is new, so
-    /// a successor that is known already is never allocated (see
+    /// from one state to the next): `sink` takes it without an allocation when it is known
+    /// already (copied into a spare state's buffers, or looked up before it is cloned; see
     /// [`TransitionSystem::lend_successors`]).
     ///
     /// Under a reduction, only the successors of an ample set go to `sink`: the first of the

@@ -689,7 +689,8 @@ impl<S: std::hash::Hash + Eq> Store<S> {
 
     /// Parallel phase, a worker's successors that fall in shard `sh` (`entries[j]` for `j` in
     /// `which`): under one lock, each is looked up; one the store does not know becomes
-    /// pending (or lowers the order of the pending entry it equals). Known ones are dropped.
+    /// pending (or lowers the order of the pending entry it equals). Known ones are left in
+    /// `entries`, for the worker to drop or reuse.
     pub(crate) fn probe_batch(&self, sh: usize, entries: &mut [(u64, u64, Option<S>)], which: &[u32]) {
         const AHEAD: usize = 4;
         let mut guard = lock(&self.shards[sh]);
@@ -700,15 +701,18 @@ impl<S: std::hash::Hash + Eq> Store<S> {
                 table.prefetch(entries[a as usize].0);
             }
             let (h, order, ref mut state) = entries[j as usize];
-            let state = state.take().expect("each successor is probed once");
-            let found = find_in_level(table, pending, states, fps, identity, h, &state);
+            let found = {
+                let state = state.as_ref().expect("each successor is probed once");
+                find_in_level(table, pending, states, fps, identity, h, state)
+            };
+            let mut take = || state.take().expect("each successor is probed once");
             match found {
                 Some(e) if e & PROVISIONAL == 0 => {}
                 Some(e) => {
-                    pending[(e & !PROVISIONAL) as usize].meet(order, || state, identity.is_keyed());
+                    pending[(e & !PROVISIONAL) as usize].meet(order, take, identity.is_keyed());
                 }
                 None => {
-                    pend(table, pending, &self.hints[sh], states, fps, identity, state, h, order);
+                    pend(table, pending, &self.hints[sh], states, fps, identity, take(), h, order);
                 }
             }
         }
@@ -894,6 +898,21 @@ impl<S: std::hash::Hash + Eq> Store<S> {
             None => table.find(h, |i| identity.same(states.get(i as usize), state)),
         };
         found.map(StateId)
+    }
+
+    /// [`Store::insert_hashed`], giving `state` back when an equal one is stored (its buffers
+    /// may be reused).
+    #[inline]
+    pub(crate) fn insert_or_give_back(
+        &mut self,
+        state: S,
+        h: u64,
+        parent: Option<StateId>,
+    ) -> (StateId, Option<S>) {
+        if let Some(id) = self.find_unshared(&state, h) {
+            return (id, Some(state));
+        }
+        (self.insert_new(state, h, parent), None)
     }
 
     /// [`Store::insert`] with the hash already computed.

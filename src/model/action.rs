@@ -84,9 +84,10 @@ impl<S: Clone> Effect<S> {
 /// - [`Action::new`] takes `Fn(&S) -> S`: the effect makes the successor;
 /// - [`Action::in_place`] takes `Fn(&mut S)`: the effect edits a copy of the state. The
 ///   engine keeps that copy per worker and refills it with [`Clone::clone_from`] before each
-///   such action, then looks the edited copy up before taking it, so a successor that is
-///   known already costs no allocation when the state's `clone_from` reuses its buffers;
-///   only a new state is cloned into the store.
+///   such action, and takes the edited copy into buffers it recycles from successors that
+///   were known already (or looks it up first), so a successor that is known already costs
+///   no allocation when the state's `clone_from` reuses its buffers; only a new state takes
+///   new memory, in the store.
 ///
 /// Both forms give the same successors, so a model checks alike written either way: same
 /// verdicts, counts and traces.
@@ -148,9 +149,10 @@ impl<S> Action<S> {
     /// a copy of the state after `effect` ran on it.
     ///
     /// In a search the copy is a scratch state kept per worker and refilled with
-    /// [`Clone::clone_from`], and the engine looks the edited copy up before taking it: a
-    /// successor that is known already is never cloned, so it allocates nothing when
-    /// `clone_from` reuses the scratch's buffers. The standard library's `Vec`, `String`,
+    /// [`Clone::clone_from`], and the engine takes the edited copy into the buffers of a
+    /// successor that was known already (with `clone_from` again), or looks it up before
+    /// cloning it: a successor that is known already allocates nothing when `clone_from`
+    /// reuses a state's buffers. The standard library's `Vec`, `String`,
     /// `HashMap`, `HashSet`, `Box`, `Option` and arrays reuse them (nested too); tuples,
     /// `BTreeMap` and `BTreeSet` do not, and neither does `#[derive(Clone)]`, whose
     /// `clone_from` clones and drops. A struct state gains with `Clone` written by hand,
