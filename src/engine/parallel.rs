@@ -52,21 +52,20 @@ fn run_on(pool: &rayon::ThreadPool, workers: usize, work: impl Fn(usize) + Sync)
     });
 }
 
-/// Run `chunk(scratch, c)` for every chunk `c` of `count` on the workers, each worker with
-/// its own scratch space (buffers kept from one chunk to the next); the results in chunk order.
-fn chunks<R: Send, W>(
+/// Run `chunk(scratch, c)` for every chunk `c` of `count` on the workers, worker `w` with
+/// `scratch[w]` (its buffers, kept from one chunk and one level to the next); the results in
+/// chunk order.
+fn chunks<R: Send, W: Send>(
     pool: &rayon::ThreadPool,
     workers: usize,
     count: usize,
+    scratch: &[Mutex<W>],
     chunk: impl Fn(&mut W, usize) -> R + Sync,
-) -> Vec<R>
-where
-    W: Default,
-{
+) -> Vec<R> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<R>>> = Mutex::new((0..count).map(|_| None).collect());
-    run_on(pool, workers, |_| {
-        let mut scratch = W::default();
+    run_on(pool, workers, |w| {
+        let mut scratch = lock(&scratch[w]);
         loop {
             let c = next.fetch_add(1, Ordering::Relaxed);
             if c >= count {
@@ -113,6 +112,7 @@ where
     let mut start = 0usize;
     let mut progress = super::progress::Progress::new(options.progress);
     let mut buffers = serial::Buffers::default();
+    let scratch: Vec<Mutex<Scratch<T::State>>> = (0..workers).map(|_| Mutex::default()).collect();
     let mut depth = 0usize;
     let mut next_look = 0usize;
     while start < store.len() {
@@ -142,9 +142,9 @@ where
             None => serial::stretch(rules, store, observer, transitions, &mut buffers, start, end),
             Some(pool) => {
                 let stop = if observer.wants_edges() {
-                    edge_level(rules, store, observer, pool, start, end, transitions)
+                    edge_level(rules, store, observer, (pool, &scratch), start, end, transitions)
                 } else {
-                    count_level(rules, store, observer, pool, start, end, transitions)
+                    count_level(rules, store, observer, (pool, &scratch), start, end, transitions)
                 };
                 store.end_level();
                 stop
@@ -165,9 +165,9 @@ struct Counted<S> {
     found: Vec<(usize, Found<S>)>,
 }
 
-/// A worker's buffers for [`expand_and_probe`], kept from one chunk to the next: its
-/// successors and their positions grouped by shard, the scratch state the system may lend
-/// successors from, and spare states whose buffers a lent successor is copied into.
+/// A worker's buffers, kept from one chunk and one level to the next: the scratch state the
+/// system may lend successors from, and for [`expand_and_probe`] its successors, their
+/// positions grouped by shard and spare states whose buffers a lent successor is copied into.
 struct Scratch<S> {
     entries: Vec<Entry<S>>,
     which: Vec<u32>,
@@ -180,6 +180,9 @@ impl<S> Default for Scratch<S> {
         Scratch { entries: Vec::new(), which: Vec::new(), state: None, spare: Vec::new() }
     }
 }
+
+/// The pool a parallel level runs on, and each worker's buffers.
+type Workers<'w, S> = (&'w rayon::ThreadPool, &'w [Mutex<Scratch<S>>]);
 
 /// A successor on its way to its index shard: (hash, order, state).
 type Entry<S> = (u64, u64, Option<S>);
@@ -263,7 +266,7 @@ where
 fn expand_and_probe<T, P>(
     rules: &Rules<'_, T, P>,
     store: &Store<T::State>,
-    pool: &rayon::ThreadPool,
+    (pool, scratch): Workers<'_, T::State>,
     start: usize,
     end: usize,
     overflow: &AtomicBool,
@@ -273,7 +276,7 @@ where
     P: Properties<T::State>,
 {
     let chunk_count = (end - start).div_ceil(CHUNK);
-    chunks(pool, rules.options.workers, chunk_count, |scratch: &mut Scratch<T::State>, c| {
+    chunks(pool, rules.options.workers, chunk_count, scratch, |scratch: &mut Scratch<T::State>, c| {
         let Scratch { entries, which, state, spare } = scratch;
         entries.clear();
         let mut lent = 0;
@@ -433,7 +436,7 @@ fn count_level<T, P, O>(
     rules: &Rules<'_, T, P>,
     store: &mut Store<T::State>,
     observer: &mut O,
-    pool: &rayon::ThreadPool,
+    (pool, scratch): Workers<'_, T::State>,
     start: usize,
     end: usize,
     transitions: &mut u64,
@@ -448,7 +451,7 @@ where
     let store_ref: &Store<T::State> = store;
     let overflow = AtomicBool::new(false);
     let counted = if std::mem::needs_drop::<T::State>() {
-        expand_and_probe(rules, store_ref, pool, start, end, &overflow)
+        expand_and_probe(rules, store_ref, (pool, scratch), start, end, &overflow)
     } else {
         expand_and_route(rules, store_ref, pool, start, end, &overflow)
     };
@@ -604,7 +607,7 @@ fn edge_level<T, P, O>(
     rules: &Rules<'_, T, P>,
     store: &mut Store<T::State>,
     observer: &mut O,
-    pool: &rayon::ThreadPool,
+    (pool, scratch): Workers<'_, T::State>,
     start: usize,
     end: usize,
     transitions: &mut u64,
@@ -617,7 +620,7 @@ where
     let max = rules.options.max_states;
     let expanded: Vec<Vec<Expansion<T::State>>> = {
         let store: &Store<T::State> = store;
-        let chunk = |scratch: &mut Option<T::State>, c: usize| {
+        let chunk = |scratch: &mut Scratch<T::State>, c: usize| {
             let lo = start + c * CHUNK;
             let hi = (lo + CHUNK).min(end);
             (lo..hi)
@@ -627,14 +630,15 @@ where
                     let mut found = Found::default();
                     let id = StateId::new(i as u32);
                     let x = store.get(id);
-                    let in_full = rules.expand(x, &mut found, scratch, seen(store, start), |action, y| {
-                        let order = ((position as u64) << 32) | succs.len() as u64;
-                        let h = store.hash(&y);
-                        succs.push(match store.probe_or_pend(y, h, order) {
-                            Probe::Known(id) => Succ::Known { action, id },
-                            Probe::Pending { shard, slot } => Succ::New { action, shard, slot, order },
+                    let in_full =
+                        rules.expand(x, &mut found, &mut scratch.state, seen(store, start), |action, y| {
+                            let order = ((position as u64) << 32) | succs.len() as u64;
+                            let h = store.hash(&y);
+                            succs.push(match store.probe_or_pend(y, h, order) {
+                                Probe::Known(id) => Succ::Known { action, id },
+                                Probe::Pending { shard, slot } => Succ::New { action, shard, slot, order },
+                            });
                         });
-                    });
                     if in_full && rules.reduces() {
                         store.mark_in_full(id);
                     }
@@ -642,7 +646,7 @@ where
                 })
                 .collect()
         };
-        chunks(pool, rules.options.workers, (end - start).div_ceil(CHUNK), chunk)
+        chunks(pool, rules.options.workers, (end - start).div_ceil(CHUNK), scratch, chunk)
     };
     for (position, (succs, mut found)) in expanded.into_iter().flatten().enumerate() {
         let id = StateId::new((start + position) as u32);
