@@ -412,6 +412,57 @@ fn partial_order_reduction_agrees() {
 }
 
 #[test]
+fn open_systems_agree() {
+    use musil::open::{Assumption, EnvironmentSpec, check_open, check_open_assuming};
+    // A job queue the platform may drop jobs from, at most once (an assumption).
+    let run = |s: &mut Vec<u8>| {
+        s.remove(0);
+    };
+    let system = |f: Form| {
+        Model::new(vec![1u8, 2, 3])
+            .add_action(act(f, 1, "run", |q: &Vec<u8>| !q.is_empty(), run))
+            .invariant("keeps-the-last-job", |q: &Vec<u8>| q.is_empty() || q.last() == Some(&3))
+            .terminal(|q| q.is_empty())
+    };
+    let env = |f: Form| {
+        EnvironmentSpec::new("platform")
+            .add_behaviour(act(
+                f,
+                1,
+                "drop",
+                |q: &Vec<u8>| q.len() > 1,
+                |q| {
+                    q.pop();
+                },
+            ))
+            .assumption(
+                Assumption::new("drops-once", "the platform drops one job at most").at_most(["drop"], 1),
+            )
+    };
+    let results: Vec<_> = [Form::Plain, Form::InPlace, Form::Mixed]
+        .into_iter()
+        .map(|f| {
+            let open = check_open(&system(f), &[env(f)]);
+            let assuming =
+                check_open_assuming(&system(f), &[env(f)], ["drops-once"]).expect("known assumptions");
+            (open.result, assuming.result)
+        })
+        .collect();
+    assert!(results.iter().all(|r| r == &results[0]), "{results:?}");
+    assert_eq!(results[0].0.kind, Some(Kind::Invariant));
+    assert_eq!(results[0].0.action_names(), ["drop"]);
+    // The behaviour built in place by the environment's own builder.
+    let built = EnvironmentSpec::new("platform").behaviour_in_place(
+        "drop",
+        |q: &Vec<u8>| q.len() > 1,
+        |q| {
+            q.pop();
+        },
+    );
+    assert_eq!(check_open(&system(Form::InPlace), &[built]).result, results[0].0);
+}
+
+#[test]
 fn outside_a_search_an_in_place_action_edits_a_clone() {
     let m = counters(Form::InPlace, 2, 2);
     let before = vec![2u8, 0];
