@@ -95,10 +95,10 @@
 //! sit beside these; [`Config::progress`] prints a progress line per level on stderr.
 //!
 //! An effect may also edit the state in place ([`Action::in_place`],
-//! [`Model::action_in_place`]): the engine then edits a scratch copy per worker, refilled with
-//! `clone_from`, and takes the edit into the buffers of successors that were known already,
-//! so a successor that is known already costs no allocation (for states whose `clone_from`
-//! reuses their buffers).
+//! [`Model::action_in_place`]): the engine then has it edit a spare state of the worker's (a
+//! successor found known already, kept for its buffers) refilled with `clone_from`, so a
+//! successor that is known already costs no allocation (for states whose `clone_from` reuses
+//! their buffers).
 //!
 //! ## From the command line
 //! A model binary hands its models to [`cli::Cli`] (or one model to [`cli::run`]) and gets
@@ -210,7 +210,7 @@ pub use properties::{NoProperties, Projected, Properties, Verdict};
 pub use result::{
     CheckResult, Kind, Limit, Outcome, Run, Step, format_trace, format_trace_diff, format_trace_with,
 };
-pub use system::{ActionId, Fairness, Predicate, State, System, TransitionSystem};
+pub use system::{ActionId, Fairness, Predicate, Spare, State, System, TransitionSystem};
 
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]

@@ -30,7 +30,6 @@
 //! assert_eq!(check(&Wrap).to_string(), "OK — 3 states, no violations");
 //! ```
 
-use std::borrow::Cow;
 use std::fmt::Debug;
 use std::hash::Hash;
 use std::ops::ControlFlow;
@@ -70,6 +69,82 @@ pub enum Fairness {
 pub trait State: Clone + Eq + Hash + Debug + Send + Sync + 'static {}
 impl<T: Clone + Eq + Hash + Debug + Send + Sync + 'static> State for T {}
 
+/// Spare states to build successors in, so that a successor known already costs no
+/// allocation (see [`TransitionSystem::successors_reusing`]): successors the engine found
+/// known already, kept for their buffers instead of dropped.
+///
+/// ```
+/// use musil::Spare;
+/// let mut spare = Spare::new();
+/// spare.put(vec![0u8; 16]);
+/// let buffer = spare.copy_of(&vec![1u8, 2]);
+/// assert_eq!(buffer, [1, 2]);
+/// assert!(buffer.capacity() >= 16, "the spare state's buffer, refilled");
+/// assert!(spare.is_empty());
+/// assert_eq!(spare.copy_of(&vec![3u8]), [3]); // none left: a clone
+/// ```
+pub struct Spare<S> {
+    states: Vec<S>,
+    /// Copies asked for since the engine last looked.
+    copies: usize,
+}
+
+impl<S> Spare<S> {
+    /// No spare state yet.
+    pub fn new() -> Self {
+        Spare { states: Vec::new(), copies: 0 }
+    }
+
+    /// Keep `state` for its buffers.
+    pub fn put(&mut self, state: S) {
+        self.states.push(state);
+    }
+
+    /// How many spare states are held.
+    pub fn len(&self) -> usize {
+        self.states.len()
+    }
+
+    /// Whether no spare state is held.
+    pub fn is_empty(&self) -> bool {
+        self.states.is_empty()
+    }
+
+    /// How many copies were asked for since the last call (the engine puts back as many
+    /// successors it finds known already).
+    pub(crate) fn take_copies(&mut self) -> usize {
+        std::mem::take(&mut self.copies)
+    }
+}
+
+impl<S: Clone> Spare<S> {
+    /// A copy of `state`: a spare state refilled by [`Clone::clone_from`] (which reuses its
+    /// buffers), or a clone when none is left.
+    #[inline]
+    pub fn copy_of(&mut self, state: &S) -> S {
+        self.copies += 1;
+        match self.states.pop() {
+            Some(mut copy) => {
+                copy.clone_from(state);
+                copy
+            }
+            None => state.clone(),
+        }
+    }
+}
+
+impl<S> Default for Spare<S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S> Debug for Spare<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Spare").field("states", &self.states.len()).finish()
+    }
+}
+
 /// A transition system: initial states, successors in a fixed action order, action names.
 ///
 /// Determinism duty: `initial_states` and `successors` must give the same answer every time
@@ -87,46 +162,40 @@ pub trait TransitionSystem: Sync {
     where
         F: FnMut(ActionId, Self::State) -> ControlFlow<()>;
 
-    /// [`successors`](Self::successors), free to lend each successor instead of giving it:
-    /// `emit` takes a [`Cow`], borrowed when the successor lives in `scratch`, owned otherwise.
-    /// This is how the engine asks for successors. It copies a lent successor (by
-    /// [`Clone::clone_from`]) into the buffers of a successor that was known already and would
-    /// otherwise be dropped, or looks it up before cloning it, so a successor that is known
-    /// already costs no allocation if `scratch` is refilled without one (with `clone_from`, on
-    /// a state whose buffers it reuses).
+    /// [`successors`](Self::successors), free to build each successor in a spare state instead
+    /// of a new one. This is how the engine asks for successors: `spare` holds states it no
+    /// longer needs (successors that turned out to be known already), and
+    /// [`Spare::copy_of`] gives a copy of a state in one of them, refilled by
+    /// [`Clone::clone_from`] (a clone when none is left). For each such copy the engine puts
+    /// back a successor it finds known already, so a successor that is known already costs no
+    /// allocation when `clone_from` reuses a state's buffers: only a new state, kept by the
+    /// store, takes new memory.
     ///
-    /// `scratch` is the caller's, kept from one call to the next on one thread: an
-    /// implementation may leave anything in it (it starts as `None`). The successors, their
-    /// order and the duty to stop at `Break` are those of `successors`. The default lends
-    /// nothing: it gives what `successors` gives. The closure [`Model`](crate::Model) lends
-    /// the successors of its [in-place](crate::Action::in_place) actions.
+    /// `spare` is the calling worker's, kept from one call to the next. The successors, their
+    /// order and the duty to stop at `Break` are those of `successors`. The default takes no
+    /// spare state: it gives what `successors` gives. The closure [`Model`](crate::Model)
+    /// builds the successors of its [in-place](crate::Action::in_place) actions in spare
+    /// states.
     ///
     /// ```
-    /// use std::borrow::Cow;
     /// use std::ops::ControlFlow;
-    /// use musil::{ActionId, TransitionSystem, Verdict, check};
+    /// use musil::{ActionId, Spare, TransitionSystem, Verdict, check};
     ///
-    /// /// Two bits in a `Vec`, flipped one at a time in a scratch copy.
+    /// /// Two bits in a `Vec`, each flipped in a spare state.
     /// struct Flips;
     /// impl TransitionSystem for Flips {
     ///     type State = Vec<bool>;
     ///     fn initial_states(&self) -> Vec<Vec<bool>> { vec![vec![false; 2]] }
-    ///     fn successors<F>(&self, s: &Vec<bool>, mut emit: F) -> ControlFlow<()>
+    ///     fn successors<F>(&self, s: &Vec<bool>, emit: F) -> ControlFlow<()>
+    ///     where F: FnMut(ActionId, Vec<bool>) -> ControlFlow<()> {
+    ///         self.successors_reusing(s, &mut Spare::new(), emit)
+    ///     }
+    ///     fn successors_reusing<F>(&self, s: &Vec<bool>, spare: &mut Spare<Vec<bool>>, mut emit: F) -> ControlFlow<()>
     ///     where F: FnMut(ActionId, Vec<bool>) -> ControlFlow<()> {
     ///         for i in 0..2 {
-    ///             let mut t = s.clone();
+    ///             let mut t = spare.copy_of(s);
     ///             t[i] = !t[i];
     ///             emit(ActionId::new(i as u32), t)?;
-    ///         }
-    ///         ControlFlow::Continue(())
-    ///     }
-    ///     fn lend_successors<F>(&self, s: &Vec<bool>, scratch: &mut Option<Vec<bool>>, mut emit: F) -> ControlFlow<()>
-    ///     where F: FnMut(ActionId, Cow<'_, Vec<bool>>) -> ControlFlow<()> {
-    ///         for i in 0..2 {
-    ///             let t = scratch.get_or_insert_with(Vec::new);
-    ///             t.clone_from(s);
-    ///             t[i] = !t[i];
-    ///             emit(ActionId::new(i as u32), Cow::Borrowed(t))?;
     ///         }
     ///         ControlFlow::Continue(())
     ///     }
@@ -139,17 +208,17 @@ pub trait TransitionSystem: Sync {
     /// }
     /// assert_eq!(check(&Flips).states_explored, 4);
     /// ```
-    fn lend_successors<F>(
+    fn successors_reusing<F>(
         &self,
         state: &Self::State,
-        scratch: &mut Option<Self::State>,
-        mut emit: F,
+        spare: &mut Spare<Self::State>,
+        emit: F,
     ) -> ControlFlow<()>
     where
-        F: FnMut(ActionId, Cow<'_, Self::State>) -> ControlFlow<()>,
+        F: FnMut(ActionId, Self::State) -> ControlFlow<()>,
     {
-        let _ = scratch;
-        self.successors(state, |action, next| emit(action, Cow::Owned(next)))
+        let _ = spare;
+        self.successors(state, emit)
     }
 
     /// The name of an action, as traces print it.
@@ -182,16 +251,16 @@ impl<T: TransitionSystem + ?Sized> TransitionSystem for &T {
     {
         (**self).successors(state, emit)
     }
-    fn lend_successors<F>(
+    fn successors_reusing<F>(
         &self,
         state: &Self::State,
-        scratch: &mut Option<Self::State>,
+        spare: &mut Spare<Self::State>,
         emit: F,
     ) -> ControlFlow<()>
     where
-        F: FnMut(ActionId, Cow<'_, Self::State>) -> ControlFlow<()>,
+        F: FnMut(ActionId, Self::State) -> ControlFlow<()>,
     {
-        (**self).lend_successors(state, scratch, emit)
+        (**self).successors_reusing(state, spare, emit)
     }
     fn action_name(&self, action: ActionId) -> &str {
         (**self).action_name(action)

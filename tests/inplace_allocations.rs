@@ -90,6 +90,7 @@ fn known_successors_of_in_place_effects_allocate_nothing() {
             let many = allocations(&counters(true, 40), workers, fingerprint);
             let plain_few = allocations(&counters(false, 10), workers, fingerprint);
             let plain_many = allocations(&counters(false, 40), workers, fingerprint);
+            println!("{at}: in place {few:?} {many:?}, plain {plain_few:?} {plain_many:?}");
             assert_eq!((few.0, few.1, many.0, many.1), (1_000, 13_000, 1_000, 43_000));
             assert_eq!(
                 (plain_few.0, plain_few.1, plain_many.0, plain_many.1),

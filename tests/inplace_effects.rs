@@ -480,7 +480,7 @@ fn outside_a_search_an_in_place_action_edits_a_clone() {
 // Random models.
 
 /// A random model over states `0..n`, each shown as a vector whose length varies with the
-/// state (so a refill grows and shrinks the scratch's buffer).
+/// state (so a refill grows and shrinks a spare state's buffer).
 #[derive(Clone, Debug)]
 struct Spec {
     init: Vec<u8>,

@@ -68,21 +68,6 @@ pub(crate) fn canon<S>(options: &Config<S>, s: S) -> S {
     }
 }
 
-/// [`canon`] for a successor that may be lent: a canonicalised one is owned.
-#[inline]
-pub(crate) fn canon_lent<'a, S: Clone>(
-    options: &Config<S>,
-    s: std::borrow::Cow<'a, S>,
-) -> std::borrow::Cow<'a, S> {
-    match &options.canonicalize {
-        None => s,
-        Some(c) => {
-            fault::enter(Site::Canonicalize);
-            std::borrow::Cow::Owned(c(&s))
-        }
-    }
-}
-
 /// Run the engine over `sys` judged by `props` from its initial states.
 pub(crate) fn sweep<T, P, O>(
     sys: &T,

@@ -21,7 +21,6 @@
 //!
 //! Levels smaller than `parallel_level` run on the serial driver: no pending table, no pool.
 
-use std::borrow::Cow;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
@@ -30,7 +29,7 @@ use super::step::{At, Found, Observer, Rules, Seen};
 use super::store::{Probe, SHARDS, shard_of};
 use super::{End, StateId, Store};
 use crate::properties::Properties;
-use crate::system::{ActionId, TransitionSystem};
+use crate::system::{ActionId, Spare, TransitionSystem};
 
 /// Levels smaller than this are expanded by the serial driver (the default).
 pub(crate) const PARALLEL_LEVEL: usize = 256;
@@ -165,19 +164,18 @@ struct Counted<S> {
     found: Vec<(usize, Found<S>)>,
 }
 
-/// A worker's buffers, kept from one chunk and one level to the next: the scratch state the
-/// system may lend successors from, and for [`expand_and_probe`] its successors, their
-/// positions grouped by shard and spare states whose buffers a lent successor is copied into.
+/// A worker's buffers, kept from one chunk and one level to the next: the spare states the
+/// system may build successors in, and for [`expand_and_probe`] its successors and their
+/// positions grouped by shard.
 struct Scratch<S> {
     entries: Vec<Entry<S>>,
     which: Vec<u32>,
-    state: Option<S>,
-    spare: Vec<S>,
+    spare: Spare<S>,
 }
 
 impl<S> Default for Scratch<S> {
     fn default() -> Self {
-        Scratch { entries: Vec::new(), which: Vec::new(), state: None, spare: Vec::new() }
+        Scratch { entries: Vec::new(), which: Vec::new(), spare: Spare::new() }
     }
 }
 
@@ -211,9 +209,9 @@ fn lock<X>(m: &Mutex<X>) -> std::sync::MutexGuard<'_, X> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Apply `Rules::expand` to the states of chunk `c` of the level `[start, end)`, handing each
-/// successor (perhaps lent from `scratch`) to `sink` with its hash and order; what the rules
-/// found there.
+/// Apply `Rules::expand` to the states of chunk `c` of the level `[start, end)` (the system
+/// may build successors in `spare` states), handing each successor to `sink` with its hash and
+/// order; what the rules found there.
 #[allow(clippy::too_many_arguments)]
 fn expand_chunk<T, P>(
     rules: &Rules<'_, T, P>,
@@ -221,8 +219,8 @@ fn expand_chunk<T, P>(
     (start, end): (usize, usize),
     c: usize,
     overflow: &AtomicBool,
-    scratch: &mut Option<T::State>,
-    mut sink: impl FnMut(u64, u64, Cow<'_, T::State>),
+    spare: &mut Spare<T::State>,
+    mut sink: impl FnMut(u64, u64, T::State),
 ) -> Counted<T::State>
 where
     T: TransitionSystem,
@@ -236,7 +234,7 @@ where
         let mut k = 0u64;
         let mut found = Found::default();
         let x = store.get(StateId::new(i as u32));
-        let in_full = rules.expand(x, &mut found, scratch, seen(store, start), |_, y| {
+        let in_full = rules.expand(x, &mut found, spare, seen(store, start), |_, y| {
             let order = ((position as u64) << 32) | k;
             k += 1;
             sink(store.hash(&y), order, y);
@@ -259,10 +257,10 @@ where
 /// successors up at once, in every shard. A duplicate successor is then dropped by the thread
 /// that allocated it; routed to another worker, it would be freed across threads, which
 /// costs the allocator more than the shared index lines cost (`counters-closures 6`, two
-/// workers: 1.01 s routed, 0.76 s here). A lent successor (an in-place effect's edit of the
-/// scratch state) is copied, by `clone_from`, into a spare state: a successor found known
-/// in an earlier chunk, kept for its buffers instead of dropped (as many as a chunk lends),
-/// so lent successors that are known already allocate nothing.
+/// workers: 1.01 s routed, 0.76 s here). Or rather, kept: as many successors found known as
+/// the system took copies of spare states for in a chunk (an in-place effect builds its
+/// successor in one) are kept spare for the next chunk, so that successors known already cost
+/// no allocation.
 fn expand_and_probe<T, P>(
     rules: &Rules<'_, T, P>,
     store: &Store<T::State>,
@@ -277,33 +275,21 @@ where
 {
     let chunk_count = (end - start).div_ceil(CHUNK);
     chunks(pool, rules.options.workers, chunk_count, scratch, |scratch: &mut Scratch<T::State>, c| {
-        let Scratch { entries, which, state, spare } = scratch;
+        let Scratch { entries, which, spare } = scratch;
         entries.clear();
-        let mut lent = 0;
-        let counted = expand_chunk(rules, store, (start, end), c, overflow, state, |h, order, y| {
-            let y = match y {
-                Cow::Owned(y) => y,
-                Cow::Borrowed(y) => {
-                    lent += 1;
-                    match spare.pop() {
-                        Some(mut copy) => {
-                            copy.clone_from(y);
-                            copy
-                        }
-                        None => y.clone(),
-                    }
-                }
-            };
+        let counted = expand_chunk(rules, store, (start, end), c, overflow, spare, |h, order, y| {
             store.prefetch_shared(h);
             entries.push((h, order, Some(y)));
         });
         probe_by_shard(store, entries, which);
-        // The known successors are left: as many as were lent are kept for their buffers.
+        // The known successors are left in `entries`: as many as were taken are kept spare.
+        let mut give_back = spare.take_copies();
         for (_, _, known) in entries.drain(..) {
             if let Some(y) = known
-                && spare.len() < lent
+                && give_back > 0
             {
-                spare.push(y);
+                give_back -= 1;
+                spare.put(y);
             }
         }
         counted
@@ -339,16 +325,16 @@ where
         run_on(pool, workers, |from| {
             let mut out: Vec<Vec<Entry<T::State>>> =
                 (0..workers).map(|to| std::mem::take(&mut *lock(&lanes[from * workers + to]))).collect();
-            let mut scratch = None;
+            // These states own no heap memory: no spare state is worth keeping.
+            let mut spare = Spare::new();
             loop {
                 let c = next.fetch_add(1, Ordering::Relaxed);
                 if c >= last {
                     break;
                 }
-                // These states own no heap memory: a lent one is cloned without an allocation.
                 let done =
-                    expand_chunk(rules, store, (start, end), c, overflow, &mut scratch, |h, order, y| {
-                        out[shard_of(h) % workers].push((h, order, Some(y.into_owned())));
+                    expand_chunk(rules, store, (start, end), c, overflow, &mut spare, |h, order, y| {
+                        out[shard_of(h) % workers].push((h, order, Some(y)));
                     });
                 lock(&counted)[c] = Some(done);
             }
@@ -623,6 +609,9 @@ where
         let chunk = |scratch: &mut Scratch<T::State>, c: usize| {
             let lo = start + c * CHUNK;
             let hi = (lo + CHUNK).min(end);
+            let spare = &mut scratch.spare;
+            // Successors found known, as many kept spare as the system took.
+            let mut known = Vec::new();
             (lo..hi)
                 .map(|i| {
                     let position = i - start;
@@ -630,15 +619,19 @@ where
                     let mut found = Found::default();
                     let id = StateId::new(i as u32);
                     let x = store.get(id);
-                    let in_full =
-                        rules.expand(x, &mut found, &mut scratch.state, seen(store, start), |action, y| {
-                            let order = ((position as u64) << 32) | succs.len() as u64;
-                            let h = store.hash(&y);
-                            succs.push(match store.probe_or_pend(y, h, order) {
-                                Probe::Known(id) => Succ::Known { action, id },
-                                Probe::Pending { shard, slot } => Succ::New { action, shard, slot, order },
-                            });
+                    let in_full = rules.expand(x, &mut found, spare, seen(store, start), |action, y| {
+                        let order = ((position as u64) << 32) | succs.len() as u64;
+                        let h = store.hash(&y);
+                        let (probe, left) = store.probe_or_pend(y, h, order);
+                        known.extend(left);
+                        succs.push(match probe {
+                            Probe::Known(id) => Succ::Known { action, id },
+                            Probe::Pending { shard, slot } => Succ::New { action, shard, slot, order },
                         });
+                    });
+                    for y in known.drain(..).take(spare.take_copies()) {
+                        spare.put(y);
+                    }
                     if in_full && rules.reduces() {
                         store.mark_in_full(id);
                     }

@@ -16,20 +16,19 @@
 //! verdict, count and trace are the serial search's whatever thread expanded the state. A
 //! problem the observer stops at before step 3 leaves the state's successors unstored.
 //!
-//! Successors are asked for with [`TransitionSystem::lend_successors`], so one may come lent
-//! (an in-place effect's edit of the worker's scratch state): the drivers copy it into the
-//! buffers of a successor that was known already (or look it up before cloning it), which
-//! leaves every answer above as it is and spares an allocation per successor that is known
-//! already.
+//! Successors are asked for with [`TransitionSystem::successors_reusing`], handing the system
+//! the worker's [`Spare`] states: for each copy the system takes, the drivers keep a successor
+//! they find known already for its buffers instead of dropping it. An in-place effect builds
+//! its successor in one, so a successor that is known already costs no allocation; every
+//! answer above is as it is.
 
-use std::borrow::Cow;
 use std::ops::ControlFlow;
 
 use super::trace::{self, Step};
-use super::{Config, End, StateId, Store, canon_lent};
+use super::{Config, End, StateId, Store, canon};
 use crate::fault::{self, Fault, Site};
 use crate::properties::{Properties, Verdict};
-use crate::system::{ActionId, TransitionSystem};
+use crate::system::{ActionId, Spare, TransitionSystem};
 
 /// A property that failed.
 #[derive(Debug)]
@@ -156,10 +155,9 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
     /// first): each successor, canonicalised and judged, goes to `sink` with its action in
     /// order. Every panic in user code is caught and named.
     ///
-    /// A successor may come lent ([`Cow::Borrowed`], from `scratch`, the calling worker's, kept
-    /// from one state to the next): `sink` takes it without an allocation when it is known
-    /// already (copied into a spare state's buffers, or looked up before it is cloned; see
-    /// [`TransitionSystem::lend_successors`]).
+    /// `spare` is the calling worker's spare states (see
+    /// [`TransitionSystem::successors_reusing`]): the system may build successors in them, and
+    /// the driver puts back as many successors it finds known already as it took copies.
     ///
     /// Under a reduction, only the successors of an ample set go to `sink`: the first of the
     /// reduction's candidates none of whose successors is a state `seen` calls
@@ -179,13 +177,13 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
         &self,
         x: &T::State,
         found: &mut Found<T::State>,
-        scratch: &mut Option<T::State>,
+        spare: &mut Spare<T::State>,
         seen: impl Fn(&T::State) -> Seen,
-        mut sink: impl FnMut(ActionId, Cow<'_, T::State>),
+        mut sink: impl FnMut(ActionId, T::State),
     ) -> bool {
         if let Some(reduce) = &self.options.reduce {
             let mut all: Vec<(ActionId, T::State)> = Vec::new();
-            self.expand_all(x, found, scratch, |a, y| all.push((a, y.into_owned())));
+            self.expand_all(x, found, spare, |a, y| all.push((a, y)));
             let mut enabled: Vec<ActionId> = Vec::with_capacity(all.len());
             for &(a, _) in &all {
                 if !enabled.contains(&a) {
@@ -217,12 +215,12 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
             let in_full = ample.is_none();
             for (a, y) in all {
                 if ample.as_ref().is_none_or(|ample| ample.contains(&a)) {
-                    sink(a, Cow::Owned(y));
+                    sink(a, y);
                 }
             }
             return in_full;
         }
-        self.expand_all(x, found, scratch, sink);
+        self.expand_all(x, found, spare, sink);
         true
     }
 
@@ -232,8 +230,8 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
         &self,
         x: &T::State,
         found: &mut Found<T::State>,
-        scratch: &mut Option<T::State>,
-        mut sink: impl FnMut(ActionId, Cow<'_, T::State>),
+        spare: &mut Spare<T::State>,
+        mut sink: impl FnMut(ActionId, T::State),
     ) {
         if !found.is_quiet() || found.fault_before_successors {
             *found = Found::default();
@@ -256,26 +254,21 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
             let mut enabled = false;
             fault::enter(Site::Successors);
             if self.edge_invariants == 0 {
-                let _ = self.sys.lend_successors(x, scratch, |action, y| {
+                let _ = self.sys.successors_reusing(x, spare, |action, y| {
                     enabled = true;
-                    sink(action, canon_lent(self.options, y));
+                    sink(action, canon(self.options, y));
                     ControlFlow::Continue(())
                 });
             } else {
-                let _ = self.sys.lend_successors(x, scratch, |action, y| {
+                let _ = self.sys.successors_reusing(x, spare, |action, y| {
                     enabled = true;
-                    let y = canon_lent(self.options, y);
+                    let y = canon(self.options, y);
                     for index in 0..self.edge_invariants {
                         fault::enter(Site::EdgeInvariant(index));
                         if let Verdict::Violated(reason) =
                             self.props.check_edge_invariant(index, x, action, &y)
                         {
-                            found.problems.push(Problem::Edge {
-                                index,
-                                action,
-                                next: T::State::clone(&y),
-                                reason,
-                            });
+                            found.problems.push(Problem::Edge { index, action, next: y.clone(), reason });
                             if self.first_problem {
                                 return ControlFlow::Break(());
                             }

@@ -11,7 +11,6 @@
 //!   see `src/engine/index.rs`), chosen by 6 bits of the hash, so a table grows one shard at a time
 //!   and the old and new shard coexist only briefly.
 
-use std::borrow::Cow;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -661,28 +660,25 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     }
 
     /// Parallel phase: look `state` up; when the store does not know it, note it as met in
-    /// this level with `order` (keeping the smallest order of all who met it). A lent state is
-    /// cloned only then.
-    pub(crate) fn probe_or_pend(&self, state: Cow<'_, S>, h: u64, order: u64) -> Probe
-    where
-        S: Clone,
-    {
+    /// this level with `order` (keeping the smallest order of all who met it). `state` comes
+    /// back unless it was kept.
+    pub(crate) fn probe_or_pend(&self, state: S, h: u64, order: u64) -> (Probe, Option<S>) {
         let sh = shard_of(h);
         let mut guard = lock(&self.shards[sh]);
         let Shard { table, pending } = &mut *guard;
         let (states, fps, identity) = (&self.states, self.fingerprints.as_ref(), &self.identity);
         let found = find_in_level(table, pending, states, fps, identity, h, &state);
         match found {
-            Some(e) if e & PROVISIONAL == 0 => Probe::Known(StateId(e)),
+            Some(e) if e & PROVISIONAL == 0 => (Probe::Known(StateId(e)), Some(state)),
             Some(e) => {
                 let slot = e & !PROVISIONAL;
-                pending[slot as usize].meet(order, || state.into_owned(), identity.is_keyed());
-                Probe::Pending { shard: sh as u32, slot }
+                let mut state = Some(state);
+                pending[slot as usize].meet(order, || state.take().expect("taken once"), identity.is_keyed());
+                (Probe::Pending { shard: sh as u32, slot }, state)
             }
             None => {
-                let state = state.into_owned();
                 let slot = pend(table, pending, &self.hints[sh], states, fps, identity, state, h, order);
-                Probe::Pending { shard: sh as u32, slot }
+                (Probe::Pending { shard: sh as u32, slot }, None)
             }
         }
     }
@@ -1032,26 +1028,26 @@ mod tests {
     }
 
     #[test]
-    fn a_lent_state_is_cloned_only_when_new() {
+    fn a_known_state_comes_back() {
         let mut st: Store<Vec<u8>> = Store::new(Identity::by_value());
         st.insert(vec![1], None);
-        let known = vec![1];
-        let h = st.hash(&known);
-        assert_eq!(st.find_unshared(&known, h), Some(StateId::new(0)));
-        assert!(matches!(st.probe_or_pend(Cow::Borrowed(&known), h, 0), Probe::Known(id) if id.index() == 0));
+        let h = st.hash(&vec![1]);
+        assert_eq!(st.insert_or_give_back(vec![1], h, None), (StateId::new(0), Some(vec![1])));
+        assert!(matches!(st.probe_or_pend(vec![1], h, 0), (Probe::Known(id), Some(_)) if id.index() == 0));
         let new = vec![2];
         let h = st.hash(&new);
-        assert_eq!(st.find_unshared(&new, h), None);
-        let Probe::Pending { shard, slot } = st.probe_or_pend(Cow::Borrowed(&new), h, 5) else {
-            panic!("a new state is pending")
+        let (Probe::Pending { shard, slot }, None) = st.probe_or_pend(new.clone(), h, 5) else {
+            panic!("a new state is kept pending")
         };
-        // Met again earlier in order: one pending state, at the smaller order.
+        // Met again earlier in order: one pending state, at the smaller order, and the state
+        // met comes back.
         assert!(
-            matches!(st.probe_or_pend(Cow::Borrowed(&new), h, 3), Probe::Pending { slot: s, .. } if s == slot)
+            matches!(st.probe_or_pend(new.clone(), h, 3), (Probe::Pending { slot: s, .. }, Some(_)) if s == slot)
         );
         assert_eq!(st.pending_status(shard, slot), (3, None));
         let id = st.settle(shard, slot, StateId::new(0));
         assert_eq!(st.get(id), &new);
+        assert_eq!(st.insert_or_give_back(vec![3], st.hash(&vec![3]), None), (StateId::new(2), None));
     }
 
     #[test]
@@ -1059,11 +1055,11 @@ mod tests {
         let mut st: Store<(u8, u8)> = Store::new(Identity::by_key(|s: &(u8, u8)| s.0));
         let later = (1, 9);
         let h = st.hash(&later);
-        let Probe::Pending { shard, slot } = st.probe_or_pend(Cow::Borrowed(&later), h, 7) else {
-            panic!("a new state is pending")
+        let (Probe::Pending { shard, slot }, None) = st.probe_or_pend(later, h, 7) else {
+            panic!("a new state is kept pending")
         };
-        st.probe_or_pend(Cow::Owned((1, 2)), h, 2);
-        st.probe_or_pend(Cow::Owned((1, 5)), h, 4);
+        assert_eq!(st.probe_or_pend((1, 2), h, 2).1, None, "kept in place of the later one");
+        assert_eq!(st.probe_or_pend((1, 5), h, 4).1, Some((1, 5)));
         let id = st.settle(shard, slot, StateId::new(0));
         assert_eq!(st.get(id), &(1, 2));
     }

@@ -82,19 +82,18 @@ impl<S: Clone> Effect<S> {
 ///
 /// An effect comes in one of two forms, freely mixed in one model:
 /// - [`Action::new`] takes `Fn(&S) -> S`: the effect makes the successor;
-/// - [`Action::in_place`] takes `Fn(&mut S)`: the effect edits a copy of the state. The
-///   engine keeps that copy per worker and refills it with [`Clone::clone_from`] before each
-///   such action, and takes the edited copy into buffers it recycles from successors that
-///   were known already (or looks it up first), so a successor that is known already costs
-///   no allocation when the state's `clone_from` reuses its buffers; only a new state takes
-///   new memory, in the store.
+/// - [`Action::in_place`] takes `Fn(&mut S)`: the effect edits a copy of the state. In a
+///   search the copy is a spare state of the worker's, a successor found known already and
+///   kept for its buffers, refilled with [`Clone::clone_from`]; so a successor that is known
+///   already costs no allocation when the state's `clone_from` reuses its buffers, and only
+///   a new state, moved into the store, takes new memory.
 ///
 /// Both forms give the same successors, so a model checks alike written either way: same
 /// verdicts, counts and traces.
 ///
 /// ```
 /// use musil::{Action, Model, check};
-/// // Three counters in a `Vec`: each increment edits the copy the engine lends it.
+/// // Three counters in a `Vec`: each increment edits a copy of the state.
 /// let mut m = Model::new(vec![0u8; 3]);
 /// for i in 0..3 {
 ///     m = m.add_action(Action::in_place(format!("inc_{i}"), move |s: &Vec<u8>| s[i] < 2, move |s| s[i] += 1));
@@ -148,18 +147,18 @@ impl<S> Action<S> {
     /// An unfair action named `name` whose effect edits the state in place: the successor is
     /// a copy of the state after `effect` ran on it.
     ///
-    /// In a search the copy is a scratch state kept per worker and refilled with
-    /// [`Clone::clone_from`], and the engine takes the edited copy into the buffers of a
-    /// successor that was known already (with `clone_from` again), or looks it up before
-    /// cloning it: a successor that is known already allocates nothing when `clone_from`
-    /// reuses a state's buffers. The standard library's `Vec`, `String`,
+    /// In a search the copy is a spare state of the worker's (a successor the engine found
+    /// known already and kept instead of dropping it) refilled with [`Clone::clone_from`], or a
+    /// clone of the state when there is none: a successor that is known already allocates
+    /// nothing when `clone_from` reuses a state's buffers, and a new one is moved into the
+    /// store. The standard library's `Vec`, `String`,
     /// `HashMap`, `HashSet`, `Box`, `Option` and arrays reuse them (nested too); tuples,
     /// `BTreeMap` and `BTreeSet` do not, and neither does `#[derive(Clone)]`, whose
     /// `clone_from` clones and drops. A struct state gains with `Clone` written by hand,
     /// `clone_from` field by field (example below). Outside a search ([`Action::apply`],
     /// simulation, replay) the effect edits a clone.
     ///
-    /// The effect must leave the state depending only on the state it starts from (the scratch
+    /// The effect must leave the state depending only on the state it starts from (the copy
     /// is refilled before every call); a panic in it is reported like one in any effect.
     ///
     /// ```

@@ -25,7 +25,6 @@ mod action;
 mod property;
 pub(crate) mod schema;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::ops::ControlFlow;
@@ -40,7 +39,7 @@ pub use schema::{ActionSchema, Binding, Value, enumerate_actions};
 
 use crate::fault::{self, Site};
 use crate::properties::Properties;
-use crate::system::{ActionId, Fairness, Predicate, State, TransitionSystem};
+use crate::system::{ActionId, Fairness, Predicate, Spare, State, TransitionSystem};
 
 /// Action names and their ids, read without a lock: an id is handed out once per name, in
 /// first-seen order. A name first seen during exploration (from a per-state menu) is interned
@@ -545,32 +544,26 @@ fn fire<S: Clone>(
     ControlFlow::Continue(())
 }
 
-/// [`fire`], lending the successor of an in-place effect: it edits `scratch`, refilled from
-/// `state` by `clone_from` (its buffers reused), and `emit` borrows it.
+/// [`fire`], building the successor of an in-place effect in a spare state.
 #[inline]
-fn lend<S: Clone>(
+fn fire_reusing<S: Clone>(
     entry: &Entry<S>,
     state: &S,
-    scratch: &mut Option<S>,
-    emit: &mut impl FnMut(ActionId, Cow<'_, S>) -> ControlFlow<()>,
+    spare: &mut Spare<S>,
+    emit: &mut impl FnMut(ActionId, S) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
     fault::enter(Site::Guard(entry.id));
     if (entry.action.guard)(state) {
         fault::enter(Site::Effect(entry.id));
-        return match &entry.action.effect {
-            Effect::Make(make) => emit(entry.id, Cow::Owned(make(state))),
+        let next = match &entry.action.effect {
+            Effect::Make(make) => make(state),
             Effect::Edit(edit) => {
-                let next = match scratch {
-                    Some(next) => {
-                        next.clone_from(state);
-                        next
-                    }
-                    None => scratch.insert(state.clone()),
-                };
-                edit(next);
-                emit(entry.id, Cow::Borrowed(next))
+                let mut next = spare.copy_of(state);
+                edit(&mut next);
+                next
             }
         };
+        return emit(entry.id, next);
     }
     ControlFlow::Continue(())
 }
@@ -608,11 +601,11 @@ impl<S: State> TransitionSystem for Model<S> {
         self.each_action(state, |entry| fire(entry, state, &mut emit))
     }
 
-    fn lend_successors<F>(&self, state: &S, scratch: &mut Option<S>, mut emit: F) -> ControlFlow<()>
+    fn successors_reusing<F>(&self, state: &S, spare: &mut Spare<S>, mut emit: F) -> ControlFlow<()>
     where
-        F: FnMut(ActionId, Cow<'_, S>) -> ControlFlow<()>,
+        F: FnMut(ActionId, S) -> ControlFlow<()>,
     {
-        self.each_action(state, |entry| lend(entry, state, scratch, &mut emit))
+        self.each_action(state, |entry| fire_reusing(entry, state, spare, &mut emit))
     }
 
     fn action_name(&self, action: ActionId) -> &str {
@@ -717,25 +710,28 @@ mod tests {
     }
 
     #[test]
-    fn in_place_successors_are_lent_from_the_scratch_and_others_given() {
+    fn in_place_successors_are_built_in_spare_states() {
         let m = mixed();
-        let mut scratch = None;
+        let old = vec![9u8; 5];
+        let buffer = old.as_ptr();
+        let mut spare = Spare::new();
+        spare.put(old);
         let mut seen = Vec::new();
-        let _ = m.lend_successors(&vec![1, 1], &mut scratch, |a, y| {
-            seen.push((m.action_name(a).to_owned(), matches!(y, Cow::Borrowed(_)), y.into_owned()));
+        let _ = m.successors_reusing(&vec![1, 1], &mut spare, |a, y| {
+            seen.push((m.action_name(a).to_owned(), y.as_ptr() == buffer, y));
             ControlFlow::Continue(())
         });
+        // `a` took the spare state (its buffer reused), `b` made its own.
         assert_eq!(seen, [("a".into(), true, vec![2, 1]), ("b".into(), false, vec![1, 2])]);
-        // The scratch holds the last edit, and is refilled from the state before the next.
-        assert_eq!(scratch, Some(vec![2, 1]));
-        let buffer = scratch.as_ref().map(|s| s.as_ptr());
+        assert!(spare.is_empty());
+        assert_eq!(spare.take_copies(), 1);
+        // With no spare state, an in-place effect edits a clone.
         let mut again = Vec::new();
-        let _ = m.lend_successors(&vec![0, 2], &mut scratch, |_, y| {
-            again.push(y.into_owned());
+        let _ = m.successors_reusing(&vec![0, 2], &mut spare, |_, y| {
+            again.push(y);
             ControlFlow::Continue(())
         });
         assert_eq!(again, [vec![1, 2]]);
-        assert_eq!(scratch.as_ref().map(|s| s.as_ptr()), buffer, "the scratch's buffer is reused");
     }
 
     #[test]
@@ -747,20 +743,23 @@ mod tests {
                 given.push((a, y));
                 ControlFlow::Continue(())
             });
-            let mut lent = Vec::new();
-            let _ = m.lend_successors(&s, &mut None, |a, y| {
-                lent.push((a, y.into_owned()));
+            let mut reusing = Vec::new();
+            let mut spare = Spare::new();
+            spare.put(vec![7u8; 3]);
+            spare.put(vec![]);
+            let _ = m.successors_reusing(&s, &mut spare, |a, y| {
+                reusing.push((a, y));
                 ControlFlow::Continue(())
             });
-            assert_eq!(given, lent, "at {s:?}");
+            assert_eq!(given, reusing, "at {s:?}");
         }
     }
 
     #[test]
-    fn a_break_stops_the_lending() {
+    fn a_break_stops_the_successors() {
         let m = mixed();
         let mut calls = 0;
-        let flow = m.lend_successors(&vec![0, 0], &mut None, |_, _| {
+        let flow = m.successors_reusing(&vec![0, 0], &mut Spare::new(), |_, _| {
             calls += 1;
             ControlFlow::Break(())
         });
