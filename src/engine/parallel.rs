@@ -212,7 +212,6 @@ fn lock<X>(m: &Mutex<X>) -> std::sync::MutexGuard<'_, X> {
 /// Apply `Rules::expand` to the states of chunk `c` of the level `[start, end)` (the system
 /// may build successors in `spare` states), handing each successor to `sink` with its hash and
 /// order; what the rules found there.
-#[allow(clippy::too_many_arguments)]
 fn expand_chunk<T, P>(
     rules: &Rules<'_, T, P>,
     store: &Store<T::State>,
@@ -254,13 +253,12 @@ where
 }
 
 /// Step 1 for states that own heap memory: each worker expands chunks and looks its own
-/// successors up at once, in every shard. A duplicate successor is then dropped by the thread
-/// that allocated it; routed to another worker, it would be freed across threads, which
-/// costs the allocator more than the shared index lines cost (`counters-closures 6`, two
-/// workers: 1.01 s routed, 0.76 s here). Or rather, kept: as many successors found known as
-/// the system took copies of spare states for in a chunk (an in-place effect builds its
-/// successor in one) are kept spare for the next chunk, so that successors known already cost
-/// no allocation.
+/// successors up at once, in every shard. A duplicate successor is then dropped (or kept
+/// spare) by the thread that allocated it; routed to another worker, it would be freed across
+/// threads, which costs the allocator more than the shared index lines cost
+/// (`counters-closures 6`, two workers: 1.01 s routed, 0.76 s here). As many duplicates as the
+/// system took copies of spare states for in a chunk (an in-place effect builds its successor
+/// in one) are kept spare for the next, so that successors known already cost no allocation.
 fn expand_and_probe<T, P>(
     rules: &Rules<'_, T, P>,
     store: &Store<T::State>,
