@@ -15,13 +15,21 @@
 //! `2pc` is two-phase commit with each state packed in a `u64`; `2pc-heap` is the same graph
 //! with stateright's own state type (a `Vec` per field and a `BTreeSet` of messages), which
 //! allocates on every successor.
+//!
+//! `counters-closures-inplace` is `counters-closures` with effects that edit the state in place
+//! (`Model::action_in_place`), so a successor already known allocates nothing;
+//! `registry-closures` and `registry-closures-inplace` are one model of `String` and `BTreeMap`
+//! fields in the two forms.
 
 #[path = "common/models.rs"]
 mod models;
 
 use std::process::Command;
 
-use models::{Counters, PackedTwoPhase, Phils, TokenRing, TwoPhase, counters_array_model, counters_model};
+use models::{
+    Counters, PackedTwoPhase, Phils, TokenRing, TwoPhase, counters_array_model, counters_inplace_model,
+    counters_model, registry_model,
+};
 use musil::{Checker, Stats, System};
 
 fn run<T: System>(sys: &T, workers: usize) -> Stats {
@@ -74,6 +82,9 @@ fn single(model: &str, n: usize, k: u8, workers: usize) {
         ("counters", 1) => sized!(n, workers, counters1, [2, 3, 10, 16, 20]),
         ("counters", _) => sized!(n, workers, counters, [2, 3, 4, 5, 6, 7]),
         ("counters-closures", _) => run(&counters_model(n, k), workers),
+        ("counters-closures-inplace", _) => run(&counters_inplace_model(n, k), workers),
+        ("registry-closures", _) => run(&registry_model(n, false), workers),
+        ("registry-closures-inplace", _) => run(&registry_model(n, true), workers),
         ("counters-closures-array", _) => sized!(n, workers, counters_array, [2, 3, 6, 7]),
         ("token-ring", _) => sized!(n + 1, workers, ring, [4, 9, 12, 15, 17, 19]),
         ("phils", _) => sized!(n, workers, phils, [3, 10, 11, 12, 13, 14, 15, 16, 17, 18]),
@@ -119,7 +130,11 @@ fn main() {
     } else if quick {
         vec![
             ("counters".into(), 3, 9),
+            ("counters-closures".into(), 3, 9),
+            ("counters-closures-inplace".into(), 3, 9),
             ("counters-closures-array".into(), 3, 9),
+            ("registry-closures".into(), 5, 9),
+            ("registry-closures-inplace".into(), 5, 9),
             ("token-ring".into(), 8, 9),
             ("phils".into(), 3, 9),
             ("2pc".into(), 3, 9),
@@ -131,7 +146,10 @@ fn main() {
             ("counters".into(), 7, 9),
             ("counters".into(), 20, 1),
             ("counters-closures".into(), 6, 9),
+            ("counters-closures-inplace".into(), 6, 9),
             ("counters-closures-array".into(), 6, 9),
+            ("registry-closures".into(), 9, 9),
+            ("registry-closures-inplace".into(), 9, 9),
             ("token-ring".into(), 16, 9),
             ("token-ring".into(), 18, 9),
             ("phils".into(), 16, 9),

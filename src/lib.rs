@@ -94,6 +94,12 @@
 //! [`symmetry_reduction_sound`]) and [`Config::key`] (states compared by a projection)
 //! sit beside these; [`Config::progress`] prints a progress line per level on stderr.
 //!
+//! An effect may also edit the state in place ([`Action::in_place`],
+//! [`Model::action_in_place`]): the engine then has it edit a spare state of the worker's (a
+//! successor found known already, kept for its buffers) refilled with `clone_from`, so a
+//! successor that is known already costs no allocation (for states whose `clone_from` reuses
+//! their buffers).
+//!
 //! ## From the command line
 //! A model binary hands its models to [`cli::Cli`] (or one model to [`cli::run`]) and gets
 //! musil's flags (`--workers`, `--max-states`, `--memory-budget 2G`, `--fingerprint`,
@@ -204,7 +210,7 @@ pub use properties::{NoProperties, Projected, Properties, Verdict};
 pub use result::{
     CheckResult, Kind, Limit, Outcome, Run, Step, format_trace, format_trace_diff, format_trace_with,
 };
-pub use system::{ActionId, Fairness, Predicate, State, System, TransitionSystem};
+pub use system::{ActionId, Fairness, Predicate, Spare, State, System, TransitionSystem};
 
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]

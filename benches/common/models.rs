@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
 
 use musil::{ActionId, Model, Properties, TransitionSystem, Verdict};
@@ -84,6 +84,105 @@ pub fn counters_model(n: usize, k: u8) -> Model<Vec<u8>> {
         );
     }
     m.invariant("in-range", move |s: &Vec<u8>| s.iter().all(|c| *c <= k)).terminal(|_| true)
+}
+
+/// `counters-closures-inplace N`: [`counters_model`] with effects that edit the state in place
+/// (`Model::action_in_place`): a successor already known costs no allocation.
+pub fn counters_inplace_model(n: usize, k: u8) -> Model<Vec<u8>> {
+    let mut m = Model::new(vec![0u8; n]);
+    for i in 0..n {
+        m = m.action_in_place(
+            format!("inc_{i}"),
+            |_| true,
+            move |s: &mut Vec<u8>| s[i] = if s[i] == k { 0 } else { s[i] + 1 },
+        );
+    }
+    m.invariant("in-range", move |s: &Vec<u8>| s.iter().all(|c| *c <= k)).terminal(|_| true)
+}
+
+/// A service registry: the owner (client 0 or 1) of each registered name, and the name touched
+/// last (empty after a release). `Clone` is written by hand so that `clone_from` refills
+/// `last` in place; a `BTreeMap` always clones.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Registry {
+    pub owners: BTreeMap<String, u8>,
+    pub last: String,
+}
+
+impl Clone for Registry {
+    fn clone(&self) -> Self {
+        Registry { owners: self.owners.clone(), last: self.last.clone() }
+    }
+    fn clone_from(&mut self, source: &Self) {
+        self.owners.clone_from(&source.owners);
+        self.last.clone_from(&source.last);
+    }
+}
+
+/// `registry-closures N` (`in_place`: `registry-closures-inplace N`): N names `svc-i`, each
+/// registered by client 0 or 1 when free, transferred to the other client, and released by
+/// client 1: 2N·3^(N-1) + 3^N − 2^N states.
+pub fn registry_model(n: usize, in_place: bool) -> Model<Registry> {
+    /// One action of the registry, its effect written once as an edit, in the form asked for.
+    fn add(
+        m: Model<Registry>,
+        in_place: bool,
+        name: String,
+        guard: impl Fn(&Registry) -> bool + Send + Sync + 'static,
+        edit: impl Fn(&mut Registry) + Send + Sync + 'static,
+    ) -> Model<Registry> {
+        if in_place {
+            m.action_in_place(name, guard, edit)
+        } else {
+            m.action(name, guard, move |s: &Registry| {
+                let mut t = s.clone();
+                edit(&mut t);
+                t
+            })
+        }
+    }
+    let mut m = Model::new(Registry { owners: BTreeMap::new(), last: String::new() });
+    for i in 0..n {
+        let svc = format!("svc-{i}");
+        for c in 0..2u8 {
+            let (g, e) = (svc.clone(), svc.clone());
+            m = add(
+                m,
+                in_place,
+                format!("register_{i}_{c}"),
+                move |s| !s.owners.contains_key(&g),
+                move |s| {
+                    s.owners.insert(e.clone(), c);
+                    s.last.clone_from(&e);
+                },
+            );
+        }
+        let (g, e) = (svc.clone(), svc.clone());
+        m = add(
+            m,
+            in_place,
+            format!("transfer_{i}"),
+            move |s| s.owners.contains_key(&g),
+            move |s| {
+                if let Some(owner) = s.owners.get_mut(&e) {
+                    *owner = 1 - *owner;
+                }
+                s.last.clone_from(&e);
+            },
+        );
+        let (g, e) = (svc.clone(), svc);
+        m = add(
+            m,
+            in_place,
+            format!("release_{i}"),
+            move |s| s.owners.get(&g) == Some(&1),
+            move |s| {
+                s.owners.remove(&e);
+                s.last.clear();
+            },
+        );
+    }
+    m.invariant("known-names", move |s: &Registry| s.owners.len() <= n).terminal(|_| true)
 }
 
 /// `counters-closures-array N`: the closure [`Model`] over the same inline `[u8; N]` state as the

@@ -29,7 +29,7 @@ use super::step::{At, Found, Observer, Rules, Seen};
 use super::store::{Probe, SHARDS, shard_of};
 use super::{End, StateId, Store};
 use crate::properties::Properties;
-use crate::system::{ActionId, TransitionSystem};
+use crate::system::{ActionId, Spare, TransitionSystem};
 
 /// Levels smaller than this are expanded by the serial driver (the default).
 pub(crate) const PARALLEL_LEVEL: usize = 256;
@@ -51,21 +51,20 @@ fn run_on(pool: &rayon::ThreadPool, workers: usize, work: impl Fn(usize) + Sync)
     });
 }
 
-/// Run `chunk(scratch, c)` for every chunk `c` of `count` on the workers, each worker with
-/// its own scratch space (buffers kept from one chunk to the next); the results in chunk order.
-fn chunks<R: Send, W>(
+/// Run `chunk(scratch, c)` for every chunk `c` of `count` on the workers, worker `w` with
+/// `scratch[w]` (its buffers, kept from one chunk and one level to the next); the results in
+/// chunk order.
+fn chunks<R: Send, W: Send>(
     pool: &rayon::ThreadPool,
     workers: usize,
     count: usize,
+    scratch: &[Mutex<W>],
     chunk: impl Fn(&mut W, usize) -> R + Sync,
-) -> Vec<R>
-where
-    W: Default,
-{
+) -> Vec<R> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<R>>> = Mutex::new((0..count).map(|_| None).collect());
-    run_on(pool, workers, |_| {
-        let mut scratch = W::default();
+    run_on(pool, workers, |w| {
+        let mut scratch = lock(&scratch[w]);
         loop {
             let c = next.fetch_add(1, Ordering::Relaxed);
             if c >= count {
@@ -112,6 +111,7 @@ where
     let mut start = 0usize;
     let mut progress = super::progress::Progress::new(options.progress);
     let mut buffers = serial::Buffers::default();
+    let scratch: Vec<Mutex<Scratch<T::State>>> = (0..workers).map(|_| Mutex::default()).collect();
     let mut depth = 0usize;
     let mut next_look = 0usize;
     while start < store.len() {
@@ -141,9 +141,9 @@ where
             None => serial::stretch(rules, store, observer, transitions, &mut buffers, start, end),
             Some(pool) => {
                 let stop = if observer.wants_edges() {
-                    edge_level(rules, store, observer, pool, start, end, transitions)
+                    edge_level(rules, store, observer, (pool, &scratch), start, end, transitions)
                 } else {
-                    count_level(rules, store, observer, pool, start, end, transitions)
+                    count_level(rules, store, observer, (pool, &scratch), start, end, transitions)
                 };
                 store.end_level();
                 stop
@@ -164,18 +164,23 @@ struct Counted<S> {
     found: Vec<(usize, Found<S>)>,
 }
 
-/// A worker's buffers for [`expand_and_probe`], kept from one chunk to the next: its
-/// successors and their positions grouped by shard.
+/// A worker's buffers, kept from one chunk and one level to the next: the spare states the
+/// system may build successors in, and for [`expand_and_probe`] its successors and their
+/// positions grouped by shard.
 struct Scratch<S> {
     entries: Vec<Entry<S>>,
     which: Vec<u32>,
+    spare: Spare<S>,
 }
 
 impl<S> Default for Scratch<S> {
     fn default() -> Self {
-        Scratch { entries: Vec::new(), which: Vec::new() }
+        Scratch { entries: Vec::new(), which: Vec::new(), spare: Spare::new() }
     }
 }
+
+/// The pool a parallel level runs on, and each worker's buffers.
+type Workers<'w, S> = (&'w rayon::ThreadPool, &'w [Mutex<Scratch<S>>]);
 
 /// A successor on its way to its index shard: (hash, order, state).
 type Entry<S> = (u64, u64, Option<S>);
@@ -204,14 +209,16 @@ fn lock<X>(m: &Mutex<X>) -> std::sync::MutexGuard<'_, X> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Apply `Rules::expand` to the states of chunk `c` of the level `[start, end)`, handing each
-/// successor to `sink` with its hash and order; what the rules found there.
+/// Apply `Rules::expand` to the states of chunk `c` of the level `[start, end)` (the system
+/// may build successors in `spare` states), handing each successor to `sink` with its hash and
+/// order; what the rules found there.
 fn expand_chunk<T, P>(
     rules: &Rules<'_, T, P>,
     store: &Store<T::State>,
     (start, end): (usize, usize),
     c: usize,
     overflow: &AtomicBool,
+    spare: &mut Spare<T::State>,
     mut sink: impl FnMut(u64, u64, T::State),
 ) -> Counted<T::State>
 where
@@ -225,12 +232,12 @@ where
         let position = i - start;
         let mut k = 0u64;
         let mut found = Found::default();
-        let in_full =
-            rules.expand(store.get(StateId::new(i as u32)), &mut found, seen(store, start), |_, y| {
-                let order = ((position as u64) << 32) | k;
-                k += 1;
-                sink(store.hash(&y), order, y);
-            });
+        let x = store.get(StateId::new(i as u32));
+        let in_full = rules.expand(x, &mut found, spare, seen(store, start), |_, y| {
+            let order = ((position as u64) << 32) | k;
+            k += 1;
+            sink(store.hash(&y), order, y);
+        });
         if in_full && rules.reduces() {
             store.mark_in_full(StateId::new(i as u32));
         }
@@ -246,14 +253,16 @@ where
 }
 
 /// Step 1 for states that own heap memory: each worker expands chunks and looks its own
-/// successors up at once, in every shard. A duplicate successor is then dropped by the thread
-/// that allocated it; routed to another worker, it would be freed across threads, which
-/// costs the allocator more than the shared index lines cost (`counters-closures 6`, two
-/// workers: 1.01 s routed, 0.76 s here).
+/// successors up at once, in every shard. A duplicate successor is then dropped (or kept
+/// spare) by the thread that allocated it; routed to another worker, it would be freed across
+/// threads, which costs the allocator more than the shared index lines cost
+/// (`counters-closures 6`, two workers: 1.01 s routed, 0.76 s here). As many duplicates as the
+/// system took copies of spare states for in a chunk (an in-place effect builds its successor
+/// in one) are kept spare for the next, so that successors known already cost no allocation.
 fn expand_and_probe<T, P>(
     rules: &Rules<'_, T, P>,
     store: &Store<T::State>,
-    pool: &rayon::ThreadPool,
+    (pool, scratch): Workers<'_, T::State>,
     start: usize,
     end: usize,
     overflow: &AtomicBool,
@@ -263,14 +272,24 @@ where
     P: Properties<T::State>,
 {
     let chunk_count = (end - start).div_ceil(CHUNK);
-    chunks(pool, rules.options.workers, chunk_count, |scratch: &mut Scratch<T::State>, c| {
-        let Scratch { entries, which } = scratch;
+    chunks(pool, rules.options.workers, chunk_count, scratch, |scratch: &mut Scratch<T::State>, c| {
+        let Scratch { entries, which, spare } = scratch;
         entries.clear();
-        let counted = expand_chunk(rules, store, (start, end), c, overflow, |h, order, y| {
+        let counted = expand_chunk(rules, store, (start, end), c, overflow, spare, |h, order, y| {
             store.prefetch_shared(h);
             entries.push((h, order, Some(y)));
         });
         probe_by_shard(store, entries, which);
+        // The known successors are left in `entries`: as many as were taken are kept spare.
+        let mut give_back = spare.take_copies();
+        for (_, _, known) in entries.drain(..) {
+            if let Some(y) = known
+                && give_back > 0
+            {
+                give_back -= 1;
+                spare.put(y);
+            }
+        }
         counted
     })
 }
@@ -304,14 +323,17 @@ where
         run_on(pool, workers, |from| {
             let mut out: Vec<Vec<Entry<T::State>>> =
                 (0..workers).map(|to| std::mem::take(&mut *lock(&lanes[from * workers + to]))).collect();
+            // These states own no heap memory: no spare state is worth keeping.
+            let mut spare = Spare::new();
             loop {
                 let c = next.fetch_add(1, Ordering::Relaxed);
                 if c >= last {
                     break;
                 }
-                let done = expand_chunk(rules, store, (start, end), c, overflow, |h, order, y| {
-                    out[shard_of(h) % workers].push((h, order, Some(y)));
-                });
+                let done =
+                    expand_chunk(rules, store, (start, end), c, overflow, &mut spare, |h, order, y| {
+                        out[shard_of(h) % workers].push((h, order, Some(y)));
+                    });
                 lock(&counted)[c] = Some(done);
             }
             for (to, lane) in out.into_iter().enumerate() {
@@ -398,7 +420,7 @@ fn count_level<T, P, O>(
     rules: &Rules<'_, T, P>,
     store: &mut Store<T::State>,
     observer: &mut O,
-    pool: &rayon::ThreadPool,
+    (pool, scratch): Workers<'_, T::State>,
     start: usize,
     end: usize,
     transitions: &mut u64,
@@ -413,7 +435,7 @@ where
     let store_ref: &Store<T::State> = store;
     let overflow = AtomicBool::new(false);
     let counted = if std::mem::needs_drop::<T::State>() {
-        expand_and_probe(rules, store_ref, pool, start, end, &overflow)
+        expand_and_probe(rules, store_ref, (pool, scratch), start, end, &overflow)
     } else {
         expand_and_route(rules, store_ref, pool, start, end, &overflow)
     };
@@ -454,13 +476,13 @@ where
     let mut stop = None;
     for (position, &produced) in enabled.iter().enumerate() {
         bases.push(kept as u32);
-        *transitions += produced as u64;
         let mut here = found.next_if(|f| f.0 == position).map(|f| f.1);
         let new = firsts.count(position);
         let room = max.saturating_sub(end + kept).max(1);
         if here.is_none() && new < room {
             // Nothing for the observer here, and the cap is not among its successors.
             kept += new;
+            *transitions += produced as u64;
             continue;
         }
         let id = StateId::new((start + position) as u32);
@@ -474,13 +496,18 @@ where
             stop = Some(e);
             break;
         }
+        // Transitions are counted as the serial driver stores them: none of a state stopped
+        // at before its successors are stored, and up to the one that reaches the cap.
         let truncated = new >= room;
         if truncated {
             // The cap is reached at this state's `room`-th new successor.
+            let last = firsts.nth(position, room - 1);
             kept += room;
-            bound = ((position as u64) << 32) | (firsts.nth(position, room - 1) + 1);
+            bound = ((position as u64) << 32) | (last + 1);
+            *transitions += last + 1;
         } else {
             kept += new;
+            *transitions += produced as u64;
         }
         let mut here = here.unwrap_or_default();
         if let Some(e) = rules.after_storing(observer, &at(end + kept), &mut here, truncated) {
@@ -564,7 +591,7 @@ fn edge_level<T, P, O>(
     rules: &Rules<'_, T, P>,
     store: &mut Store<T::State>,
     observer: &mut O,
-    pool: &rayon::ThreadPool,
+    (pool, scratch): Workers<'_, T::State>,
     start: usize,
     end: usize,
     transitions: &mut u64,
@@ -577,30 +604,40 @@ where
     let max = rules.options.max_states;
     let expanded: Vec<Vec<Expansion<T::State>>> = {
         let store: &Store<T::State> = store;
-        chunks(pool, rules.options.workers, (end - start).div_ceil(CHUNK), |_: &mut (), c| {
+        let chunk = |scratch: &mut Scratch<T::State>, c: usize| {
             let lo = start + c * CHUNK;
             let hi = (lo + CHUNK).min(end);
+            let spare = &mut scratch.spare;
+            // Successors found known, as many kept spare as the system took.
+            let mut known = Vec::new();
             (lo..hi)
                 .map(|i| {
                     let position = i - start;
                     let mut succs = Vec::new();
                     let mut found = Found::default();
                     let id = StateId::new(i as u32);
-                    let in_full = rules.expand(store.get(id), &mut found, seen(store, start), |action, y| {
+                    let x = store.get(id);
+                    let in_full = rules.expand(x, &mut found, spare, seen(store, start), |action, y| {
                         let order = ((position as u64) << 32) | succs.len() as u64;
                         let h = store.hash(&y);
-                        succs.push(match store.probe_or_pend(y, h, order) {
+                        let (probe, left) = store.probe_or_pend(y, h, order);
+                        known.extend(left);
+                        succs.push(match probe {
                             Probe::Known(id) => Succ::Known { action, id },
                             Probe::Pending { shard, slot } => Succ::New { action, shard, slot, order },
                         });
                     });
+                    for y in known.drain(..).take(spare.take_copies()) {
+                        spare.put(y);
+                    }
                     if in_full && rules.reduces() {
                         store.mark_in_full(id);
                     }
                     (succs, found)
                 })
                 .collect()
-        })
+        };
+        chunks(pool, rules.options.workers, (end - start).div_ceil(CHUNK), scratch, chunk)
     };
     for (position, (succs, mut found)) in expanded.into_iter().flatten().enumerate() {
         let id = StateId::new((start + position) as u32);

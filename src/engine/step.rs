@@ -15,6 +15,12 @@
 //! to the analysis's [`Observer`] in that order, on the thread that owns the store, so the
 //! verdict, count and trace are the serial search's whatever thread expanded the state. A
 //! problem the observer stops at before step 3 leaves the state's successors unstored.
+//!
+//! Successors are asked for with [`TransitionSystem::successors_reusing`], handing the system
+//! the worker's [`Spare`] states: for each copy the system takes, the drivers keep a successor
+//! they find known already for its buffers instead of dropping it. An in-place effect builds
+//! its successor in one, so a successor that is known already costs no allocation; every
+//! answer above is as it is.
 
 use std::ops::ControlFlow;
 
@@ -22,7 +28,7 @@ use super::trace::{self, Step};
 use super::{Config, End, StateId, Store, canon};
 use crate::fault::{self, Fault, Site};
 use crate::properties::{Properties, Verdict};
-use crate::system::{ActionId, TransitionSystem};
+use crate::system::{ActionId, Spare, TransitionSystem};
 
 /// A property that failed.
 #[derive(Debug)]
@@ -149,6 +155,10 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
     /// first): each successor, canonicalised and judged, goes to `sink` with its action in
     /// order. Every panic in user code is caught and named.
     ///
+    /// `spare` is the calling worker's spare states (see
+    /// [`TransitionSystem::successors_reusing`]): the system may build successors in them, and
+    /// the driver puts back as many successors it finds known already as it took copies.
+    ///
     /// Under a reduction, only the successors of an ample set go to `sink`: the first of the
     /// reduction's candidates none of whose successors is a state `seen` calls
     /// [`Seen::Known`]; when every candidate has one, every successor goes. That is the cycle
@@ -167,12 +177,13 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
         &self,
         x: &T::State,
         found: &mut Found<T::State>,
+        spare: &mut Spare<T::State>,
         seen: impl Fn(&T::State) -> Seen,
         mut sink: impl FnMut(ActionId, T::State),
     ) -> bool {
         if let Some(reduce) = &self.options.reduce {
             let mut all: Vec<(ActionId, T::State)> = Vec::new();
-            self.expand_all(x, found, |a, y| all.push((a, y)));
+            self.expand_all(x, found, spare, |a, y| all.push((a, y)));
             let mut enabled: Vec<ActionId> = Vec::with_capacity(all.len());
             for &(a, _) in &all {
                 if !enabled.contains(&a) {
@@ -209,7 +220,7 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
             }
             return in_full;
         }
-        self.expand_all(x, found, sink);
+        self.expand_all(x, found, spare, sink);
         true
     }
 
@@ -219,6 +230,7 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
         &self,
         x: &T::State,
         found: &mut Found<T::State>,
+        spare: &mut Spare<T::State>,
         mut sink: impl FnMut(ActionId, T::State),
     ) {
         if !found.is_quiet() || found.fault_before_successors {
@@ -242,13 +254,13 @@ impl<'a, T: TransitionSystem, P: Properties<T::State>> Rules<'a, T, P> {
             let mut enabled = false;
             fault::enter(Site::Successors);
             if self.edge_invariants == 0 {
-                let _ = self.sys.successors(x, |action, y| {
+                let _ = self.sys.successors_reusing(x, spare, |action, y| {
                     enabled = true;
                     sink(action, canon(self.options, y));
                     ControlFlow::Continue(())
                 });
             } else {
-                let _ = self.sys.successors(x, |action, y| {
+                let _ = self.sys.successors_reusing(x, spare, |action, y| {
                     enabled = true;
                     let y = canon(self.options, y);
                     for index in 0..self.edge_invariants {

@@ -387,6 +387,21 @@ pub(crate) struct Pending<S> {
     id: Option<StateId>,
 }
 
+impl<S> Pending<S> {
+    /// Met again, at `order`, as `state` (of the same identity): the smallest order is kept,
+    /// and under a key, where states of one identity may differ, the state met at it, which is
+    /// the one the serial driver stores (the first to meet it may have met it later in order).
+    #[inline]
+    fn meet(&mut self, order: u64, state: impl FnOnce() -> S, keyed: bool) {
+        if order < self.order {
+            self.order = order;
+            if keyed {
+                self.state = Some(state());
+            }
+        }
+    }
+}
+
 /// One of the 64 parts of the index, with the states its level has met but not stored.
 /// Aligned to two cache lines so that workers locking neighbouring shards do not share one.
 #[repr(align(128))]
@@ -645,31 +660,33 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     }
 
     /// Parallel phase: look `state` up; when the store does not know it, note it as met in
-    /// this level with `order` (keeping the smallest order of all who met it).
-    pub(crate) fn probe_or_pend(&self, state: S, h: u64, order: u64) -> Probe {
+    /// this level with `order` (keeping the smallest order of all who met it). `state` comes
+    /// back unless it was kept.
+    pub(crate) fn probe_or_pend(&self, state: S, h: u64, order: u64) -> (Probe, Option<S>) {
         let sh = shard_of(h);
         let mut guard = lock(&self.shards[sh]);
         let Shard { table, pending } = &mut *guard;
         let (states, fps, identity) = (&self.states, self.fingerprints.as_ref(), &self.identity);
         let found = find_in_level(table, pending, states, fps, identity, h, &state);
         match found {
-            Some(e) if e & PROVISIONAL == 0 => Probe::Known(StateId(e)),
+            Some(e) if e & PROVISIONAL == 0 => (Probe::Known(StateId(e)), Some(state)),
             Some(e) => {
                 let slot = e & !PROVISIONAL;
-                let p = &mut pending[slot as usize];
-                p.order = p.order.min(order);
-                Probe::Pending { shard: sh as u32, slot }
+                let mut state = Some(state);
+                pending[slot as usize].meet(order, || state.take().expect("taken once"), identity.is_keyed());
+                (Probe::Pending { shard: sh as u32, slot }, state)
             }
             None => {
                 let slot = pend(table, pending, &self.hints[sh], states, fps, identity, state, h, order);
-                Probe::Pending { shard: sh as u32, slot }
+                (Probe::Pending { shard: sh as u32, slot }, None)
             }
         }
     }
 
     /// Parallel phase, a worker's successors that fall in shard `sh` (`entries[j]` for `j` in
     /// `which`): under one lock, each is looked up; one the store does not know becomes
-    /// pending (or lowers the order of the pending entry it equals). Known ones are dropped.
+    /// pending (or lowers the order of the pending entry it equals). Known ones are left in
+    /// `entries`, for the worker to drop or reuse.
     pub(crate) fn probe_batch(&self, sh: usize, entries: &mut [(u64, u64, Option<S>)], which: &[u32]) {
         const AHEAD: usize = 4;
         let mut guard = lock(&self.shards[sh]);
@@ -680,16 +697,18 @@ impl<S: std::hash::Hash + Eq> Store<S> {
                 table.prefetch(entries[a as usize].0);
             }
             let (h, order, ref mut state) = entries[j as usize];
-            let state = state.take().expect("each successor is probed once");
-            let found = find_in_level(table, pending, states, fps, identity, h, &state);
+            let found = {
+                let state = state.as_ref().expect("each successor is probed once");
+                find_in_level(table, pending, states, fps, identity, h, state)
+            };
+            let mut take = || state.take().expect("each successor is probed once");
             match found {
                 Some(e) if e & PROVISIONAL == 0 => {}
                 Some(e) => {
-                    let p = &mut pending[(e & !PROVISIONAL) as usize];
-                    p.order = p.order.min(order);
+                    pending[(e & !PROVISIONAL) as usize].meet(order, take, identity.is_keyed());
                 }
                 None => {
-                    pend(table, pending, &self.hints[sh], states, fps, identity, state, h, order);
+                    pend(table, pending, &self.hints[sh], states, fps, identity, take(), h, order);
                 }
             }
         }
@@ -865,19 +884,38 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         self.insert_hashed(state, h, parent)
     }
 
+    /// [`Store::find_hashed`] by the store's owner, outside a parallel level (no lock taken).
+    #[inline]
+    pub(crate) fn find_unshared(&mut self, state: &S, h: u64) -> Option<StateId> {
+        let Store { states, fingerprints, shards, identity, .. } = &mut *self;
+        let table = &owned(&mut shards[shard_of(h)]).table;
+        let found = match fingerprints {
+            Some(fps) => table.find(h, |i| *fps.get(i as usize) == h),
+            None => table.find(h, |i| identity.same(states.get(i as usize), state)),
+        };
+        found.map(StateId)
+    }
+
+    /// [`Store::insert_hashed`], giving `state` back when an equal one is stored (its buffers
+    /// may be reused).
+    #[inline]
+    pub(crate) fn insert_or_give_back(
+        &mut self,
+        state: S,
+        h: u64,
+        parent: Option<StateId>,
+    ) -> (StateId, Option<S>) {
+        if let Some(id) = self.find_unshared(&state, h) {
+            return (id, Some(state));
+        }
+        (self.insert_new(state, h, parent), None)
+    }
+
     /// [`Store::insert`] with the hash already computed.
     #[inline]
     pub(crate) fn insert_hashed(&mut self, state: S, h: u64, parent: Option<StateId>) -> (StateId, bool) {
-        {
-            let Store { states, fingerprints, shards, identity, .. } = &mut *self;
-            let table = &owned(&mut shards[shard_of(h)]).table;
-            let found = match fingerprints {
-                Some(fps) => table.find(h, |i| *fps.get(i as usize) == h),
-                None => table.find(h, |i| identity.same(states.get(i as usize), &state)),
-            };
-            if let Some(i) = found {
-                return (StateId(i), false);
-            }
+        if let Some(id) = self.find_unshared(&state, h) {
+            return (id, false);
         }
         (self.insert_new(state, h, parent), true)
     }
@@ -987,6 +1025,43 @@ mod tests {
         assert_eq!(freed, DOUBLING);
         assert!(st.heap_bytes() <= before - freed * 64);
         assert_eq!(st.get(StateId::new(99_999))[..4], 99_999u32.to_le_bytes());
+    }
+
+    #[test]
+    fn a_known_state_comes_back() {
+        let mut st: Store<Vec<u8>> = Store::new(Identity::by_value());
+        st.insert(vec![1], None);
+        let h = st.hash(&vec![1]);
+        assert_eq!(st.insert_or_give_back(vec![1], h, None), (StateId::new(0), Some(vec![1])));
+        assert!(matches!(st.probe_or_pend(vec![1], h, 0), (Probe::Known(id), Some(_)) if id.index() == 0));
+        let new = vec![2];
+        let h = st.hash(&new);
+        let (Probe::Pending { shard, slot }, None) = st.probe_or_pend(new.clone(), h, 5) else {
+            panic!("a new state is kept pending")
+        };
+        // Met again earlier in order: one pending state, at the smaller order, and the state
+        // met comes back.
+        assert!(
+            matches!(st.probe_or_pend(new.clone(), h, 3), (Probe::Pending { slot: s, .. }, Some(_)) if s == slot)
+        );
+        assert_eq!(st.pending_status(shard, slot), (3, None));
+        let id = st.settle(shard, slot, StateId::new(0));
+        assert_eq!(st.get(id), &new);
+        assert_eq!(st.insert_or_give_back(vec![3], st.hash(&vec![3]), None), (StateId::new(2), None));
+    }
+
+    #[test]
+    fn under_a_key_a_pending_state_is_the_one_met_first_in_order() {
+        let mut st: Store<(u8, u8)> = Store::new(Identity::by_key(|s: &(u8, u8)| s.0));
+        let later = (1, 9);
+        let h = st.hash(&later);
+        let (Probe::Pending { shard, slot }, None) = st.probe_or_pend(later, h, 7) else {
+            panic!("a new state is kept pending")
+        };
+        assert_eq!(st.probe_or_pend((1, 2), h, 2).1, None, "kept in place of the later one");
+        assert_eq!(st.probe_or_pend((1, 5), h, 4).1, Some((1, 5)));
+        let id = st.settle(shard, slot, StateId::new(0));
+        assert_eq!(st.get(id), &(1, 2));
     }
 
     #[test]

@@ -381,7 +381,8 @@ impl<S: State, R: PartialEq + Clone + Send + Sync + 'static> Partitions<S, R> {
 
 /// `action`, able to fire only once: the same name and fairness, enabled when `fired` is false
 /// and the inner guard holds (the guard is not consulted once fired), and its effect followed
-/// by `mark`, which must make `fired` true.
+/// by `mark`, which must make `fired` true. An [in-place](Action::in_place) `action` stays in
+/// place.
 ///
 /// # Examples
 ///
@@ -399,11 +400,11 @@ pub fn once<S: 'static>(
     fired: impl Fn(&S) -> bool + Send + Sync + 'static,
     mark: impl Fn(&S) -> S + Send + Sync + 'static,
 ) -> Action<S> {
-    let (guard, effect) = (action.guard.clone(), action.effect.clone());
+    let guard = action.guard;
     Action {
         name: action.name,
         guard: Arc::new(move |s| !fired(s) && guard(s)),
-        effect: Arc::new(move |s| mark(&effect(s))),
+        effect: action.effect.then(mark),
         fair: action.fair,
     }
 }
@@ -412,7 +413,7 @@ pub fn once<S: 'static>(
 /// `count(s) < n` and the inner guard holds (the guard is not consulted once spent), and its
 /// effect followed by `tick`, which must raise `count` by one. Wrapping several actions with the
 /// same `count` and `tick` gives them one shared pool. (The original refuses a negative `n`;
-/// here `n` is unsigned.)
+/// here `n` is unsigned.) An [in-place](Action::in_place) `action` stays in place.
 ///
 /// # Examples
 ///
@@ -430,11 +431,11 @@ pub fn budget<S: 'static>(
     count: impl Fn(&S) -> usize + Send + Sync + 'static,
     tick: impl Fn(&S) -> S + Send + Sync + 'static,
 ) -> Action<S> {
-    let (guard, effect) = (action.guard.clone(), action.effect.clone());
+    let guard = action.guard;
     Action {
         name: action.name,
         guard: Arc::new(move |s| count(s) < n && guard(s)),
-        effect: Arc::new(move |s| tick(&effect(s))),
+        effect: action.effect.then(tick),
         fair: action.fair,
     }
 }

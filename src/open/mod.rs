@@ -287,6 +287,30 @@ impl<S: State> EnvironmentSpec<S> {
         self.add_behaviour(Action::new(name, guard, effect))
     }
 
+    /// Add a behaviour whose effect edits the state in place (see
+    /// [`Action::in_place`](crate::Action::in_place)).
+    ///
+    /// ```
+    /// use musil::open::{EnvironmentSpec, check_open};
+    /// use musil::Model;
+    /// // A queue of jobs; the platform may drop the oldest.
+    /// let m = Model::new(vec![1u8, 2]).action_in_place("run", |q| !q.is_empty(), |q| { q.remove(0); })
+    ///     .invariant("bounded", |q| q.len() <= 2)
+    ///     .terminal(|q| q.is_empty());
+    /// let env = EnvironmentSpec::new("platform").behaviour_in_place("drop", |q: &Vec<u8>| !q.is_empty(), |q| q.truncate(q.len() - 1));
+    /// let r = check_open(&m, &[env]);
+    /// assert!(r.ok());
+    /// ```
+    #[must_use]
+    pub fn behaviour_in_place(
+        self,
+        name: impl Into<String>,
+        guard: impl Fn(&S) -> bool + Send + Sync + 'static,
+        effect: impl Fn(&mut S) + Send + Sync + 'static,
+    ) -> Self {
+        self.add_behaviour(Action::in_place(name, guard, effect))
+    }
+
     /// Add a prepared action as a behaviour.
     #[must_use]
     pub fn add_behaviour(mut self, action: Action<S>) -> Self {
