@@ -131,29 +131,73 @@ where
             ahead_of = Some(cursor);
         }
         let (successors, mut give_back) = (&mut current.successors, current.took);
-        let stored = |store: &mut Store<T::State>, observer: &mut O| {
-            for (a, y, h) in successors.drain(..) {
-                *transitions += 1;
-                let (to, known) = store.insert_or_give_back(y, h, Some(id));
-                let new = known.is_none();
-                if let Some(y) = known
-                    && give_back > 0
-                {
-                    give_back -= 1;
-                    spare.put(y);
-                }
-                if edges {
-                    observer.edge(id, a, to);
-                }
-                if new && store.len() >= max {
-                    return true;
-                }
-            }
-            false
+        let mut sink =
+            Sink { id, edges, max, transitions: &mut *transitions, give_back: &mut give_back, spare };
+        // Two copies of the storing loop: the one for successors made afresh (the common case)
+        // keeps nothing and so carries no bookkeeping.
+        let end = if sink.give_back == &0 {
+            rules.apply(observer, store, id, &mut current.found, |store, observer| {
+                sink.store::<T, O, false>(store, observer, successors)
+            })
+        } else {
+            rules.apply(observer, store, id, &mut current.found, |store, observer| {
+                sink.store::<T, O, true>(store, observer, successors)
+            })
         };
-        if let Some(end) = rules.apply(observer, store, id, &mut current.found, stored) {
+        if let Some(end) = end {
             return Some(end);
         }
     }
     None
+}
+
+/// Where one state's successors are stored, and what is kept of the known ones.
+struct Sink<'a, S> {
+    id: StateId,
+    edges: bool,
+    max: usize,
+    transitions: &'a mut u64,
+    /// How many known successors go back to `spare`.
+    give_back: &'a mut usize,
+    spare: &'a mut Spare<S>,
+}
+
+impl<S> Sink<'_, S> {
+    /// Store `successors` in order; `true` when the cap was reached. With `KEEP`, known
+    /// successors go back to the spare states while `give_back` lasts.
+    #[inline(always)]
+    fn store<T, O, const KEEP: bool>(
+        &mut self,
+        store: &mut Store<S>,
+        observer: &mut O,
+        successors: &mut Vec<(ActionId, S, u64)>,
+    ) -> bool
+    where
+        T: TransitionSystem<State = S>,
+        O: Observer<T>,
+        S: std::hash::Hash + Eq,
+    {
+        for (a, y, h) in successors.drain(..) {
+            *self.transitions += 1;
+            let (to, new) = if !KEEP || *self.give_back == 0 {
+                store.insert_hashed(y, h, Some(self.id))
+            } else {
+                match store.insert_or_give_back(y, h, Some(self.id)) {
+                    (to, Some(known)) => {
+                        *self.give_back -= 1;
+                        self.spare.put(known);
+                        (to, false)
+                    }
+                    (to, None) => (to, true),
+                }
+            };
+            if self.edges {
+                observer.edge(self.id, a, to);
+            }
+            if new && store.len() >= self.max {
+                return true;
+            }
+        }
+        false
+    }
 }

@@ -572,7 +572,7 @@ fn fire<S: Clone>(
 }
 
 /// [`fire`], building the successor of an in-place effect in a spare state.
-#[inline]
+#[inline(always)]
 fn fire_reusing<S: Clone>(
     entry: &Entry<S>,
     state: &S,
@@ -598,7 +598,7 @@ fn fire_reusing<S: Clone>(
 impl<S: State> Model<S> {
     /// `each(entry)` for the actions offered at `state` (its menu, or the static actions), in
     /// order, until one breaks.
-    #[inline]
+    #[inline(always)]
     fn each_action(&self, state: &S, mut each: impl FnMut(&Entry<S>) -> ControlFlow<()>) -> ControlFlow<()> {
         if self.menu_fn.is_some() {
             let menu = self.menu(state);
@@ -632,7 +632,19 @@ impl<S: State> TransitionSystem for Model<S> {
     where
         F: FnMut(ActionId, S) -> ControlFlow<()>,
     {
-        self.each_action(state, |entry| fire_reusing(entry, state, spare, &mut emit))
+        // The loop written out (not through `each_action`): its closure was not inlined, which
+        // cost the closure models 4% (`counters-closures-array 6`).
+        if self.menu_fn.is_some() {
+            let menu = self.menu(state);
+            for entry in menu.iter() {
+                fire_reusing(entry, state, spare, &mut emit)?;
+            }
+        } else {
+            for entry in &self.actions {
+                fire_reusing(entry, state, spare, &mut emit)?;
+            }
+        }
+        ControlFlow::Continue(())
     }
 
     fn action_name(&self, action: ActionId) -> &str {
