@@ -20,6 +20,12 @@
 //! (`Model::action_in_place`), so a successor already known allocates nothing;
 //! `registry-closures` and `registry-closures-inplace` are one model of `String` and `BTreeMap`
 //! fields in the two forms.
+//!
+//! The `-compact` rows run a model through `musil::compact::Compact`: every state stored as
+//! its postcard encoding, inline in the store (`2pc-heap-compact`: the in-place two-phase
+//! commit of `2pc-heap-inplace`, whose successors refill spare states). Registry 9 takes at
+//! most 70 bytes (nine entries of a length, a 5-byte name and an owner, the last name, the
+//! map's length), counters 6 seven.
 
 #[path = "common/models.rs"]
 mod models;
@@ -27,9 +33,10 @@ mod models;
 use std::process::Command;
 
 use models::{
-    Counters, PackedTwoPhase, Phils, TokenRing, TwoPhase, counters_array_model, counters_inplace_model,
-    counters_model, registry_model,
+    Counters, PackedTwoPhase, Phils, TokenRing, TwoPhase, TwoPhaseInPlace, counters_array_model,
+    counters_inplace_model, counters_model, registry_model,
 };
+use musil::compact::{Compact, Postcard};
 use musil::{Checker, Stats, System};
 
 fn run<T: System>(sys: &T, workers: usize) -> Stats {
@@ -90,6 +97,20 @@ fn single(model: &str, n: usize, k: u8, workers: usize) {
         ("phils", _) => sized!(n, workers, phils, [3, 10, 11, 12, 13, 14, 15, 16, 17, 18]),
         ("2pc", _) => run(&PackedTwoPhase { n }, workers),
         ("2pc-heap", _) => run(&TwoPhase { n }, workers),
+        ("2pc-heap-inplace", _) => run(&TwoPhaseInPlace(TwoPhase { n }), workers),
+        // Each state packed in its largest encoding, 4N + 5 bytes.
+        ("2pc-heap-compact", _) => match n {
+            3 => run(&Compact::<_, Postcard, 17>::new(TwoPhaseInPlace(TwoPhase { n })), workers),
+            8 => run(&Compact::<_, Postcard, 37>::new(TwoPhaseInPlace(TwoPhase { n })), workers),
+            9 => run(&Compact::<_, Postcard, 41>::new(TwoPhaseInPlace(TwoPhase { n })), workers),
+            other => panic!("size {other} is not compiled in; add it to benches/models.rs"),
+        },
+        ("counters-closures-compact", _) => {
+            run(&Compact::<_, Postcard, 16>::new(counters_inplace_model(n, k)), workers)
+        }
+        ("registry-closures-compact", _) => {
+            run(&Compact::<_, Postcard, 70>::new(registry_model(n, true)), workers)
+        }
         _ => panic!("unknown model {model}"),
     };
     let rss = peak_rss_kib();
@@ -139,6 +160,10 @@ fn main() {
             ("phils".into(), 3, 9),
             ("2pc".into(), 3, 9),
             ("2pc-heap".into(), 3, 9),
+            ("2pc-heap-inplace".into(), 3, 9),
+            ("2pc-heap-compact".into(), 3, 9),
+            ("counters-closures-compact".into(), 3, 9),
+            ("registry-closures-compact".into(), 5, 9),
         ]
     } else {
         vec![
@@ -158,6 +183,11 @@ fn main() {
             ("2pc".into(), 9, 9),
             ("2pc-heap".into(), 8, 9),
             ("2pc-heap".into(), 9, 9),
+            ("2pc-heap-inplace".into(), 8, 9),
+            ("2pc-heap-compact".into(), 8, 9),
+            ("2pc-heap-compact".into(), 9, 9),
+            ("counters-closures-compact".into(), 6, 9),
+            ("registry-closures-compact".into(), 9, 9),
         ]
     };
     println!(

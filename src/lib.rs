@@ -168,6 +168,7 @@
 #![warn(missing_debug_implementations)]
 
 pub mod analysis;
+pub mod compact;
 pub mod engine;
 mod error;
 mod fault;

@@ -103,7 +103,7 @@ pub fn counters_inplace_model(n: usize, k: u8) -> Model<Vec<u8>> {
 /// A service registry: the owner (client 0 or 1) of each registered name, and the name touched
 /// last (empty after a release). `Clone` is written by hand so that `clone_from` refills
 /// `last` in place; a `BTreeMap` always clones.
-#[derive(Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Registry {
     pub owners: BTreeMap<String, u8>,
     pub last: String,
@@ -348,7 +348,7 @@ impl<const N: usize> Properties<Bytes<N>> for Phils<N> {
 }
 
 /// A resource manager's state in two-phase commit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Rm {
     Working,
     Prepared,
@@ -357,7 +357,7 @@ pub enum Rm {
 }
 
 /// The transaction manager's state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Tm {
     Init,
     Committed,
@@ -365,7 +365,7 @@ pub enum Tm {
 }
 
 /// A message in the (set-valued) network.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Msg {
     Prepared(u8),
     Commit,
@@ -373,12 +373,32 @@ pub enum Msg {
 }
 
 /// Two-phase commit state: vectors and a set, as in stateright's `examples/2pc.rs`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+///
+/// `Clone` is written by hand so that `clone_from` refills the vectors in place (what
+/// `#[derive(Clone)]` does not do); the `BTreeSet` clones either way.
+#[derive(Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TwoPhaseState {
     pub rm: Vec<Rm>,
     pub tm: Tm,
     pub tm_prepared: Vec<bool>,
     pub msgs: BTreeSet<Msg>,
+}
+
+impl Clone for TwoPhaseState {
+    fn clone(&self) -> Self {
+        TwoPhaseState {
+            rm: self.rm.clone(),
+            tm: self.tm,
+            tm_prepared: self.tm_prepared.clone(),
+            msgs: self.msgs.clone(),
+        }
+    }
+    fn clone_from(&mut self, source: &Self) {
+        self.rm.clone_from(&source.rm);
+        self.tm = source.tm;
+        self.tm_prepared.clone_from(&source.tm_prepared);
+        self.msgs.clone_from(&source.msgs);
+    }
 }
 
 /// `2pc N`: Lamport's TwoPhase with N resource managers.
@@ -396,52 +416,11 @@ impl TransitionSystem for TwoPhase {
             msgs: BTreeSet::new(),
         }]
     }
-    fn successors<F>(&self, s: &Self::State, mut emit: F) -> ControlFlow<()>
+    fn successors<F>(&self, s: &Self::State, emit: F) -> ControlFlow<()>
     where
         F: FnMut(ActionId, Self::State) -> ControlFlow<()>,
     {
-        // Ids: 0 TmCommit, 1 TmAbort, then per rm 2+5*rm+k for TmRcvPrepared, RmPrepare,
-        // RmChooseToAbort, RmRcvCommitMsg, RmRcvAbortMsg.
-        if s.tm == Tm::Init && s.tm_prepared.iter().all(|p| *p) {
-            let mut t = s.clone();
-            t.tm = Tm::Committed;
-            t.msgs.insert(Msg::Commit);
-            emit(ActionId::new(0), t)?;
-        }
-        if s.tm == Tm::Init {
-            let mut t = s.clone();
-            t.tm = Tm::Aborted;
-            t.msgs.insert(Msg::Abort);
-            emit(ActionId::new(1), t)?;
-        }
-        for rm in 0..self.n {
-            let id = |k: usize| ActionId::new((2 + 5 * rm + k) as u32);
-            if s.tm == Tm::Init && s.msgs.contains(&Msg::Prepared(rm as u8)) {
-                let mut t = s.clone();
-                t.tm_prepared[rm] = true;
-                emit(id(0), t)?;
-            }
-            if s.rm[rm] == Rm::Working {
-                let mut t = s.clone();
-                t.rm[rm] = Rm::Prepared;
-                t.msgs.insert(Msg::Prepared(rm as u8));
-                emit(id(1), t)?;
-                let mut t = s.clone();
-                t.rm[rm] = Rm::Aborted;
-                emit(id(2), t)?;
-            }
-            if s.msgs.contains(&Msg::Commit) {
-                let mut t = s.clone();
-                t.rm[rm] = Rm::Committed;
-                emit(id(3), t)?;
-            }
-            if s.msgs.contains(&Msg::Abort) {
-                let mut t = s.clone();
-                t.rm[rm] = Rm::Aborted;
-                emit(id(4), t)?;
-            }
-        }
-        ControlFlow::Continue(())
+        self.successors_copying(s, TwoPhaseState::clone, emit)
     }
     fn action_name(&self, a: ActionId) -> &str {
         interned(self.name(a))
@@ -449,6 +428,59 @@ impl TransitionSystem for TwoPhase {
 }
 
 impl TwoPhase {
+    /// The successors of `s`, each made from a copy of `s` that `copy` gives.
+    pub fn successors_copying<F>(
+        &self,
+        s: &TwoPhaseState,
+        mut copy: impl FnMut(&TwoPhaseState) -> TwoPhaseState,
+        mut emit: F,
+    ) -> ControlFlow<()>
+    where
+        F: FnMut(ActionId, TwoPhaseState) -> ControlFlow<()>,
+    {
+        // Ids: 0 TmCommit, 1 TmAbort, then per rm 2+5*rm+k for TmRcvPrepared, RmPrepare,
+        // RmChooseToAbort, RmRcvCommitMsg, RmRcvAbortMsg.
+        if s.tm == Tm::Init && s.tm_prepared.iter().all(|p| *p) {
+            let mut t = copy(s);
+            t.tm = Tm::Committed;
+            t.msgs.insert(Msg::Commit);
+            emit(ActionId::new(0), t)?;
+        }
+        if s.tm == Tm::Init {
+            let mut t = copy(s);
+            t.tm = Tm::Aborted;
+            t.msgs.insert(Msg::Abort);
+            emit(ActionId::new(1), t)?;
+        }
+        for rm in 0..self.n {
+            let id = |k: usize| ActionId::new((2 + 5 * rm + k) as u32);
+            if s.tm == Tm::Init && s.msgs.contains(&Msg::Prepared(rm as u8)) {
+                let mut t = copy(s);
+                t.tm_prepared[rm] = true;
+                emit(id(0), t)?;
+            }
+            if s.rm[rm] == Rm::Working {
+                let mut t = copy(s);
+                t.rm[rm] = Rm::Prepared;
+                t.msgs.insert(Msg::Prepared(rm as u8));
+                emit(id(1), t)?;
+                let mut t = copy(s);
+                t.rm[rm] = Rm::Aborted;
+                emit(id(2), t)?;
+            }
+            if s.msgs.contains(&Msg::Commit) {
+                let mut t = copy(s);
+                t.rm[rm] = Rm::Committed;
+                emit(id(3), t)?;
+            }
+            if s.msgs.contains(&Msg::Abort) {
+                let mut t = copy(s);
+                t.rm[rm] = Rm::Aborted;
+                emit(id(4), t)?;
+            }
+        }
+        ControlFlow::Continue(())
+    }
     fn name(&self, a: ActionId) -> String {
         match a.index() {
             0 => "TmCommit".into(),
@@ -476,6 +508,53 @@ impl Properties<TwoPhaseState> for TwoPhase {
     }
     fn is_terminal(&self, _: &TwoPhaseState) -> bool {
         true
+    }
+}
+
+/// `2pc-heap-inplace N`: [`TwoPhase`] building each successor in a spare state
+/// ([`TransitionSystem::successors_reusing`]): the vectors are refilled in place, the message
+/// set (a `BTreeSet`, whose `clone_from` clones) is still allocated per successor.
+pub struct TwoPhaseInPlace(pub TwoPhase);
+
+impl TransitionSystem for TwoPhaseInPlace {
+    type State = TwoPhaseState;
+    fn initial_states(&self) -> Vec<Self::State> {
+        self.0.initial_states()
+    }
+    fn successors<F>(&self, s: &Self::State, emit: F) -> ControlFlow<()>
+    where
+        F: FnMut(ActionId, Self::State) -> ControlFlow<()>,
+    {
+        self.0.successors(s, emit)
+    }
+    fn successors_reusing<F>(
+        &self,
+        s: &Self::State,
+        spare: &mut musil::Spare<Self::State>,
+        emit: F,
+    ) -> ControlFlow<()>
+    where
+        F: FnMut(ActionId, Self::State) -> ControlFlow<()>,
+    {
+        self.0.successors_copying(s, |s| spare.copy_of(s), emit)
+    }
+    fn action_name(&self, a: ActionId) -> &str {
+        self.0.action_name(a)
+    }
+}
+
+impl Properties<TwoPhaseState> for TwoPhaseInPlace {
+    fn invariant_count(&self) -> usize {
+        self.0.invariant_count()
+    }
+    fn invariant_name(&self, i: usize) -> &str {
+        self.0.invariant_name(i)
+    }
+    fn check_invariant(&self, i: usize, s: &TwoPhaseState) -> Verdict {
+        self.0.check_invariant(i, s)
+    }
+    fn is_terminal(&self, s: &TwoPhaseState) -> bool {
+        self.0.is_terminal(s)
     }
 }
 

@@ -7,6 +7,7 @@
 #   benches/peers/run.sh "counters 7" "phils 18"
 #   PEERS="musil stateright" benches/peers/run.sh
 #   REPEAT=5 benches/peers/run.sh             # each figure the median of 5 runs (default 3)
+#   benches/peers/run.sh "2pc-heap-compact 8"  # a musil variant against the peers' 2pc 8
 #
 # Needs: cargo (builds musil's bench and a small stateright crate under target/peers/), gcc and
 # SPIN (`apt-get install spin`; installed here when missing and running as root), and a Python
@@ -117,6 +118,13 @@ echo "|---|---|---|---|---|---|---|---|"
 for row in "${ROWS[@]}"; do
   read -r model n k <<<"$row"
   k="${k:-9}"
+  # musil's variants of a shared model (a closure or heap-state form, the compact store) are
+  # compared with the peers' one model.
+  peer="$model"
+  case "$model" in
+    2pc-heap*) peer=2pc ;;
+    counters-*) peer=counters ;;
+  esac
   musil_rate=""
   declare -A states rate rss
   if have musil && [ -n "${MUSIL_BIN:-}" ]; then
@@ -130,20 +138,20 @@ for row in "${ROWS[@]}"; do
     echo "| $model | $n | musil | ${states[musil]} | $(echo $secs) | ${rate[musil]} | ${rss[musil]} | 1.0 |"
   fi
   if have stateright && [ -x "${SR_BIN:-}" ]; then
-    kk=""; [ "$model" = counters ] && kk="$k"
+    kk=""; [ "$peer" = counters ] && kk="$k"
     read -r engine s kib < <(for _ in $(seq "$REPEAT"); do
-      timed "$WORK/sr.out" "$WORK/sr.time" "$SR_BIN" "$model" "$n" $kk
+      timed "$WORK/sr.out" "$WORK/sr.time" "$SR_BIN" "$peer" "$n" $kk
       read -r _ kib <"$WORK/sr.time"
       echo "$(grep -o 'secs=[0-9.]*' "$WORK/sr.out" | cut -d= -f2) $(grep -o 'unique=[0-9]*' "$WORK/sr.out" | cut -d= -f2) $kib"
     done | median)
     r=$(awk -v s="$s" -v t="$engine" 'BEGIN { if (t > 0) printf "%.0f", s / t }')
     ratio=$(awk -v a="$musil_rate" -v b="$r" 'BEGIN { if (b > 0 && a != "") printf "%.1f", a / b }')
-    echo "| $model | $n | stateright (bfs) | $s | $engine | $r | $(awk -v k="$kib" 'BEGIN{printf "%.1f", k/1024}') | $ratio |"
+    echo "| $peer | $n | stateright (bfs) | $s | $engine | $r | $(awk -v k="$kib" 'BEGIN{printf "%.1f", k/1024}') | $ratio |"
   fi
   if have spin; then
-    D="$WORK/spin-$model-$n"
+    D="$WORK/spin-$peer-$n"
     mkdir -p "$D"
-    python3 "$HERE/gen_pml.py" "$model" "$n" >"$D/model.pml"
+    python3 "$HERE/gen_pml.py" "$peer" "$n" >"$D/model.pml"
     (cd "$D" && spin -a model.pml >/dev/null && gcc -O2 -DBFS -DSAFETY -DNOREDUCE -DMEMLIM=16000 -o pan pan.c 2>/dev/null)
     if [ -x "$D/pan" ]; then
       read -r engine s kib < <(for _ in $(seq "$REPEAT"); do
@@ -154,12 +162,12 @@ for row in "${ROWS[@]}"; do
       done | median)
       r=$(awk -v s="$s" -v t="$engine" 'BEGIN { if (t > 0) printf "%.0f", s / t }')
       ratio=$(awk -v a="$musil_rate" -v b="$r" 'BEGIN { if (b > 0 && a != "") printf "%.1f", a / b }')
-      echo "| $model | $n | spin pan (bfs, -O2) | $s | $engine | $r | $(awk -v k="$kib" 'BEGIN{printf "%.1f", k/1024}') | $ratio |"
+      echo "| $peer | $n | spin pan (bfs, -O2) | $s | $engine | $r | $(awk -v k="$kib" 'BEGIN{printf "%.1f", k/1024}') | $ratio |"
     fi
   fi
   if have python; then
     script=""
-    case "$model" in
+    case "$peer" in
       counters) script="counters.py $n $k" ;;
       token-ring) script="token_ring.py $n" ;;
       phils) script="philosophers.py $n" ;;
@@ -171,7 +179,7 @@ for row in "${ROWS[@]}"; do
       r=$(grep -o '"states_per_s": [0-9.]*' "$WORK/py.out" | awk '{printf "%.0f", $2}')
       engine=$(grep -o '"engine_s": [0-9.]*' "$WORK/py.out" | awk '{print $2}')
       ratio=$(awk -v a="$musil_rate" -v b="$r" 'BEGIN { if (b > 0 && a != "") printf "%.1f", a / b }')
-      echo "| $model | $n | Python original (0.36.7) | $s | $engine | $r | $(awk -v k="$kib" 'BEGIN{printf "%.1f", k/1024}') | $ratio |"
+      echo "| $peer | $n | Python original (0.36.7) | $s | $engine | $r | $(awk -v k="$kib" 'BEGIN{printf "%.1f", k/1024}') | $ratio |"
     fi
   fi
 done

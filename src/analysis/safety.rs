@@ -238,6 +238,17 @@ pub struct Violations<S> {
 }
 
 impl<S> Violations<S> {
+    /// The same answer with every trace state passed through `f` (see
+    /// [`CheckResult::map_states`]).
+    pub fn map_states<R>(self, mut f: impl FnMut(S) -> R) -> Violations<R> {
+        Violations {
+            found: self.found.into_iter().map(|r| r.map_states(&mut f)).collect(),
+            states_explored: self.states_explored,
+            truncated: self.truncated,
+            limit: self.limit,
+        }
+    }
+
     /// True when the sweep saw every reachable state (so an empty answer proves the model).
     pub fn is_complete(&self) -> bool {
         !self.truncated

@@ -195,6 +195,30 @@ impl<S> CheckResult<S> {
     pub fn witness(&self) -> Option<&S> {
         self.trace.last().map(|s| &s.state)
     }
+
+    /// The same result with every trace state passed through `f` (a
+    /// [packed](crate::compact::Packed) trace read back as plain states, for example).
+    ///
+    /// ```
+    /// use musil::{Model, check};
+    /// let r = check(&Model::new(0u8).action("inc", |n| *n < 5, |n| n + 1).invariant("small", |n| *n < 3));
+    /// let doubled = r.map_states(|n| u32::from(n) * 2);
+    /// assert_eq!(doubled.witness(), Some(&6));
+    /// ```
+    pub fn map_states<R>(self, mut f: impl FnMut(S) -> R) -> CheckResult<R> {
+        CheckResult {
+            ok: self.ok,
+            states_explored: self.states_explored,
+            kind: self.kind,
+            invariant: self.invariant,
+            reason: self.reason,
+            trace: self.trace.into_iter().map(|s| Step { action: s.action, state: f(s.state) }).collect(),
+            truncated: self.truncated,
+            loop_index: self.loop_index,
+            fault: self.fault,
+            limit: self.limit,
+        }
+    }
 }
 
 impl<S: Debug> Display for CheckResult<S> {
