@@ -257,6 +257,29 @@ impl<T: fmt::Debug, C: Codec<T>, const N: usize> fmt::Debug for Packed<T, C, N> 
 ///
 /// A state whose encoding takes more than `N` bytes stops the search with a panic result
 /// naming the action that made it and the length it needed.
+///
+/// Options over states take packed states: a canonical form reads the state with
+/// [`Packed::unpack`] and packs its answer, a key reads it.
+///
+/// ```
+/// use musil::compact::{Compact, Packed, Postcard};
+/// use musil::{Checker, Model};
+///
+/// type P = Packed<Vec<u8>, Postcard, 4>;
+/// // Two interchangeable counters: sorted, they are one state.
+/// let m = Model::new(vec![0u8, 0])
+///     .action_in_place("a", |s| s[0] < 2, |s| s[0] += 1)
+///     .action_in_place("b", |s| s[1] < 2, |s| s[1] += 1);
+/// let packed = Compact::<_, Postcard, 4>::new(&m);
+/// let r = Checker::new(&packed)
+///     .canonicalize(|p: &P| {
+///         let mut s = p.unpack();
+///         s.sort();
+///         Packed::pack(&s).expect("as long as before")
+///     })
+///     .check();
+/// assert_eq!(r.states_explored, 6);
+/// ```
 pub struct Compact<M, C, const N: usize> {
     inner: M,
     _codec: PhantomData<fn() -> C>,
