@@ -87,6 +87,7 @@ mod chain;
 mod dtmc;
 mod flu;
 mod interval;
+mod krylov;
 mod mdp;
 mod padic;
 mod path;
@@ -403,7 +404,11 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Dtmc> {
     /// and 1 are found on the graph, then a lower bound rises from 0 and an upper bound falls
     /// from 1, Gauss–Seidel, every operation rounded outward, so the bounds hold at every step
     /// for the exact rational answer of the same weights (floats as in [`IntoRatio`]). It is
-    /// not value iteration stopped on a small change, which can stop far from the answer. With
+    /// not value iteration stopped on a small change, which can stop far from the answer.
+    /// Before iterating, one approximate solve (a sparse LU where it fills in little, as on a
+    /// chain; BiCGSTAB preconditioned by a modified incomplete LU otherwise, as on a grid)
+    /// proposes bounds around its solution, which are kept only if an inductive check, rounded
+    /// outward, proves them; the interval never rests on the solver. With
     /// [`steps`](Prob::steps), exactly that many rounds, rounded outward. Expected rewards and
     /// long-run questions have no floating-point mode yet.
     ///
