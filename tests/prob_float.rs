@@ -52,6 +52,28 @@ fn the_bench_models_float_intervals_contain_the_exact_answers() {
 }
 
 #[test]
+fn grids_past_the_sparse_lu_are_certified_from_the_iterative_solve() {
+    // 38 × 38 unknowns fill in past the sparse LU's budget, so BiCGSTAB proposes the bounds;
+    // a drift east (weight 3 against 1) makes the system unsymmetric.
+    let k = 40u16;
+    let m = grid(k);
+    let east = move |&(x, _): &(u16, u16)| x == k - 1;
+    for drift in [1u32, 3] {
+        let weight = move |a: &str, _: &(u16, u16)| if a == "east" { drift } else { 1 };
+        let exact = Prob::new(&m).weight(weight).reach_probability(east).unwrap().unwrap_exact();
+        for eps in [1e-6, 1e-12] {
+            let i = Prob::new(&m)
+                .weight(weight)
+                .epsilon(eps)
+                .reach_probability_float(east)
+                .unwrap()
+                .unwrap_exact();
+            assert!(i.contains(&exact) && i.width() <= eps, "drift {drift}, epsilon {eps}: {i} vs {exact}");
+        }
+    }
+}
+
+#[test]
 fn avoid_and_steps_are_honoured() {
     let m = grid(8);
     let east = |&(x, _): &(u16, u16)| x == 7;

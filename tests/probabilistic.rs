@@ -102,6 +102,30 @@ fn biased_walk_matches_the_closed_form() {
 }
 
 #[test]
+fn long_biased_walks_match_the_closed_form_from_anywhere() {
+    // P(reach n from i) = (1 − r^i) / (1 − r^n) with r = down / up: one line of 1,999
+    // unknowns, asked for at its ends and inside (the line's order is then not the order of
+    // exploration), with integer weights and with decimal ones.
+    let closed =
+        |r: Ratio, i: u32, n: u32| (Ratio::one() - r.pow(i as i32)) / (Ratio::one() - r.pow(n as i32));
+    let n = 2_000;
+    for i in [1, 2, 999, n - 1] {
+        let two_to_one = Prob::new(&walk(i, n))
+            .weight(|a, _| if a == "up" { 2 } else { 1 })
+            .reach_probability(move |&p| p == n)
+            .unwrap()
+            .unwrap_exact();
+        assert_eq!(two_to_one, closed(ratio(1, 2), i, n), "2:1 from {i}");
+        let decimal = Prob::new(&walk(i, n))
+            .weight(|a, _| if a == "up" { 0.6 } else { 0.4 })
+            .reach_probability(move |&p| p == n)
+            .unwrap()
+            .unwrap_exact();
+        assert_eq!(decimal, closed(ratio(2, 3), i, n), "0.6/0.4 from {i}");
+    }
+}
+
+#[test]
 fn truncation_is_inconclusive_never_a_partial_answer() {
     let up = Model::new(0u32).action("up", |_| true, |&p| p + 1);
     let answer = Prob::new(&up).max_states(50).reach_probability(|&p| p == 1_000).unwrap();

@@ -49,12 +49,15 @@
 //! floating point, iteration to convergence or tolerance anywhere. Graph pre-computations
 //! come first (states of probability 0 and 1, bottom strongly connected components, end
 //! components, the states a scheduler can keep away from a target), then each system is
-//! solved one strongly connected component at a time, sinks first. A component of several
-//! unknowns is solved by Dixon's p-adic lifting: its matrix is factored once (sparse,
-//! Markowitz order) modulo a 62-bit prime, the solution's digits are lifted by machine-word
-//! solves, and the rationals are read back by reconstruction after as many digits as a proven
-//! bound on the answer's size asks for (Fischer's or Hadamard's inequality), so the cost
-//! follows the answer's size and not the growth of intermediate fractions. Components whose
+//! solved one strongly connected component at a time, sinks first. A component whose unknowns
+//! lie on a line (a birth-death chain), when one of its values is asked for, is read off a
+//! balanced product of 3×3 integer transfer matrices, which costs a few multiplications of
+//! numbers the answer's size. Any other component of several unknowns is solved by Dixon's
+//! p-adic lifting: its matrix is factored once (sparse, Markowitz order) modulo a 62-bit
+//! prime, the solution's digits are lifted by machine-word solves, and the rationals are read
+//! back by reconstruction after as many digits as a proven bound on the answer's size asks for
+//! (Fischer's or Hadamard's inequality), so the cost follows the answer's size and not the
+//! growth of intermediate fractions. Components whose
 //! coefficients do not fit machine words are solved by sparse elimination over rationals
 //! (reduced with Lehmer's gcd). The original's dense Gauss–Jordan is cubic; here a
 //! 10,000-state grid takes seconds (`docs/PERFORMANCE.md`). MDP optima are exact policy iteration. Formulas are the crate's
@@ -84,8 +87,10 @@ mod chain;
 mod dtmc;
 mod flu;
 mod interval;
+mod krylov;
 mod mdp;
 mod padic;
+mod path;
 mod pltl;
 mod ratio;
 mod round;
@@ -399,7 +404,11 @@ impl<'a, T: TransitionSystem> Prob<'a, T, Dtmc> {
     /// and 1 are found on the graph, then a lower bound rises from 0 and an upper bound falls
     /// from 1, Gauss–Seidel, every operation rounded outward, so the bounds hold at every step
     /// for the exact rational answer of the same weights (floats as in [`IntoRatio`]). It is
-    /// not value iteration stopped on a small change, which can stop far from the answer. With
+    /// not value iteration stopped on a small change, which can stop far from the answer.
+    /// Before iterating, one approximate solve (a sparse LU where it fills in little, as on a
+    /// chain; BiCGSTAB preconditioned by a modified incomplete LU otherwise, as on a grid)
+    /// proposes bounds around its solution, which are kept only if an inductive check, rounded
+    /// outward, proves them; the interval never rests on the solver. With
     /// [`steps`](Prob::steps), exactly that many rounds, rounded outward. Expected rewards and
     /// long-run questions have no floating-point mode yet.
     ///

@@ -1,6 +1,7 @@
 //! The exact sparse linear solver: `x = A x + c` over the rationals, one strongly connected
-//! component at a time in reverse topological order, each by p-adic lifting ([`padic`]) or,
-//! when that cannot take it, by sparse Gaussian elimination over the rationals.
+//! component at a time in reverse topological order, each by a product of transfer matrices
+//! when it is a line and one value is wanted ([`path`]), by p-adic lifting ([`padic`]), or,
+//! when neither can take it, by sparse Gaussian elimination over the rationals.
 //!
 //! Every system the analyses build has this shape with `A ≥ 0` substochastic and `I − A`
 //! non-singular (a reachability, expected-cost or stationary system with zero-probability
@@ -17,6 +18,7 @@ use num_traits::{One, Zero};
 
 use super::arith::{add, add_product, mul, recip};
 use super::padic;
+use super::path;
 use super::ratio::Ratio;
 use crate::error::{Error, ErrorKind};
 use crate::scc::tarjan;
@@ -121,6 +123,12 @@ impl System {
                 consts.push(c);
             }
             let last = wanted.and_then(|w| members.iter().position(|&v| v == w));
+            if let Some(w) = last {
+                if let Some(value) = path::solve_block(&inner, &consts, w) {
+                    x[members[w]] = value;
+                    continue;
+                }
+            }
             let lifted =
                 if members.len() >= PADIC_MIN { padic::solve_block(&inner, &consts, last) } else { None };
             let solved = match lifted {
@@ -423,6 +431,72 @@ mod cross_check {
             rhs.push(ratio(exit * (1 + next(5) as i64), total));
         }
         (rows, rhs)
+    }
+
+    /// A block's rows: `(column, coefficient)` per unknown.
+    type Rows = Vec<Vec<(u32, Ratio)>>;
+
+    /// A random line of `n` unknowns in a random local numbering: every row moves to its
+    /// neighbours on the line (positive rational weights, a neighbour sometimes split over two
+    /// entries), may stay, and may leave with a random value; the last row always leaves, so
+    /// the system is non-singular. Also a random unknown to ask for.
+    fn line(n: usize, seed: u64) -> (Rows, Vec<Ratio>, usize) {
+        let mut s = seed | 1;
+        let mut next = move |m: u64| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s % m
+        };
+        let mut perm: Vec<u32> = (0..n as u32).collect();
+        for i in (1..n).rev() {
+            perm.swap(i, next(i as u64 + 1) as usize);
+        }
+        let mut rows = vec![Vec::new(); n];
+        let mut rhs = vec![Ratio::zero(); n];
+        fn weight(next: &mut impl FnMut(u64) -> u64) -> Ratio {
+            ratio(1 + next(9) as i64, 1 + next(6) as i64)
+        }
+        for p in 0..n {
+            let left = (p > 0).then(|| (perm[p - 1], weight(&mut next)));
+            let right = (p + 1 < n).then(|| (perm[p + 1], weight(&mut next)));
+            let stay = (next(3) == 0).then(|| (perm[p], weight(&mut next)));
+            let exit = (p + 1 == n || next(3) == 0).then(|| weight(&mut next));
+            let moves = [left, right, stay];
+            let mut total = exit.clone().unwrap_or_else(Ratio::zero);
+            for (_, w) in moves.iter().flatten() {
+                total += w;
+            }
+            let i = perm[p] as usize;
+            for (j, w) in moves.into_iter().flatten() {
+                let q = w / &total;
+                if next(4) == 0 {
+                    let half = &q / ratio(2, 1);
+                    rows[i].push((j, half.clone()));
+                    rows[i].push((j, half));
+                } else {
+                    rows[i].push((j, q));
+                }
+            }
+            if let Some(e) = exit {
+                rhs[i] = e / &total * ratio(next(5) as i64, 1 + next(4) as i64);
+            }
+        }
+        let last = next(n as u64) as usize;
+        (rows, rhs, last)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn transfer_products_agree_with_rational_elimination(n in 2usize..60, seed in any::<u64>()) {
+            let (rows, rhs, last) = line(n, seed);
+            let exact = eliminate(rows.clone(), rhs.clone(), Some(last)).ok().map(|x| x[last].clone());
+            prop_assert!(exact.is_some(), "the lines built are non-singular");
+            prop_assert_eq!(&path::solve_block(&rows, &rhs, last), &exact);
+            // The same through the solver's entry point, which takes the path.
+            prop_assert_eq!(System { rows, rhs }.solve_one(last).ok(), exact);
+        }
     }
 
     proptest! {
