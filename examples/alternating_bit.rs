@@ -27,7 +27,7 @@ use musil::{CheckResult, Liveness, LivenessResult, Model, check, check_liveness}
 pub const N: usize = 3;
 
 /// Part 1's state: counts (the bits are derived from them) and the two in-flight sets.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct Net {
     s_idx: usize,
     r_idx: usize,
@@ -86,7 +86,7 @@ pub fn unordered() -> Model<Net> {
 }
 
 /// Parts 2–4's state: each direction a single slot.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct Slot {
     s_idx: usize,
     r_idx: usize,

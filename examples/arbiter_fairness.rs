@@ -11,7 +11,7 @@ use musil::probabilistic::{Prob, Ratio};
 use musil::{Checker, Model};
 
 /// Whether each client waits.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Arb {
     a_wait: bool,
     b_wait: bool,

@@ -20,7 +20,7 @@ use musil::Model;
 use musil::probabilistic::{Optimize, Prob, Ratio, ratio};
 
 /// The service's health.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Health {
     /// Serving.
     Healthy,

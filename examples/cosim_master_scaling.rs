@@ -18,7 +18,7 @@ use musil::{Checker, Model, symmetry_reduction_sound};
 
 /// The master's state: `steps[i]` is component i's micro-step in the current macro step
 /// (0..=k); the macro-start snapshot is all zeros.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Master {
     /// Micro-steps taken per component.
     pub steps: Vec<u8>,

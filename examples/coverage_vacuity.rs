@@ -17,7 +17,7 @@ use musil::metrics::{Coverage, InvariantCoverage, coverage, invariant_coverage};
 use musil::{CheckResult, Model, check};
 
 /// Where an account stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     Open,
     Frozen,
@@ -25,7 +25,7 @@ pub enum Status {
 }
 
 /// A tiny bank account.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Account {
     pub balance: i32,
     pub status: Status,

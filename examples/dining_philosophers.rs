@@ -6,7 +6,7 @@
 use musil::{CheckResult, Model, check};
 
 /// Who holds each fork.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     forks: Vec<Option<u8>>,
 }

@@ -17,7 +17,7 @@ use musil::kits::reconciler::Reconciler;
 use musil::{CheckResult, Liveness, LivenessResult, Model, check, check_liveness};
 
 /// The controller: what the environment wants and what has been achieved.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Ctrl {
     desired: &'static str,
     actual: &'static str,
@@ -37,7 +37,7 @@ pub fn controller() -> Model<Ctrl> {
 }
 
 /// The cluster: which of the three nodes are up.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Cluster {
     up: BTreeSet<u8>,
 }

@@ -19,7 +19,7 @@ use musil::Model;
 use musil::probabilistic::{Expect, Prob, Ratio, assert_probability, ratio};
 
 /// Chips in hand; the walk is absorbed at 0 (ruin) and at the goal.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Walk {
     /// Chips in hand.
     pub pos: u32,

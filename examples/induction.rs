@@ -16,7 +16,7 @@ use musil::induction::{Domain, Induction, InductionResult, Values};
 use musil::{CheckResult, Checker, Model, check, check_inductive};
 
 /// The counter.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Counter {
     /// Its value.
     pub x: u8,

@@ -14,7 +14,7 @@ use musil::{CheckResult, Model, check};
 
 /// A service's lifecycle state (`status` is one of starting, healthy, degraded,
 /// unresponsive).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ServiceState {
     pub status: &'static str,
     pub restarts: i32,

@@ -13,7 +13,7 @@ pub const N: usize = 3;
 pub const MAX_TERM: u8 = 2;
 
 /// A node's role.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Role {
     /// Votes for others.
     Follower,
@@ -24,7 +24,7 @@ pub enum Role {
 }
 
 /// Terms, roles and the votes cast as (term, voter, candidate).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Cluster {
     term: [u8; N],
     role: [Role; N],

@@ -19,7 +19,7 @@ use musil::Model;
 use musil::probabilistic::{Optimize, Prob, Ratio, ratio};
 
 /// The message's status (the attempt count is not in the state, so the graph is finite).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Link {
     /// Still being sent.
     Sending,

@@ -6,7 +6,7 @@
 use musil::{CheckResult, Model, check};
 
 /// The shared counter, each actor's register and whether it finished.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct Counter {
     x: u8,
     a_reg: Option<u8>,

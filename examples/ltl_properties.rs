@@ -7,7 +7,7 @@ use musil::ltl::{Ltl, LtlResult, check_ltl};
 use musil::{Model, Predicate};
 
 /// The light's colour.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Light {
     color: &'static str,
 }

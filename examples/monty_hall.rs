@@ -21,7 +21,7 @@ use musil::probabilistic::{Expect, Ratio, assert_probability, ratio, reach_proba
 pub const PICK: u8 = 1;
 
 /// A game in progress; 0 means "not yet".
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct Game {
     /// The door hiding the car (1..=3).
     pub car: u8,

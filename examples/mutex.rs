@@ -6,7 +6,7 @@
 use musil::{CheckResult, Model, check};
 
 /// Where a process is in its protocol.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Pc {
     /// Not interested.
     Idle,
@@ -19,7 +19,7 @@ pub enum Pc {
 }
 
 /// Both processes' program counters, flags and the turn.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Peterson {
     pc0: Pc,
     pc1: Pc,

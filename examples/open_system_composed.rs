@@ -38,7 +38,7 @@ use musil::open::environments::{aws, etcd, k8s};
 use musil::open::{Assumption, EnvironmentSpec, OpenResult, check_open, check_open_assuming};
 
 /// Where the service stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Phase {
     Running,
     Evicted,
@@ -47,7 +47,7 @@ pub enum Phase {
 }
 
 /// A service that writes data to S3 and reads its configuration from etcd.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ServiceState {
     pub status: Phase,
     pub s3_writes_pending: u8,

@@ -10,7 +10,7 @@ use musil::{CheckResult, Liveness, LivenessResult, Model, check, check_liveness}
 pub const CAP: u8 = 1;
 
 /// Where a producer or consumer is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Phase {
     /// Not started.
     Idle,
@@ -21,7 +21,7 @@ pub enum Phase {
 }
 
 /// The item count and everybody's phase.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Buffer {
     count: i8,
     producers: [Phase; 2],

@@ -18,7 +18,7 @@ use musil::sim::{Context, NetworkModel, Node, Nodes, SimReport, simulate};
 use musil::{CheckResult, Liveness, LivenessResult, Model, Value, check, check_liveness};
 
 /// The design's state: one desired version, and the version the agent applied.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
     /// The version the control plane wants.
     pub desired: i64,

@@ -18,7 +18,7 @@ use musil::Model;
 use musil::probabilistic::{Optimize, Prob, Ratio, ratio};
 
 /// The server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Server {
     /// Serving a job.
     pub busy: bool,

@@ -14,7 +14,7 @@ use musil::kits::fsm::{Table, transition_actions};
 use musil::{CheckResult, Model, check, explore, to_dot};
 
 /// The service: its status only.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Service {
     status: &'static str,
 }

@@ -5,7 +5,7 @@
 use musil::{CheckResult, Model, check, explore, to_dot};
 
 /// The light's colour.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Light {
     color: &'static str,
 }

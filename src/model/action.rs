@@ -43,6 +43,17 @@ impl<S> Effect<S> {
     }
 }
 
+impl<S: 'static> Effect<S> {
+    /// The same effect as an in-place one: a making effect `f` becomes the edit
+    /// `*s = f(s)`; an in-place effect stays as it is.
+    pub(crate) fn into_in_place(self) -> Self {
+        match self {
+            Effect::Make(f) => Effect::Edit(Arc::new(move |s| *s = f(s))),
+            edit => edit,
+        }
+    }
+}
+
 impl<S: Clone> Effect<S> {
     /// The successor of `state`, owned (an in-place effect edits a clone).
     #[inline]
@@ -236,6 +247,16 @@ impl<S> Action<S> {
     /// Whether its effect edits the state in place (made by [`Action::in_place`]).
     pub fn is_in_place(&self) -> bool {
         matches!(self.effect, Effect::Edit(_))
+    }
+
+    /// The same action (name, guard, fairness) with its effect in place: a making effect `f`
+    /// becomes the edit `*s = f(s)`. See [`Model::effects_in_place`](crate::Model::effects_in_place).
+    #[must_use]
+    pub(crate) fn into_in_place(self) -> Self
+    where
+        S: 'static,
+    {
+        Action { effect: self.effect.into_in_place(), ..self }
     }
 
     /// Whether the guard holds in `state`.

@@ -399,6 +399,48 @@ impl<S: State> Model<S> {
         self
     }
 
+    /// The same model with every effect in place: an effect that makes the successor
+    /// ([`Model::action`], [`Action::new`]) becomes the edit `*s = f(s)` (see
+    /// [`Action::in_place`]); in-place effects stay. Static actions, schema actions and the
+    /// actions of an [`actions_fn`](Model::actions_fn) menu are all turned, and names, guards,
+    /// order, fairness, footprints, invariants, edge invariants and the terminal predicate are
+    /// kept.
+    ///
+    /// It is for testing the engine and a model's `Clone`: both forms give the same
+    /// successors, so the turned model must check exactly like the original (same verdicts,
+    /// counts and traces, with any number of workers), and a difference points at a state
+    /// whose `clone_from` disagrees with `clone` or at the engine's in-place path. It gains
+    /// nothing by itself: the edit still makes a whole new state and then drops the spare copy
+    /// it replaces; write effects with [`Model::action_in_place`] to save allocations.
+    ///
+    /// ```
+    /// use musil::{Model, check};
+    /// let m = Model::new(vec![0u8; 2])
+    ///     .action("a", |s| s[0] < 2, |s| vec![s[0] + 1, s[1]])
+    ///     .action_in_place("b", |s| s[1] < 2, |s| s[1] += 1)
+    ///     .invariant("not both two", |s| s != &[2, 2]);
+    /// assert!(m.static_action_list().iter().any(|a| !a.is_in_place()));
+    /// let plain = check(&m);
+    /// let in_place = m.clone().effects_in_place();
+    /// assert!(in_place.static_action_list().iter().all(|a| a.is_in_place()));
+    /// assert_eq!(check(&in_place), plain);
+    /// ```
+    #[must_use]
+    pub fn effects_in_place(mut self) -> Self {
+        let actions = std::mem::take(&mut self.actions);
+        self.actions = actions
+            .into_iter()
+            .map(|Entry { id, action }| Entry { id, action: action.into_in_place() })
+            .collect();
+        if let Some(menu) = self.menu_fn.take() {
+            self.menu_fn =
+                Some(Arc::new(move |s: &S| menu(s).into_iter().map(Action::into_in_place).collect()));
+        }
+        // Menus cached under the old effects are not reused.
+        self.footprint = self.footprint.as_ref().map(|c| c.fresh());
+        self
+    }
+
     /// The initial states as given.
     pub fn initial(&self) -> &[S] {
         &self.init
@@ -792,6 +834,50 @@ mod tests {
             });
             assert_eq!(given, reusing, "at {s:?}");
         }
+    }
+
+    #[test]
+    fn effects_in_place_turns_every_effect_and_keeps_the_rest() {
+        let m = mixed()
+            .fair_action("c", Fairness::Weak, |s| s[0] == 2 && s[1] == 2, |_| vec![0, 0])
+            .invariant("below three", |s| s.iter().all(|&x| x < 3))
+            .terminal(|_| false);
+        let turned = m.clone().effects_in_place();
+        assert!(m.static_action_list().iter().any(|a| !a.is_in_place()));
+        assert!(turned.static_action_list().iter().all(|a| a.is_in_place()));
+        let names = |m: &Model<Vec<u8>>| {
+            m.static_action_list().iter().map(|a| (a.name().to_owned(), a.fairness())).collect::<Vec<_>>()
+        };
+        assert_eq!(names(&turned), names(&m));
+        assert_eq!(turned.fair_actions(Fairness::Weak), m.fair_actions(Fairness::Weak));
+        assert_eq!(turned.invariant_count(), 1);
+        for s in [vec![0, 0], vec![1, 2], vec![2, 2]] {
+            let succ = |m: &Model<Vec<u8>>, reusing: bool| {
+                let mut out = Vec::new();
+                let mut spare = Spare::new();
+                spare.put(vec![9u8; 4]);
+                let emit = |a: ActionId, y: Vec<u8>| {
+                    out.push((m.action_name(a).to_owned(), y));
+                    ControlFlow::Continue(())
+                };
+                let _ =
+                    if reusing { m.successors_reusing(&s, &mut spare, emit) } else { m.successors(&s, emit) };
+                out
+            };
+            assert_eq!(succ(&turned, true), succ(&m, false), "at {s:?}");
+            assert_eq!(succ(&turned, false), succ(&m, false), "at {s:?}");
+        }
+        // A per-state menu is turned too, action by action.
+        let menu = Model::new(vec![0u8])
+            .actions_fn(|_| vec![Action::new("inc", |s: &Vec<u8>| s[0] < 3, |s| vec![s[0] + 1])])
+            .footprint(|s| s[0]);
+        let turned = menu.clone().effects_in_place();
+        assert!(turned.has_actions_fn() && turned.has_footprint());
+        let offered = turned.menu_of(&vec![0]).expect("a menu");
+        assert!(offered.iter().all(|a| a.is_in_place()) && offered[0].name() == "inc");
+        assert!(menu.menu_of(&vec![0]).expect("a menu").iter().all(|a| !a.is_in_place()));
+        assert_eq!(crate::check(&turned), crate::check(&menu));
+        assert_eq!(crate::check(&turned).states_explored, 4);
     }
 
     #[test]
