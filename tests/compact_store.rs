@@ -8,59 +8,16 @@
 mod models;
 #[path = "support/random_models.rs"]
 mod random_models;
+#[path = "support/runs.rs"]
+mod runs;
 
 use std::fmt::Debug;
 
 use musil::compact::{Compact, Packed, Postcard};
-use musil::{CheckResult, Checker, DistinctBy, Kind, Liveness, Model, System, Violations, check_liveness};
+use musil::{CheckResult, Checker, Kind, Liveness, Model, System, check_liveness};
 use proptest::prelude::*;
 use random_models::{Spec, model, shown, spec};
-
-/// What one configuration of a check gives, its states read back as plain states.
-#[derive(Debug, PartialEq)]
-struct Run<S> {
-    result: CheckResult<S>,
-    transitions: u64,
-    all: Violations<S>,
-}
-
-/// A graph as (states in discovery order, edges per state by action name and target state).
-type Shape<S> = (Vec<S>, Vec<Vec<(String, S)>>, bool);
-
-/// `check` (with its transition count) and `check_all` with 1 and 2 workers (every level
-/// parallel), exact and fingerprint mode, and `explore` with 1 and 2 workers; every state
-/// passed through `plain`.
-fn runs<'a, T: System, S>(
-    sys: &'a T,
-    tune: &impl Fn(Checker<'a, T>) -> Checker<'a, T>,
-    plain: impl Fn(&T::State) -> S + Copy,
-) -> (Vec<Run<S>>, Vec<Shape<S>>) {
-    let mut checks = Vec::new();
-    for workers in [1, 2] {
-        for fingerprint in [false, true] {
-            let c = tune(Checker::new(sys).workers(workers).parallel_level(1).fingerprint(fingerprint));
-            let (result, stats) = c.check_with_stats();
-            checks.push(Run {
-                result: result.map_states(|s| plain(&s)),
-                transitions: stats.transitions,
-                all: c.check_all(DistinctBy::Invariant).map_states(|s| plain(&s)),
-            });
-        }
-    }
-    let mut graphs = Vec::new();
-    for workers in [1, 2] {
-        let g = tune(Checker::new(sys).workers(workers).parallel_level(1)).explore();
-        let states = g.states().map(plain).collect();
-        let edges = g
-            .ids()
-            .map(|i| {
-                g.edges(i).iter().map(|&(a, t)| (g.action_name(a).to_owned(), plain(g.state(t)))).collect()
-            })
-            .collect();
-        graphs.push((states, edges, g.truncated()));
-    }
-    (checks, graphs)
-}
+use runs::runs;
 
 /// The plain system and its compact form agree in every run, and two workers with one; the
 /// plain check's result with one worker in exact mode.

@@ -8,56 +8,15 @@ use std::collections::BTreeMap;
 
 use musil::kits::faults::{budget, once};
 use musil::por::{Footprint, Footprints};
-use musil::{CheckResult, Checker, DistinctBy, Kind, Model, State, Step, Violations};
+use musil::{CheckResult, Checker, Kind, Model, State, Step};
 use proptest::prelude::*;
 
 #[path = "support/random_models.rs"]
 mod random_models;
 use random_models::{Form, Spec, act, model, shown, spec};
-
-/// What one configuration of a check gives.
-#[derive(Debug, PartialEq)]
-struct Run<S> {
-    result: CheckResult<S>,
-    transitions: u64,
-    all: Violations<S>,
-}
-
-/// A graph as (states in discovery order, edges per state by action name and target state).
-type Shape<S> = (Vec<S>, Vec<Vec<(String, S)>>, bool);
-
-/// `check` (with its transition count) and `check_all` with 1 and 2 workers (every level
-/// parallel), exact and fingerprint mode, and `explore` with 1 and 2 workers.
-fn runs<'a, S: State>(
-    m: &'a Model<S>,
-    tune: &impl Fn(Checker<'a, Model<S>>) -> Checker<'a, Model<S>>,
-) -> (Vec<Run<S>>, Vec<Shape<S>>) {
-    let mut checks = Vec::new();
-    for workers in [1, 2] {
-        for fingerprint in [false, true] {
-            let c = tune(Checker::new(m).workers(workers).parallel_level(1).fingerprint(fingerprint));
-            let (result, stats) = c.check_with_stats();
-            checks.push(Run {
-                result,
-                transitions: stats.transitions,
-                all: c.check_all(DistinctBy::Invariant),
-            });
-        }
-    }
-    let mut graphs = Vec::new();
-    for workers in [1, 2] {
-        let g = tune(Checker::new(m).workers(workers).parallel_level(1)).explore();
-        let states = g.states().cloned().collect();
-        let edges = g
-            .ids()
-            .map(|i| {
-                g.edges(i).iter().map(|&(a, t)| (g.action_name(a).to_owned(), g.state(t).clone())).collect()
-            })
-            .collect();
-        graphs.push((states, edges, g.truncated()));
-    }
-    (checks, graphs)
-}
+#[path = "support/runs.rs"]
+mod runs;
+use runs::runs;
 
 /// The plain, in-place and mixed forms of a model agree in every run, and two workers agree
 /// with one; the check's result with one worker in exact mode.
@@ -65,11 +24,11 @@ fn agree<'a, S: State>(
     models: &'a [Model<S>; 3],
     tune: impl Fn(Checker<'a, Model<S>>) -> Checker<'a, Model<S>>,
 ) -> CheckResult<S> {
-    let (checks, graphs) = runs(&models[0], &tune);
+    let (checks, graphs) = runs(&models[0], &tune, S::clone);
     assert_eq!(checks[2..], checks[..2], "the plain form with two workers");
     assert_eq!(graphs[1], graphs[0], "the plain form's graph with two workers");
     for (m, form) in models[1..].iter().zip([Form::InPlace, Form::Mixed]) {
-        let (c, g) = runs(m, &tune);
+        let (c, g) = runs(m, &tune, S::clone);
         assert_eq!(c, checks, "{form:?}");
         assert_eq!(g, graphs, "{form:?}");
     }
@@ -463,12 +422,12 @@ proptest! {
     #[test]
     fn the_forms_agree_on_random_models(spec in spec()) {
         let plain = model(&spec, Some(false));
-        let (checks, graphs) = runs(&plain, &|c| tuned(&spec, c));
+        let (checks, graphs) = runs(&plain, &|c| tuned(&spec, c), Vec::clone);
         prop_assert_eq!(&checks[2..], &checks[..2]);
         prop_assert_eq!(&graphs[1], &graphs[0]);
         for in_place in [Some(true), None] {
             let m = model(&spec, in_place);
-            let (c, g) = runs(&m, &|c| tuned(&spec, c));
+            let (c, g) = runs(&m, &|c| tuned(&spec, c), Vec::clone);
             prop_assert_eq!(&c, &checks, "in place: {:?}", in_place);
             prop_assert_eq!(&g, &graphs, "in place: {:?}", in_place);
         }
