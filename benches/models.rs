@@ -5,7 +5,8 @@
 //! cargo bench --bench models -- --quick           # smallest sizes only (what CI runs)
 //! cargo bench --bench models -- counters 7 9 --workers 2
 //! cargo bench --bench models -- --repeat 5                  # each row: the median of 5 runs
-//! MUSIL_BENCH_FINGERPRINT=1 cargo bench --bench models -- 2pc 8   # fingerprint mode
+//! cargo bench --bench models -- counters 9 --fingerprint --workers 2   # fingerprint mode, 10^9 states
+//! MUSIL_BENCH_FINGERPRINT=1 cargo bench --bench models -- 2pc 8   # the same switch, for every row
 //! ```
 //! Each row runs in a child process so that its peak memory (VmHWM) is its own. Columns:
 //! states, transitions (initial states included, as the peers count them), wall seconds,
@@ -39,11 +40,22 @@ use models::{
 use musil::compact::{Compact, Postcard};
 use musil::{Checker, Stats, System};
 
+/// Whether rows run in fingerprint mode (`--fingerprint`, passed to each row's process as
+/// `MUSIL_BENCH_FINGERPRINT`).
+fn fingerprinted() -> bool {
+    std::env::var_os("MUSIL_BENCH_FINGERPRINT").is_some()
+}
+
 fn run<T: System>(sys: &T, workers: usize) -> Stats {
-    let fingerprint = std::env::var_os("MUSIL_BENCH_FINGERPRINT").is_some();
-    let (result, stats) =
-        Checker::new(sys).max_states(usize::MAX).workers(workers).fingerprint(fingerprint).check_with_stats();
+    let (result, stats) = Checker::new(sys)
+        .max_states(usize::MAX)
+        .workers(workers)
+        .fingerprint(fingerprinted())
+        .check_with_stats();
     assert!(result.ok, "the benchmark invariant holds: {result}");
+    if let Some(p) = stats.collision_probability {
+        eprintln!("fingerprint collision probability for this run: at most {p:.3e}");
+    }
     stats
 }
 
@@ -87,7 +99,7 @@ fn phils<const N: usize>() -> Phils<N> {
 fn single(model: &str, n: usize, k: u8, workers: usize) {
     let stats = match (model, k) {
         ("counters", 1) => sized!(n, workers, counters1, [2, 3, 10, 16, 20]),
-        ("counters", _) => sized!(n, workers, counters, [2, 3, 4, 5, 6, 7]),
+        ("counters", _) => sized!(n, workers, counters, [2, 3, 4, 5, 6, 7, 8, 9]),
         ("counters-closures", _) => run(&counters_model(n, k), workers),
         ("counters-closures-inplace", _) => run(&counters_inplace_model(n, k), workers),
         ("registry-closures", _) => run(&registry_model(n, false), workers),
@@ -117,7 +129,12 @@ fn single(model: &str, n: usize, k: u8, workers: usize) {
     let transitions = stats.transitions + 1;
     println!(
         "| {model} | {n}{} | {workers} | {} | {} | {:.3} | {:.0} | {:.1} | {:.0} | {:.1} |",
-        if model.starts_with("counters") { format!(" (K={k})") } else { String::new() },
+        match (model.starts_with("counters"), fingerprinted()) {
+            (true, true) => format!(" (K={k}, fingerprint)"),
+            (true, false) => format!(" (K={k})"),
+            (false, true) => " (fingerprint)".to_owned(),
+            (false, false) => String::new(),
+        },
         stats.states,
         transitions,
         stats.seconds,
@@ -200,14 +217,18 @@ fn main() {
             // Each run in its own process; the row printed is the run with the median time.
             let mut runs: Vec<(f64, String)> = Vec::new();
             for _ in 0..repeat {
-                let out = Command::new(&exe)
-                    .args(["--single", &model, &n.to_string(), &k.to_string(), &w.to_string()])
-                    .output()
-                    .expect("run a row");
+                let mut row = Command::new(&exe);
+                row.args(["--single", &model, &n.to_string(), &k.to_string(), &w.to_string()]);
+                if args.iter().any(|a| a == "--fingerprint") {
+                    row.env("MUSIL_BENCH_FINGERPRINT", "1");
+                }
+                let out = row.output().expect("run a row");
                 if !out.status.success() {
                     eprintln!("{model} {n}: {}", String::from_utf8_lossy(&out.stderr));
                     continue;
                 }
+                // What a row says besides its figures (the collision bound) goes to stderr.
+                eprint!("{}", String::from_utf8_lossy(&out.stderr));
                 let line = String::from_utf8_lossy(&out.stdout).into_owned();
                 let secs = line.split('|').nth(6).and_then(|c| c.trim().parse().ok()).unwrap_or(f64::MAX);
                 runs.push((secs, line));

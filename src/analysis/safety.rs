@@ -148,6 +148,12 @@ impl<'a, T: TransitionSystem> Checker<'a, T> {
         self
     }
 
+    /// See [`Config::spill_dir`].
+    pub fn spill_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.options = self.options.spill_dir(dir);
+        self
+    }
+
     /// See [`Config::progress`].
     pub fn progress(mut self, show: bool) -> Self {
         self.options = self.options.progress(show);

@@ -46,6 +46,9 @@ pub struct Config<S> {
     /// A partial-order reduction: which enabled actions to expand (set only by the reduced
     /// checks of [`crate::por`], which refuse what it does not preserve).
     pub(crate) reduce: Option<Arc<dyn Reduce<S>>>,
+    /// Where fingerprint mode writes parent links (the system's temporary directory when
+    /// `None`).
+    pub(crate) spill_dir: Option<Arc<std::path::PathBuf>>,
 }
 
 /// A partial-order reduction's choice at one state: among the enabled actions (distinct, in
@@ -75,6 +78,7 @@ impl<S> Clone for Config<S> {
             canonicalize: self.canonicalize.clone(),
             identity: self.identity.clone(),
             reduce: self.reduce.clone(),
+            spill_dir: self.spill_dir.clone(),
         }
     }
 }
@@ -90,6 +94,7 @@ impl<S> std::fmt::Debug for Config<S> {
             .field("canonicalize", &self.canonicalize.is_some())
             .field("key", &self.identity.is_keyed())
             .field("reduced", &self.reduce.is_some())
+            .field("spill_dir", &self.spill_dir)
             .finish()
     }
 }
@@ -106,6 +111,7 @@ impl<S: std::hash::Hash + Eq> Default for Config<S> {
             canonicalize: None,
             identity: Identity::by_value(),
             reduce: None,
+            spill_dir: None,
         }
     }
 }
@@ -150,14 +156,33 @@ impl<S: std::hash::Hash + Eq> Config<S> {
     }
 
     /// Fingerprint mode for spaces that do not fit: states are identified by 64-bit hashes and
-    /// forgotten once expanded, so memory per state (about 17 bytes) no longer depends on the
-    /// state's size; traces are rebuilt by running the model again from the initial state.
+    /// forgotten once expanded, so memory per state no longer depends on the state's size.
+    /// The index keeps 7 bytes per fingerprint (about 8.4 bytes per state with its slack) and
+    /// no state numbers; each state's parent link (its parent and its position among the
+    /// parent's successors) goes to a file in the [`spill_dir`](Self::spill_dir) level by
+    /// level, 8 bytes per state on disk. RAM then holds about 8.4 bytes per state plus what
+    /// the levels being expanded and found take (their states, and with several workers their
+    /// pending states). Traces are rebuilt by running the
+    /// model again from the initial state along the recorded positions.
+    ///
     /// Two states with one fingerprint count as one, and what only the second reaches is
     /// missed: [`Stats::collision_probability`](crate::Stats::collision_probability) bounds that
     /// chance (about n²/2^65 for n states). Used by `check` and `check_all`; graphs (`explore`,
-    /// liveness, LTL) stay exact.
+    /// liveness, LTL) stay exact. A partial-order reduction's cycle proviso needs state
+    /// numbers, so a reduced check in fingerprint mode keeps them (about 20 bytes per state,
+    /// in RAM). Ids are 32 bits: a fingerprint sweep stops, truncated, at 4,294,967,294
+    /// states (2,147,483,647 otherwise), whatever `max_states` says.
     pub fn fingerprint(mut self, on: bool) -> Self {
         self.fingerprint = on;
+        self
+    }
+
+    /// Where fingerprint mode writes its parent links (default: the system's temporary
+    /// directory, `std::env::temp_dir()`). The file is removed when the search ends; on Unix
+    /// it is unlinked at once, so an interrupted run leaves nothing behind. If it cannot be
+    /// written, the links stay in memory and a warning says so on stderr.
+    pub fn spill_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.spill_dir = Some(Arc::new(dir.into()));
         self
     }
 

@@ -103,6 +103,14 @@ impl Table {
         self.slots.capacity() * std::mem::size_of::<Slot>()
     }
 
+    /// Empty the table, keeping its slots.
+    pub(crate) fn clear(&mut self) {
+        if self.taken > 0 {
+            self.slots.fill([EMPTY; 5]);
+            self.taken = 0;
+        }
+    }
+
     /// Start loading the home slot of `h`.
     #[inline]
     pub(crate) fn prefetch(&self, h: u64) {

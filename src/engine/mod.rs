@@ -13,10 +13,12 @@
 //! one place (`trace`); the limits and settings of a sweep are one [`Config`].
 
 mod config;
+mod fpset;
 mod index;
 mod parallel;
 mod progress;
 mod serial;
+mod spill;
 pub(crate) mod step;
 pub(crate) mod store;
 pub(crate) mod trace;
@@ -96,10 +98,21 @@ where
     P: Properties<T::State>,
     O: Observer<T>,
 {
-    let mut store = if options.fingerprint {
-        Store::fingerprinted(options.identity.clone())
-    } else {
+    let mut store = if !options.fingerprint {
         Store::new(options.identity.clone())
+    } else if options.reduce.is_none() && !observer.wants_edges() {
+        Store::lean(options.identity.clone(), options.spill_dir.as_deref().map(|d| d.as_path()))
+    } else {
+        // A reduction's proviso and an edge-recording observer read state numbers back.
+        Store::fingerprinted(options.identity.clone())
+    };
+    // Ids are 32 bits: the numbering stops a sweep, truncated, where the store's ids end.
+    let clamped;
+    let options = if options.max_states > store.max_len() {
+        clamped = Config { max_states: store.max_len(), ..options.clone() };
+        &clamped
+    } else {
+        options
     };
     let mut initial = Vec::new();
     sys.begin_sweep();

@@ -177,12 +177,13 @@ impl<S> Sink<'_, S> {
         O: Observer<T>,
         S: std::hash::Hash + Eq,
     {
-        for (a, y, h) in successors.drain(..) {
+        for (k, (a, y, h)) in successors.drain(..).enumerate() {
             *self.transitions += 1;
+            let k = k as u32;
             let (to, new) = if !KEEP || *self.give_back == 0 {
-                store.insert_hashed(y, h, Some(self.id))
+                store.insert_hashed(y, h, Some(self.id), k)
             } else {
-                match store.insert_or_give_back(y, h, Some(self.id)) {
+                match store.insert_or_give_back(y, h, Some(self.id), k) {
                     (to, Some(known)) => {
                         *self.give_back -= 1;
                         self.spare.put(known);

@@ -15,7 +15,9 @@ use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use super::fpset::FpSet;
 use super::index::{SlotsHint, TOMBSTONE, Table, prefetch_ptr};
+use super::spill::{Link, Links};
 
 /// Index of a stored state: its position in discovery order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -34,6 +36,15 @@ impl StateId {
 }
 
 const NO_PARENT: u32 = u32::MAX;
+/// What a lean store answers for a state it knows but cannot number (it keeps fingerprints,
+/// not numbers; no sweep that reads the number runs on one).
+const UNNUMBERED: StateId = StateId(u32::MAX);
+/// The most states a store numbers: ids are 32 bits, and exact and fingerprint stores keep
+/// the top bit for states pending in a parallel level.
+pub(crate) const MAX_IDS: usize = (1 << 31) - 1;
+/// The most states a lean store numbers (its index holds no numbers; `u32::MAX` marks "no
+/// parent").
+pub(crate) const MAX_LEAN_IDS: usize = u32::MAX as usize - 1;
 /// Index entries with this bit are provisional: a state met during a parallel level, numbered
 /// in its shard's pending list until the merge stores it.
 const PROVISIONAL: u32 = 1 << 31;
@@ -261,6 +272,12 @@ impl<T> Chunked<T> {
         &self.chunks[c][o]
     }
 
+    /// Element `index`, unless it was released.
+    fn try_get(&self, index: usize) -> Option<&T> {
+        let (c, o) = locate(index);
+        self.chunks.get(c).and_then(|chunk| chunk.get(o))
+    }
+
     /// Where element `index` lives (for prefetching; the element must exist).
     #[inline]
     fn ptr(&self, index: usize) -> *const T {
@@ -373,19 +390,31 @@ impl<T> Slots<T> {
 /// [`Store::settle_shard`] and taken in by [`Store::finish_settle`].
 pub(crate) struct Settling<S> {
     states: Slots<S>,
-    parent: Slots<u32>,
+    parent: Option<Slots<u32>>,
     fingerprints: Option<Slots<u64>>,
+    /// A lean store's links: the place past the end reserved for them.
+    links: Option<LinkSlots>,
 }
+
+/// Raw places for a level's links past the end of a lean store's [`Links`].
+struct LinkSlots(*mut Link);
+
+// SAFETY: as for `Slots`: disjoint places, each written once, taken in by the owner.
+unsafe impl Send for LinkSlots {}
+unsafe impl Sync for LinkSlots {}
 
 /// A state met during a parallel level that the store did not know.
 pub(crate) struct Pending<S> {
     state: Option<S>,
     hash: u64,
-    /// The smallest (parent position << 32 | successor position) that met it.
+    /// The smallest (parent position << 32 | successor position) that met it; once the
+    /// edge-recording merge has stored it, [`SETTLED`] and its id.
     order: u64,
-    /// Its id once stored.
-    id: Option<StateId>,
 }
+
+/// The mark of a pending state stored by the edge-recording merge (no order has it: parent
+/// positions in a level are below 2^31 in a store that records edges).
+const SETTLED: u64 = 1 << 63;
 
 impl<S> Pending<S> {
     /// Met again, at `order`, as `state` (of the same identity): the smallest order is kept,
@@ -406,8 +435,11 @@ impl<S> Pending<S> {
 /// Aligned to two cache lines so that workers locking neighbouring shards do not share one.
 #[repr(align(128))]
 struct Shard<S> {
+    /// State numbers by hash; in a lean store, the level's pending states only.
     table: Table,
     pending: Vec<Pending<S>>,
+    /// A lean store's fingerprints of stored states.
+    set: Option<FpSet>,
 }
 
 /// What a parallel lookup found.
@@ -435,6 +467,8 @@ pub struct Store<S> {
     /// Which states a reduced sweep expanded in full, a bit each (its cycle proviso reads
     /// them); empty in an unreduced sweep.
     in_full: Vec<AtomicU64>,
+    /// A lean store's parent links (on disk up to the last level boundary).
+    links: Option<Links>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -474,19 +508,38 @@ fn entry_hash<S: std::hash::Hash + Eq>(
     }
 }
 
+/// What a lookup during a parallel level met.
+enum Met {
+    /// A stored state (its number; [`UNNUMBERED`] in a lean store).
+    Stored(StateId),
+    /// A state pending in this level, in this pending slot.
+    Pending(u32),
+}
+
 /// Look a state up in a shard during a parallel level: among the stored states and the
 /// states pending in this level.
 #[inline]
+#[allow(clippy::too_many_arguments)]
 fn find_in_level<S: std::hash::Hash + Eq>(
     table: &Table,
     pending: &[Pending<S>],
+    set: Option<&FpSet>,
     states: &Chunked<S>,
     fps: Option<&Chunked<u64>>,
     identity: &Identity<S>,
     h: u64,
     state: &S,
-) -> Option<u32> {
-    table.find(h, |e| {
+) -> Option<Met> {
+    if let Some(set) = set {
+        if set.contains(h) {
+            return Some(Met::Stored(UNNUMBERED));
+        }
+        // The table holds this level's pending states only.
+        return table
+            .find(h, |e| e & PROVISIONAL != 0 && pending[(e & !PROVISIONAL) as usize].hash == h)
+            .map(|e| Met::Pending(e & !PROVISIONAL));
+    }
+    let e = table.find(h, |e| {
         if e & PROVISIONAL != 0 {
             let p = &pending[(e & !PROVISIONAL) as usize];
             p.hash == h && p.state.as_ref().is_some_and(|s| fps.is_some() || identity.same(s, state))
@@ -495,7 +548,8 @@ fn find_in_level<S: std::hash::Hash + Eq>(
         } else {
             identity.same(states.get(e as usize), state)
         }
-    })
+    })?;
+    Some(if e & PROVISIONAL != 0 { Met::Pending(e & !PROVISIONAL) } else { Met::Stored(StateId(e)) })
 }
 
 /// Note a state the store does not know as pending in a shard, with its provisional index
@@ -513,7 +567,7 @@ fn pend<S: std::hash::Hash + Eq>(
     order: u64,
 ) -> u32 {
     let slot = pending.len() as u32;
-    pending.push(Pending { state: Some(state), hash: h, order, id: None });
+    pending.push(Pending { state: Some(state), hash: h, order });
     let grew = table.insert_unique(
         h,
         PROVISIONAL | slot,
@@ -545,11 +599,12 @@ impl<S: std::hash::Hash + Eq> Store<S> {
             parent: Chunked::new(),
             fingerprints: None,
             shards: (0..SHARDS)
-                .map(|_| Mutex::new(Shard { table: Table::default(), pending: Vec::new() }))
+                .map(|_| Mutex::new(Shard { table: Table::default(), pending: Vec::new(), set: None }))
                 .collect(),
             hints: (0..SHARDS).map(|_| SlotsHint::default()).collect(),
             identity,
             in_full: Vec::new(),
+            links: None,
         }
     }
 
@@ -558,9 +613,44 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         Store { fingerprints: Some(Chunked::new()), ..Self::new(identity) }
     }
 
+    /// A fingerprint store that keeps no state numbers in its index and its parent links on
+    /// disk (in `dir`, or the system's temporary directory): about 8 bytes of RAM per state
+    /// besides the states of the levels being expanded and found. It cannot say which number
+    /// a known state has, so it serves sweeps that record no edges and reduce nothing.
+    pub(crate) fn lean(identity: Identity<S>, dir: Option<&std::path::Path>) -> Self {
+        let mut store = Self::new(identity);
+        for shard in &mut store.shards {
+            owned(shard).set = Some(FpSet::default());
+        }
+        store.links = Some(Links::new(dir));
+        store
+    }
+
     /// Whether this store identifies states by fingerprint.
     pub fn is_fingerprinted(&self) -> bool {
-        self.fingerprints.is_some()
+        self.fingerprints.is_some() || self.links.is_some()
+    }
+
+    /// Whether this is a lean store ([`Store::lean`]).
+    pub(crate) fn is_lean(&self) -> bool {
+        self.links.is_some()
+    }
+
+    /// The most states this store numbers.
+    pub(crate) fn max_len(&self) -> usize {
+        if self.is_lean() { MAX_LEAN_IDS } else { MAX_IDS }
+    }
+
+    /// A lean store's link of state `id`: its parent, and its position among the parent's
+    /// successors (`None` for an initial state, and in other stores).
+    pub(crate) fn link(&self, id: StateId) -> Option<(StateId, u32)> {
+        let [p, k] = self.links.as_ref()?.get(id.index());
+        (p != NO_PARENT).then_some((StateId(p), k))
+    }
+
+    /// The state with this id, unless a fingerprint store has released it.
+    pub(crate) fn try_get(&self, id: StateId) -> Option<&S> {
+        self.states.try_get(id.index())
     }
 
     /// The fingerprint of a stored state (fingerprint mode only).
@@ -571,8 +661,11 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     /// In fingerprint mode, forget the states below `index` (already expanded). Returns how
     /// many were freed.
     pub(crate) fn release_before(&mut self, index: usize) -> usize {
-        if self.fingerprints.is_none() {
+        if !self.is_fingerprinted() {
             return 0;
+        }
+        if let Some(links) = &mut self.links {
+            links.write_out();
         }
         self.states.release_before(index)
     }
@@ -611,6 +704,9 @@ impl<S: std::hash::Hash + Eq> Store<S> {
 
     /// The state that discovered this one (`None` for an initial state).
     pub fn parent(&self, id: StateId) -> Option<StateId> {
+        if self.links.is_some() {
+            return self.link(id).map(|(p, _)| p);
+        }
         let p = *self.parent.get(id.index());
         (p != NO_PARENT).then_some(StateId(p))
     }
@@ -622,11 +718,15 @@ impl<S: std::hash::Hash + Eq> Store<S> {
 
     /// Store a state known to be absent (the caller deduplicated it). Returns its id.
     #[inline]
-    pub(crate) fn insert_new(&mut self, state: S, h: u64, parent: Option<StateId>) -> StateId {
-        let index = self.push(state, h, parent);
+    pub(crate) fn insert_new(&mut self, state: S, h: u64, parent: Option<StateId>, k: u32) -> StateId {
+        let index = self.push(state, h, parent, k);
         let Store { states, fingerprints, shards, hints, identity, .. } = self;
         let sh = shard_of(h);
-        let Shard { table, pending } = owned(&mut shards[sh]);
+        let Shard { table, pending, set } = owned(&mut shards[sh]);
+        if let Some(set) = set {
+            set.insert(h);
+            return index;
+        }
         let (states, fps) = (&*states, fingerprints.as_ref());
         let grew = table.insert_unique(
             h,
@@ -644,15 +744,24 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     /// lookups).
     #[inline]
     pub(crate) fn prefetch_slot(&mut self, h: u64) {
-        owned(&mut self.shards[shard_of(h)]).table.prefetch(h);
+        let shard = owned(&mut self.shards[shard_of(h)]);
+        match &shard.set {
+            Some(set) => set.prefetch(h),
+            None => shard.table.prefetch(h),
+        }
     }
 
-    /// Append a state (not indexed yet).
-    fn push(&mut self, state: S, h: u64, parent: Option<StateId>) -> StateId {
+    /// Append a state (not indexed yet), found as successor `k` of `parent`.
+    fn push(&mut self, state: S, h: u64, parent: Option<StateId>, k: u32) -> StateId {
         let index = self.states.len;
-        assert!(index < PROVISIONAL as usize, "musil: more than 2,147,483,647 states in one store");
+        // The drivers stop a sweep at `max_len` states; this guards the numbering.
+        assert!(index < self.max_len(), "musil: more than {} states in one store", self.max_len());
         self.states.push(state);
-        self.parent.push(parent.map_or(NO_PARENT, |p| p.0));
+        let p = parent.map_or(NO_PARENT, |p| p.0);
+        match &mut self.links {
+            Some(links) => links.push([p, k]),
+            None => self.parent.push(p),
+        }
         if let Some(fps) = &mut self.fingerprints {
             fps.push(h);
         }
@@ -665,13 +774,12 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     pub(crate) fn probe_or_pend(&self, state: S, h: u64, order: u64) -> (Probe, Option<S>) {
         let sh = shard_of(h);
         let mut guard = lock(&self.shards[sh]);
-        let Shard { table, pending } = &mut *guard;
+        let Shard { table, pending, set } = &mut *guard;
         let (states, fps, identity) = (&self.states, self.fingerprints.as_ref(), &self.identity);
-        let found = find_in_level(table, pending, states, fps, identity, h, &state);
+        let found = find_in_level(table, pending, set.as_ref(), states, fps, identity, h, &state);
         match found {
-            Some(e) if e & PROVISIONAL == 0 => (Probe::Known(StateId(e)), Some(state)),
-            Some(e) => {
-                let slot = e & !PROVISIONAL;
+            Some(Met::Stored(id)) => (Probe::Known(id), Some(state)),
+            Some(Met::Pending(slot)) => {
                 let mut state = Some(state);
                 pending[slot as usize].meet(order, || state.take().expect("taken once"), identity.is_keyed());
                 (Probe::Pending { shard: sh as u32, slot }, state)
@@ -690,22 +798,25 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     pub(crate) fn probe_batch(&self, sh: usize, entries: &mut [(u64, u64, Option<S>)], which: &[u32]) {
         const AHEAD: usize = 4;
         let mut guard = lock(&self.shards[sh]);
-        let Shard { table, pending } = &mut *guard;
+        let Shard { table, pending, set } = &mut *guard;
         let (states, fps, identity) = (&self.states, self.fingerprints.as_ref(), &self.identity);
         for (n, &j) in which.iter().enumerate() {
             if let Some(&a) = which.get(n + AHEAD) {
-                table.prefetch(entries[a as usize].0);
+                match set {
+                    Some(set) => set.prefetch(entries[a as usize].0),
+                    None => table.prefetch(entries[a as usize].0),
+                }
             }
             let (h, order, ref mut state) = entries[j as usize];
             let found = {
                 let state = state.as_ref().expect("each successor is probed once");
-                find_in_level(table, pending, states, fps, identity, h, state)
+                find_in_level(table, pending, set.as_ref(), states, fps, identity, h, state)
             };
             let mut take = || state.take().expect("each successor is probed once");
             match found {
-                Some(e) if e & PROVISIONAL == 0 => {}
-                Some(e) => {
-                    pending[(e & !PROVISIONAL) as usize].meet(order, take, identity.is_keyed());
+                Some(Met::Stored(_)) => {}
+                Some(Met::Pending(slot)) => {
+                    pending[slot as usize].meet(order, take, identity.is_keyed());
                 }
                 None => {
                     pend(table, pending, &self.hints[sh], states, fps, identity, take(), h, order);
@@ -732,13 +843,16 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     /// Parallel merge: room for `count` new states after the stored ones.
     pub(crate) fn begin_settle(&mut self, count: usize) -> Settling<S> {
         assert!(
-            self.states.len + count < PROVISIONAL as usize,
-            "musil: more than 2,147,483,647 states in one store"
+            self.states.len + count <= self.max_len(),
+            "musil: more than {} states in one store",
+            self.max_len()
         );
+        let lean = self.links.is_some();
         Settling {
             states: self.states.reserve(count),
-            parent: self.parent.reserve(count),
+            parent: (!lean).then(|| self.parent.reserve(count)),
             fingerprints: self.fingerprints.as_mut().map(|f| f.reserve(count)),
+            links: self.links.as_mut().map(|l| LinkSlots(l.reserve(count))),
         }
     }
 
@@ -756,8 +870,27 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         place: impl Fn(u64) -> Option<(usize, StateId)>,
     ) {
         let mut guard = lock(&self.shards[sh]);
-        let Shard { table, pending } = &mut *guard;
+        let Shard { table, pending, set } = &mut *guard;
         let base = into.states.start;
+        if let Some(set) = set {
+            for p in pending.iter_mut() {
+                if let Some((offset, parent)) = place(p.order) {
+                    let state = p.state.take().expect("a pending state is settled once");
+                    // SAFETY: the caller's promise: `place` gives every kept state its own
+                    // offset below the count that was reserved, for states and links alike.
+                    unsafe {
+                        into.states.write(offset, state);
+                        let links = into.links.as_ref().expect("a lean store reserves links");
+                        links.0.add(offset).write([parent.0, p.order as u32]);
+                    }
+                    set.prefetch(p.hash);
+                    set.insert(p.hash);
+                }
+            }
+            table.clear();
+            pending.clear();
+            return;
+        }
         const AHEAD: usize = 8;
         for p in pending.iter().take(AHEAD) {
             table.prefetch(p.hash);
@@ -776,7 +909,10 @@ impl<S: std::hash::Hash + Eq> Store<S> {
                     // offset below the count that was reserved.
                     unsafe {
                         into.states.write(offset, state);
-                        into.parent.write(offset, parent.0);
+                        into.parent
+                            .as_ref()
+                            .expect("a numbered store reserves parents")
+                            .write(offset, parent.0);
                         if let Some(fps) = &into.fingerprints {
                             fps.write(offset, p.hash);
                         }
@@ -799,7 +935,10 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         // SAFETY: the caller's promise.
         unsafe {
             self.states.commit(count);
-            self.parent.commit(count);
+            match &mut self.links {
+                Some(links) => links.commit(count),
+                None => self.parent.commit(count),
+            }
             if let Some(f) = &mut self.fingerprints {
                 f.commit(count);
             }
@@ -809,7 +948,7 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     /// Merge: the smallest order that met a pending state, and its id if stored already.
     pub(crate) fn pending_status(&mut self, shard: u32, slot: u32) -> (u64, Option<StateId>) {
         let p = &owned(&mut self.shards[shard as usize]).pending[slot as usize];
-        (p.order, p.id)
+        (p.order, (p.order & SETTLED != 0).then_some(StateId(p.order as u32)))
     }
 
     /// Merge: every pending state of this level as (order, shard, slot), in no given order.
@@ -826,14 +965,21 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     /// Merge: store a pending state, discovered first by `parent`; its provisional index entry
     /// becomes its id.
     pub(crate) fn settle(&mut self, shard: u32, slot: u32, parent: StateId) -> StateId {
-        let (state, h) = {
+        let (state, h, k) = {
             let p = &mut owned(&mut self.shards[shard as usize]).pending[slot as usize];
-            (p.state.take().expect("a pending state is settled once"), p.hash)
+            (p.state.take().expect("a pending state is settled once"), p.hash, p.order as u32)
         };
-        let id = self.push(state, h, Some(parent));
-        let Shard { table, pending } = owned(&mut self.shards[shard as usize]);
-        table.replace(h, PROVISIONAL | slot, id.0);
-        pending[slot as usize].id = Some(id);
+        let id = self.push(state, h, Some(parent), k);
+        let Shard { table, pending, set } = owned(&mut self.shards[shard as usize]);
+        match set {
+            // The pending entry stays until the level ends; the set answers first.
+            Some(set) => set.insert(h),
+            None => {
+                table.replace(h, PROVISIONAL | slot, id.0);
+            }
+        }
+        debug_assert_eq!(pending[slot as usize].order & SETTLED, 0, "an order has no settled mark");
+        pending[slot as usize].order = SETTLED | id.0 as u64;
         id
     }
 
@@ -841,9 +987,14 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     /// unsettled; their provisional entries go too).
     pub(crate) fn end_level(&mut self) {
         for shard in &mut self.shards {
-            let Shard { table, pending } = owned(shard);
+            let Shard { table, pending, set } = owned(shard);
+            if set.is_some() {
+                table.clear();
+                pending.clear();
+                continue;
+            }
             for (slot, p) in pending.iter().enumerate() {
-                if p.id.is_none() {
+                if p.order & SETTLED == 0 {
                     table.replace(p.hash, PROVISIONAL | slot as u32, TOMBSTONE);
                 }
             }
@@ -855,7 +1006,7 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     /// [`Store::insert_hashed`] take).
     #[inline]
     pub(crate) fn hash(&self, state: &S) -> u64 {
-        if self.fingerprints.is_some() { self.identity.fingerprint(state) } else { self.identity.hash(state) }
+        if self.is_fingerprinted() { self.identity.fingerprint(state) } else { self.identity.hash(state) }
     }
 
     /// The id of a stored state equal (by identity) to `state`.
@@ -867,6 +1018,9 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     #[inline]
     pub(crate) fn find_hashed(&self, state: &S, h: u64) -> Option<StateId> {
         let guard = lock(&self.shards[shard_of(h)]);
+        if let Some(set) = &guard.set {
+            return set.contains(h).then_some(UNNUMBERED);
+        }
         let found = match &self.fingerprints {
             Some(fps) => guard.table.find(h, |i| i & PROVISIONAL == 0 && *fps.get(i as usize) == h),
             None => {
@@ -881,14 +1035,18 @@ impl<S: std::hash::Hash + Eq> Store<S> {
     #[inline]
     pub(crate) fn insert(&mut self, state: S, parent: Option<StateId>) -> (StateId, bool) {
         let h = self.hash(&state);
-        self.insert_hashed(state, h, parent)
+        self.insert_hashed(state, h, parent, 0)
     }
 
     /// [`Store::find_hashed`] by the store's owner, outside a parallel level (no lock taken).
     #[inline]
     pub(crate) fn find_unshared(&mut self, state: &S, h: u64) -> Option<StateId> {
         let Store { states, fingerprints, shards, identity, .. } = &mut *self;
-        let table = &owned(&mut shards[shard_of(h)]).table;
+        let shard = owned(&mut shards[shard_of(h)]);
+        if let Some(set) = &shard.set {
+            return set.contains(h).then_some(UNNUMBERED);
+        }
+        let table = &shard.table;
         let found = match fingerprints {
             Some(fps) => table.find(h, |i| *fps.get(i as usize) == h),
             None => table.find(h, |i| identity.same(states.get(i as usize), state)),
@@ -904,20 +1062,27 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         state: S,
         h: u64,
         parent: Option<StateId>,
+        k: u32,
     ) -> (StateId, Option<S>) {
         if let Some(id) = self.find_unshared(&state, h) {
             return (id, Some(state));
         }
-        (self.insert_new(state, h, parent), None)
+        (self.insert_new(state, h, parent, k), None)
     }
 
     /// [`Store::insert`] with the hash already computed.
     #[inline]
-    pub(crate) fn insert_hashed(&mut self, state: S, h: u64, parent: Option<StateId>) -> (StateId, bool) {
+    pub(crate) fn insert_hashed(
+        &mut self,
+        state: S,
+        h: u64,
+        parent: Option<StateId>,
+        k: u32,
+    ) -> (StateId, bool) {
         if let Some(id) = self.find_unshared(&state, h) {
             return (id, false);
         }
-        (self.insert_new(state, h, parent), true)
+        (self.insert_new(state, h, parent, k), true)
     }
 
     /// The ids from an initial state to `id`, root first.
@@ -965,7 +1130,21 @@ impl<S: std::hash::Hash + Eq> Store<S> {
             + self.states.heap_bytes()
             + self.parent.heap_bytes()
             + self.fingerprints.as_ref().map_or(0, |f| f.heap_bytes())
-            + self.shards.iter().map(|t| lock(t).table.heap_bytes()).sum::<usize>()
+            + self.links.as_ref().map_or(0, Links::heap_bytes)
+            + self
+                .shards
+                .iter()
+                .map(|t| {
+                    // What a parallel level leaves behind (pending states, a lean store's
+                    // pending table) depends on the number of workers, and the budget must
+                    // not: only what every driver holds alike is counted.
+                    let shard = lock(t);
+                    match &shard.set {
+                        Some(set) => set.heap_bytes(),
+                        None => shard.table.heap_bytes(),
+                    }
+                })
+                .sum::<usize>()
     }
 }
 
@@ -1032,7 +1211,7 @@ mod tests {
         let mut st: Store<Vec<u8>> = Store::new(Identity::by_value());
         st.insert(vec![1], None);
         let h = st.hash(&vec![1]);
-        assert_eq!(st.insert_or_give_back(vec![1], h, None), (StateId::new(0), Some(vec![1])));
+        assert_eq!(st.insert_or_give_back(vec![1], h, None, 0), (StateId::new(0), Some(vec![1])));
         assert!(matches!(st.probe_or_pend(vec![1], h, 0), (Probe::Known(id), Some(_)) if id.index() == 0));
         let new = vec![2];
         let h = st.hash(&new);
@@ -1047,7 +1226,7 @@ mod tests {
         assert_eq!(st.pending_status(shard, slot), (3, None));
         let id = st.settle(shard, slot, StateId::new(0));
         assert_eq!(st.get(id), &new);
-        assert_eq!(st.insert_or_give_back(vec![3], st.hash(&vec![3]), None), (StateId::new(2), None));
+        assert_eq!(st.insert_or_give_back(vec![3], st.hash(&vec![3]), None, 0), (StateId::new(2), None));
     }
 
     #[test]

@@ -40,6 +40,9 @@ pub(crate) fn trace_to<T: TransitionSystem>(
     id: StateId,
 ) -> Vec<Step<T::State>> {
     let ids = store.path(id);
+    if store.is_lean() {
+        return by_positions(sys, options, store, &ids);
+    }
     if store.is_fingerprinted() {
         return by_fingerprints(sys, options, store, &ids);
     }
@@ -61,6 +64,57 @@ pub(crate) fn trace_to<T: TransitionSystem>(
         trace.push(Step::new(name, child.clone()));
     }
     trace
+}
+
+/// Fingerprint mode with parent links on disk: the path found again from the initial states,
+/// each step the successor at the recorded position. The root is the initial state numbered
+/// `ids[0]`: the initial states are numbered in order, a fingerprint met before taking no
+/// number. The last state, which the store still holds (it is being expanded, or was just
+/// found), checks the replay: a model whose successors changed gets the step that says so.
+fn by_positions<T: TransitionSystem>(
+    sys: &T,
+    options: &Config<T::State>,
+    store: &Store<T::State>,
+    ids: &[StateId],
+) -> Vec<Step<T::State>> {
+    let last = *ids.last().expect("a path");
+    let run = crate::fault::catch(|| {
+        let mut seen = std::collections::HashSet::new();
+        let root = sys
+            .initial_states()
+            .into_iter()
+            .map(|s| canon(options, s))
+            .filter(|s| seen.insert(store.hash(s)))
+            .nth(ids[0].index())?;
+        let mut trace = vec![Step::new("<init>", root)];
+        for &next in &ids[1..] {
+            let (_, k) = store.link(next)?;
+            let cur = &trace.last().expect("the root is there").state;
+            let mut found = None;
+            let mut at = 0u32;
+            let _ = sys.successors(cur, |a, y| {
+                if at == k {
+                    found = Some((a, canon(options, y)));
+                    return ControlFlow::Break(());
+                }
+                at += 1;
+                ControlFlow::Continue(())
+            });
+            let (a, y) = found?;
+            trace.push(Step::new(sys.action_name(a), y));
+        }
+        Some(trace)
+    });
+    let held = store.try_get(last);
+    match run {
+        Ok(Some(trace))
+            if held.is_none_or(|s| store.hash(s) == store.hash(&trace.last().expect("a root").state)) =>
+        {
+            trace
+        }
+        // The model changed under us: the last state is still known only by its number.
+        _ => vec![Step::new(NOT_REPRODUCIBLE, held.expect("the last state of a trace is held").clone())],
+    }
 }
 
 /// Fingerprint mode: the path found again from the initial states.

@@ -701,6 +701,12 @@ impl<S: State> Runner<'_, '_, S> {
                 report.stats.transitions = Some(stats.transitions);
                 report.stats.store_bytes = Some(stats.store_bytes);
                 report.stats.collision_probability = stats.collision_probability;
+                if let Some(p) = stats.collision_probability {
+                    text.push_str(&format!(
+                        "\nfingerprint mode: {} states, chance that two shared a fingerprint at most {p:.2e}",
+                        stats.states
+                    ));
+                }
                 let counterexamples = Counterexample::of(&r, r.kind).into_iter().collect();
                 Ok(Done { text, report, exit, counterexamples, states })
             }
