@@ -151,8 +151,9 @@ impl Cluster {
 pub struct Outcome<S> {
     /// The verdict, count and trace: those of the single-process check.
     pub result: CheckResult<S>,
-    /// States and transitions (the single-process figures), wall time on this process, and the
-    /// bytes of every process's store added up.
+    /// States and transitions (the single-process figures), the search's wall time on this
+    /// process (from connected to answer: connecting is not counted), and the bytes of every
+    /// process's store added up.
     pub stats: Stats,
     /// Bytes sent between processes, all processes added up (the payloads: states, discovery
     /// orders, numbers, summaries and the trace).

@@ -187,8 +187,9 @@ where
     T: System,
     T::State: Serialize + DeserializeOwned,
 {
-    let start = Instant::now();
     let mut net = Net::connect(cluster)?;
+    // The search's time, from the moment the cluster is connected.
+    let start = Instant::now();
     let (me, peers) = (net.me(), net.peers());
     let mut owned =
         Owned { states: Vec::new(), ids: Vec::new(), parents: Vec::new(), table: HashTable::new() };
