@@ -187,62 +187,135 @@ where
     T: System,
     T::State: Serialize + DeserializeOwned,
 {
-    let mut net = Net::connect(cluster)?;
-    // The search's time, from the moment the cluster is connected.
-    let start = Instant::now();
-    let (me, peers) = (net.me(), net.peers());
-    let mut owned =
-        Owned { states: Vec::new(), ids: Vec::new(), parents: Vec::new(), table: HashTable::new() };
+    let net = Net::connect(cluster)?;
+    let mut search = Search {
+        sys,
+        config,
+        rules: Rules::new(sys, sys, config, true),
+        me: net.me(),
+        peers: net.peers(),
+        net,
+        owned: Owned { states: Vec::new(), ids: Vec::new(), parents: Vec::new(), table: HashTable::new() },
+        spare: Spare::new(),
+        transitions: 0,
+        // The search's time, from the moment the cluster is connected.
+        start: Instant::now(),
+    };
+    match search.seed() {
+        (count, None) => search.levels(count),
+        (count, Some(fault)) => search.finish(panic_result(count, Vec::new(), fault)),
+    }
+}
 
-    // The initial states: every process computes them, numbers them in order (duplicates
-    // dropped) and keeps its own. A panic there is everyone's answer at once.
-    sys.begin_sweep();
-    let mut seen: HashTable<(u64, T::State)> = HashTable::new();
-    let mut count = 0u32;
-    let seeded = fault::catch(|| {
-        fault::enter(Site::Initial);
-        for s0 in sys.initial_states() {
-            let s = canon(config, s0);
-            let h = hash_of(&s);
-            if seen.find(h, |(_, t)| *t == s).is_some() {
-                continue;
+/// One process's part of the search: the cluster, the states it owns, and what it counted.
+struct Search<'a, T: System> {
+    sys: &'a T,
+    config: &'a Config<T::State>,
+    rules: Rules<'a, T, T>,
+    net: Net,
+    me: usize,
+    peers: usize,
+    owned: Owned<T::State>,
+    spare: Spare<T::State>,
+    /// Transitions of this process's states, counted as the serial driver stores them.
+    transitions: u64,
+    start: Instant,
+}
+
+/// One level's expansion on this process: successors produced by each of its states (in
+/// number order), the first of them where the rules found something (where it stopped), and
+/// the successors it owns that were not known before.
+struct Expanded<S> {
+    produced: Vec<u32>,
+    stopped_at: Option<(usize, Found<S>)>,
+    pending: Pending<S>,
+}
+
+/// The first discoveries of one level, on both sides: for each process, which of this
+/// process's pending states it was asked about (in order); and the first discoveries this
+/// process's parents made, as (order, asking process, place in its list), sorted by order, with
+/// this process's parents and their counts (number, count; ascending).
+struct Firsts {
+    asked: Vec<Vec<u32>>,
+    firsts: Vec<(u64, u32, u32)>,
+    mine: Vec<(u32, u32)>,
+}
+
+impl<T: System> Search<'_, T>
+where
+    T::State: Serialize + DeserializeOwned,
+{
+    /// The initial states: every process computes them, numbers them in order (duplicates
+    /// dropped) and keeps its own. Returns how many there are (before a panic among them, if
+    /// one cut them short: everyone's answer at once).
+    fn seed(&mut self) -> (usize, Option<Fault>) {
+        self.sys.begin_sweep();
+        let mut seen: HashTable<(u64, T::State)> = HashTable::new();
+        let mut count = 0u32;
+        let (owned, config, me, peers) = (&mut self.owned, self.config, self.me, self.peers);
+        let seeded = fault::catch(|| {
+            fault::enter(Site::Initial);
+            for s0 in self.sys.initial_states() {
+                let s = canon(config, s0);
+                let h = hash_of(&s);
+                if seen.find(h, |(_, t)| *t == s).is_some() {
+                    continue;
+                }
+                if owner(h, peers) == me {
+                    owned.push(h, s.clone(), count, NONE);
+                }
+                seen.insert_unique(h, (h, s), |(g, _)| *g);
+                count += 1;
             }
-            if owner(h, peers) == me {
-                owned.push(h, s.clone(), count, NONE);
-            }
-            seen.insert_unique(h, (h, s), |(g, _)| *g);
-            count += 1;
-        }
-    });
-    drop(seen);
-    if let Err(payload) = seeded {
-        let fault = fault_from(sys, sys, &*payload);
-        let result = panic_result(count as usize, Vec::new(), fault);
-        return finish(&mut net, result, &owned, 0, start);
+        });
+        let fault = seeded.err().map(|payload| fault_from(self.sys, self.sys, &*payload));
+        (count as usize, fault)
     }
 
-    let rules = Rules::new(sys, sys, config, true);
-    let max = config.max_states;
-    let mut level = (0usize, owned.states.len());
-    let mut end = count as usize;
-    let mut transitions = 0u64;
-    let mut spare = Spare::new();
-    loop {
-        let level_end = end;
-        // 1. Successors.
+    /// The levels, from the `end` initial states on, until one finds nothing new or the search
+    /// stops.
+    fn levels(mut self, mut end: usize) -> Result<Outcome<T::State>, Error> {
+        let mut level = 0..self.owned.states.len();
+        loop {
+            let Expanded { produced, stopped_at, pending } = self.expand(level.clone())?;
+            let firsts = self.first_discoveries(&pending)?;
+            let (kept, stop, bases) = self.walk_level(stopped_at.as_ref(), &firsts, end)?;
+            self.count_transitions(level.start, &produced, stop, &firsts.firsts);
+            let next = self.owned.states.len();
+            self.number(pending, &firsts, stop, &bases, end)?;
+            level = next..self.owned.states.len();
+            end += kept;
+            let result = match stop {
+                None if kept > 0 => continue,
+                None => CheckResult::pass(end, false),
+                Some(Stop::Truncated { .. }) => CheckResult::pass(end, true),
+                Some(Stop::Found { at, .. }) => {
+                    let found = stopped_at.filter(|(li, _)| self.owned.ids[*li] == at).map(|(_, f)| f);
+                    self.found_result(at, end, found)?
+                }
+            };
+            return self.finish(result);
+        }
+    }
+
+    /// Round 1: expand this process's states of the level, in number order, each successor to
+    /// its owner with its discovery order; then keep the successors not known before, each
+    /// with its first discovery.
+    fn expand(&mut self, level: std::ops::Range<usize>) -> Result<Expanded<T::State>, Error> {
+        let (me, peers) = (self.me, self.peers);
         let mut out: Vec<Vec<u8>> = vec![Vec::new(); peers];
         let mut local: Vec<(u64, T::State)> = Vec::new();
-        let mut produced: Vec<u32> = Vec::with_capacity(level.1 - level.0);
+        let mut expanded =
+            Expanded { produced: Vec::with_capacity(level.len()), stopped_at: None, pending: Pending::new() };
         let mut found = Found::default();
-        let mut stopped_at: Option<(usize, Found<T::State>)> = None;
         let mut failed: Option<Error> = None;
-        for li in level.0..level.1 {
-            let parent = u64::from(owned.ids[li]);
+        for li in level {
+            let parent = u64::from(self.owned.ids[li]);
             let mut k = 0u64;
-            rules.expand(
-                &owned.states[li],
+            self.rules.expand(
+                &self.owned.states[li],
                 &mut found,
-                &mut spare,
+                &mut self.spare,
                 |_| Seen::New,
                 |_, y| {
                     let order = (parent << 32) | k;
@@ -258,23 +331,22 @@ where
                     }
                 },
             );
-            spare.take_copies();
-            produced.push(k as u32);
+            self.spare.take_copies();
+            expanded.produced.push(k as u32);
             if !found.is_quiet() {
-                stopped_at = Some((li, std::mem::take(&mut found)));
+                // The search stops here or earlier: nothing after it is needed.
+                expanded.stopped_at = Some((li, std::mem::take(&mut found)));
                 break;
             }
         }
         if let Some(e) = failed {
             return Err(e);
         }
-        let incoming = net.exchange(out)?;
-
-        // 2. First discoveries.
-        let mut pending = Pending::new();
+        let incoming = self.net.exchange(out)?;
+        let pending = &mut expanded.pending;
         for (order, y) in local {
             let h = hash_of(&y);
-            if owned.find(h, &y).is_none() {
+            if self.owned.find(h, &y).is_none() {
                 pending.meet(h, y, order, me);
             }
         }
@@ -284,23 +356,24 @@ where
                 let ((order, y), tail): ((u64, T::State), _) = decode(rest)?;
                 rest = tail;
                 let h = hash_of(&y);
-                if owned.find(h, &y).is_none() {
+                if self.owned.find(h, &y).is_none() {
                     pending.meet(h, y, order, from);
                 }
             }
         }
-        drop(incoming);
-        // To each parent's owner, the orders of its first discoveries (the owner of a parent is
-        // the process that sent the successor: the owner of the parent's hash).
-        let mut asked: Vec<Vec<u32>> = vec![Vec::new(); peers];
-        let mut out: Vec<Vec<u8>> = vec![Vec::new(); peers];
+        Ok(expanded)
+    }
+
+    /// Round 2: tell each parent's owner (the process that sent the successor) which of its
+    /// orders were first discoveries; hear the same about this process's parents.
+    fn first_discoveries(&mut self, pending: &Pending<T::State>) -> Result<Firsts, Error> {
+        let mut asked: Vec<Vec<u32>> = vec![Vec::new(); self.peers];
+        let mut out: Vec<Vec<u8>> = vec![Vec::new(); self.peers];
         for (i, (&order, &to)) in pending.orders.iter().zip(&pending.from).enumerate() {
-            let to = to as usize;
-            asked[to].push(i as u32);
-            out[to].extend_from_slice(&order.to_le_bytes());
+            asked[to as usize].push(i as u32);
+            out[to as usize].extend_from_slice(&order.to_le_bytes());
         }
-        let incoming = net.exchange(out)?;
-        // (order, asking process, place in its list), sorted: grouped by parent, in order.
+        let incoming = self.net.exchange(out)?;
         let mut firsts: Vec<(u64, u32, u32)> = Vec::new();
         for (from, bytes) in incoming.iter().enumerate() {
             for (pos, chunk) in bytes.chunks_exact(8).enumerate() {
@@ -309,7 +382,6 @@ where
             }
         }
         firsts.sort_unstable();
-        // This process's parents with first discoveries: (number, count), ascending.
         let mut mine: Vec<(u32, u32)> = Vec::new();
         for &(order, _, _) in &firsts {
             let parent = (order >> 32) as u32;
@@ -318,13 +390,21 @@ where
                 _ => mine.push((parent, 1)),
             }
         }
+        Ok(Firsts { asked, firsts, mine })
+    }
 
-        // 3. Summaries and the walk.
+    /// Round 3: every process's summary to every process, then the same walk everywhere (see
+    /// [`walk`]).
+    fn walk_level(
+        &mut self,
+        stopped_at: Option<&(usize, Found<T::State>)>,
+        firsts: &Firsts,
+        end: usize,
+    ) -> Result<(usize, Option<Stop>, Vec<u32>), Error> {
         let candidate = stopped_at
-            .as_ref()
-            .map(|(li, f)| (owned.ids[*li], !f.problems.is_empty() || f.fault_before_successors));
-        let summary = encode(&(candidate, &mine), Vec::new())?;
-        let summaries = net.all_gather(summary)?;
+            .map(|(li, f)| (self.owned.ids[*li], !f.problems.is_empty() || f.fault_before_successors));
+        let summary = encode(&(candidate, &firsts.mine), Vec::new())?;
+        let summaries = self.net.all_gather(summary)?;
         let mut all: Vec<(u32, u32, bool)> = Vec::new();
         let mut stop_candidate: Option<(u32, bool)> = None;
         for (q, bytes) in summaries.iter().enumerate() {
@@ -334,15 +414,25 @@ where
             {
                 stop_candidate = Some(c);
             }
-            all.extend(list.into_iter().map(|(p, n)| (p, n, q == me)));
+            all.extend(list.into_iter().map(|(p, n)| (p, n, q == self.me)));
         }
         all.sort_unstable_by_key(|&(p, _, _)| p);
-        let (kept, stop, bases) = walk(&all, stop_candidate, level_end, max);
+        Ok(walk(&all, stop_candidate, end, self.config.max_states))
+    }
 
-        // Transitions, counted as the serial driver stores them.
+    /// Add the level's transitions of this process's states (from local index `from`), as the
+    /// serial driver counts them: none past the stop, none of a state stopped at before its
+    /// successors are stored, and up to the last kept successor where the cap is reached.
+    fn count_transitions(
+        &mut self,
+        from: usize,
+        produced: &[u32],
+        stop: Option<Stop>,
+        firsts: &[(u64, u32, u32)],
+    ) {
         for (offset, &n) in produced.iter().enumerate() {
-            let id = owned.ids[level.0 + offset];
-            transitions += match stop {
+            let id = self.owned.ids[from + offset];
+            self.transitions += match stop {
                 Some(Stop::Truncated { at, .. } | Stop::Found { at, .. }) if id > at => 0,
                 Some(Stop::Found { at, before: true }) if id == at => 0,
                 Some(Stop::Truncated { at, room }) if id == at => {
@@ -354,17 +444,28 @@ where
                 _ => u64::from(n),
             };
         }
+    }
 
-        // 4. Numbers back to the new states' owners.
+    /// Round 4: number this process's parents' first discoveries (`end` + the new states
+    /// before the parent + rank among the parent's own), send each number to the new state's
+    /// owner, and store the numbered states this process owns, in number order.
+    fn number(
+        &mut self,
+        pending: Pending<T::State>,
+        firsts: &Firsts,
+        stop: Option<Stop>,
+        bases: &[u32],
+        end: usize,
+    ) -> Result<(), Error> {
         let mut replies: Vec<Vec<u32>> =
-            asked_sizes(&firsts, peers).into_iter().map(|n| vec![NONE; n]).collect();
+            firsts.asked_sizes(self.peers).into_iter().map(|n| vec![NONE; n]).collect();
         let mut g = 0usize;
         let mut rank = 0u32;
         let mut last_parent = NONE;
-        for &(order, from, pos) in &firsts {
+        for &(order, from, pos) in &firsts.firsts {
             let parent = (order >> 32) as u32;
             if parent != last_parent {
-                while mine[g].0 != parent {
+                while firsts.mine[g].0 != parent {
                     g += 1;
                 }
                 last_parent = parent;
@@ -376,60 +477,43 @@ where
                 Some(Stop::Found { at, before }) => parent < at || (parent == at && !before),
             };
             if keep {
-                replies[from as usize][pos as usize] = (level_end as u32) + bases[g] + rank;
+                replies[from as usize][pos as usize] = (end as u32) + bases[g] + rank;
             }
             rank += 1;
         }
         let out: Vec<Vec<u8>> =
             replies.iter().map(|r| r.iter().flat_map(|id| id.to_le_bytes()).collect()).collect();
-        let incoming = net.exchange(out)?;
+        let incoming = self.net.exchange(out)?;
         let mut numbered: Vec<(u32, u32)> = Vec::new();
         for (from, bytes) in incoming.iter().enumerate() {
             for (pos, chunk) in bytes.chunks_exact(4).enumerate() {
                 let id = u32::from_le_bytes(chunk.try_into().expect("4 bytes"));
                 if id != NONE {
-                    numbered.push((id, asked[from][pos]));
+                    numbered.push((id, firsts.asked[from][pos]));
                 }
             }
         }
         numbered.sort_unstable();
-        let next = owned.states.len();
         let Pending { states, hashes, orders, .. } = pending;
         let mut states: Vec<Option<T::State>> = states.into_iter().map(Some).collect();
         for (id, i) in numbered {
             let i = i as usize;
             let s = states[i].take().expect("each new state numbered once");
-            owned.push(hashes[i], s, id, (orders[i] >> 32) as u32);
+            self.owned.push(hashes[i], s, id, (orders[i] >> 32) as u32);
         }
-        level = (next, owned.states.len());
-        end = level_end + kept;
-
-        match stop {
-            None if kept == 0 => {
-                let result = CheckResult::pass(end, false);
-                return finish(&mut net, result, &owned, transitions, start);
-            }
-            None => {}
-            Some(Stop::Truncated { .. }) => {
-                let result = CheckResult::pass(end, true);
-                return finish(&mut net, result, &owned, transitions, start);
-            }
-            Some(Stop::Found { at, .. }) => {
-                let found = stopped_at.filter(|(li, _)| owned.ids[*li] == at).map(|(_, f)| f);
-                let result = found_result(&mut net, sys, config, &owned, at, end, found)?;
-                return finish(&mut net, result, &owned, transitions, start);
-            }
-        }
+        Ok(())
     }
 }
 
-/// How many first discoveries each process asked about.
-fn asked_sizes(firsts: &[(u64, u32, u32)], peers: usize) -> Vec<usize> {
-    let mut sizes = vec![0usize; peers];
-    for &(_, from, _) in firsts {
-        sizes[from as usize] += 1;
+impl Firsts {
+    /// How many first discoveries each process asked this one about.
+    fn asked_sizes(&self, peers: usize) -> Vec<usize> {
+        let mut sizes = vec![0usize; peers];
+        for &(_, from, _) in &self.firsts {
+            sizes[from as usize] += 1;
+        }
+        sizes
     }
-    sizes
 }
 
 /// The serial driver's walk over one level's parents with first discoveries (`all`: number,
@@ -471,71 +555,141 @@ fn walk(
     (kept, stop, bases)
 }
 
-/// The result at state `at`, where the rules found something (`found`, on its owner), the
-/// search having stored `explored` states; the owner tells everyone what it found.
-fn found_result<T: System>(
-    net: &mut Net,
-    sys: &T,
-    config: &Config<T::State>,
-    owned: &Owned<T::State>,
-    at: u32,
-    explored: usize,
-    found: Option<Found<T::State>>,
-) -> Result<CheckResult<T::State>, Error>
+impl<T: System> Search<'_, T>
 where
     T::State: Serialize + DeserializeOwned,
 {
-    let mine = match found {
-        Some(mut f) => {
-            let report = if !f.problems.is_empty() {
-                match f.problems.swap_remove(0) {
-                    Problem::Invariant { index, reason } => Report::Invariant { index, reason },
-                    Problem::Edge { index, action, next, reason } => {
-                        Report::Edge { index, action: sys.action_name(action).to_owned(), next, reason }
+    /// The result at state `at`, where the rules found something (`found`, on its owner), the
+    /// search having stored `explored` states; the owner tells everyone what it found.
+    fn found_result(
+        &mut self,
+        at: u32,
+        explored: usize,
+        found: Option<Found<T::State>>,
+    ) -> Result<CheckResult<T::State>, Error> {
+        let sys = self.sys;
+        let mine = match found {
+            Some(mut f) => {
+                let report = if !f.problems.is_empty() {
+                    match f.problems.swap_remove(0) {
+                        Problem::Invariant { index, reason } => Report::Invariant { index, reason },
+                        Problem::Edge { index, action, next, reason } => {
+                            Report::Edge { index, action: sys.action_name(action).to_owned(), next, reason }
+                        }
+                        Problem::Deadlock => Report::Deadlock,
                     }
-                    Problem::Deadlock => Report::Deadlock,
-                }
-            } else if let Some(fault) = f.fault.take() {
-                Report::Panic {
-                    name: fault.name,
-                    callback: fault.callback.to_owned(),
-                    message: fault.message,
-                }
-            } else {
-                Report::Deadlock
+                } else if let Some(fault) = f.fault.take() {
+                    Report::Panic {
+                        name: fault.name,
+                        callback: fault.callback.to_owned(),
+                        message: fault.message,
+                    }
+                } else {
+                    Report::Deadlock
+                };
+                encode(&report, Vec::new())?
+            }
+            None => Vec::new(),
+        };
+        let reports = self.net.all_gather(mine)?;
+        let bytes = reports
+            .iter()
+            .find(|b| !b.is_empty())
+            .ok_or_else(|| Error::encoding(format!("no process reported state {at}")))?;
+        let (report, _): (Report<T::State>, _) = decode(bytes)?;
+        let trace = self.gather_trace(at)?;
+        Ok(match report {
+            Report::Invariant { index, reason } => {
+                let mut r = CheckResult::fail(Kind::Invariant, explored, trace);
+                r.invariant = Some(sys.invariant_name(index).to_owned());
+                r.reason = reason.filter(|r| !r.is_empty());
+                r
+            }
+            Report::Edge { index, action, next, reason } => {
+                let mut trace = trace;
+                trace.push(Step::new(action, next));
+                let mut r = CheckResult::fail(Kind::EdgeInvariant, explored, trace);
+                r.invariant = Some(sys.edge_invariant_name(index).to_owned());
+                r.reason = reason.filter(|r| !r.is_empty());
+                r
+            }
+            Report::Deadlock => CheckResult::fail(Kind::Deadlock, explored, trace),
+            Report::Panic { name, callback, message } => {
+                let callback = CALLBACKS.iter().find(|c| **c == callback).copied().unwrap_or("callback");
+                panic_result(explored, trace, Fault { name, callback, message })
+            }
+        })
+    }
+
+    /// The shortest trace to state `at`: its states gathered hop by hop from their owners, then
+    /// each step's action found as the single-process trace builder finds it (the first action of
+    /// the parent whose canonical successor is the child).
+    fn gather_trace(&mut self, at: u32) -> Result<Vec<Step<T::State>>, Error> {
+        let (sys, config) = (self.sys, self.config);
+        let mut path: Vec<T::State> = Vec::new();
+        let mut id = at;
+        loop {
+            let owned = &self.owned;
+            let mine = match owned.local(id) {
+                Some(li) => encode(&(owned.parents[li], &owned.states[li]), Vec::new())?,
+                None => Vec::new(),
             };
-            encode(&report, Vec::new())?
+            let parts = self.net.all_gather(mine)?;
+            let bytes = parts
+                .iter()
+                .find(|b| !b.is_empty())
+                .ok_or_else(|| Error::encoding(format!("no process holds state {id}")))?;
+            let ((parent, state), _): ((u32, T::State), _) = decode(bytes)?;
+            path.push(state);
+            if parent == NONE {
+                break;
+            }
+            id = parent;
         }
-        None => Vec::new(),
-    };
-    let reports = net.all_gather(mine)?;
-    let bytes = reports
-        .iter()
-        .find(|b| !b.is_empty())
-        .ok_or_else(|| Error::encoding(format!("no process reported state {at}")))?;
-    let (report, _): (Report<T::State>, _) = decode(bytes)?;
-    let trace = gather_trace(net, sys, config, owned, at)?;
-    Ok(match report {
-        Report::Invariant { index, reason } => {
-            let mut r = CheckResult::fail(Kind::Invariant, explored, trace);
-            r.invariant = Some(sys.invariant_name(index).to_owned());
-            r.reason = reason.filter(|r| !r.is_empty());
-            r
+        path.reverse();
+        let mut trace = Vec::with_capacity(path.len());
+        let mut states = path.into_iter();
+        let Some(first) = states.next() else { return Ok(trace) };
+        trace.push(Step::new("<init>", first));
+        for child in states {
+            let parent = &trace.last().expect("the first step").state;
+            let mut action = None;
+            let _ = fault::catch(|| {
+                sys.successors(parent, |a, y| {
+                    if canon(config, y) == child {
+                        action = Some(a);
+                        return ControlFlow::Break(());
+                    }
+                    ControlFlow::Continue(())
+                })
+            });
+            let name = action
+                .map_or("<action not reproducible: the model's successors changed>", |a| sys.action_name(a));
+            trace.push(Step::new(name, child));
         }
-        Report::Edge { index, action, next, reason } => {
-            let mut trace = trace;
-            trace.push(Step::new(action, next));
-            let mut r = CheckResult::fail(Kind::EdgeInvariant, explored, trace);
-            r.invariant = Some(sys.edge_invariant_name(index).to_owned());
-            r.reason = reason.filter(|r| !r.is_empty());
-            r
+        Ok(trace)
+    }
+
+    /// Everyone's transitions, store bytes and bytes sent added up, and the outcome.
+    fn finish(mut self, result: CheckResult<T::State>) -> Result<Outcome<T::State>, Error> {
+        let mine = encode(&(self.transitions, self.owned.bytes() as u64, self.net.sent()), Vec::new())?;
+        let parts = self.net.all_gather(mine)?;
+        let (mut transitions, mut bytes, mut sent) = (0u64, 0u64, 0u64);
+        for part in &parts {
+            let ((t, b, s), _): ((u64, u64, u64), _) = decode(part)?;
+            transitions += t;
+            bytes += b;
+            sent += s;
         }
-        Report::Deadlock => CheckResult::fail(Kind::Deadlock, explored, trace),
-        Report::Panic { name, callback, message } => {
-            let callback = CALLBACKS.iter().find(|c| **c == callback).copied().unwrap_or("callback");
-            panic_result(explored, trace, Fault { name, callback, message })
-        }
-    })
+        let stats = Stats {
+            states: result.states_explored,
+            transitions,
+            seconds: self.start.elapsed().as_secs_f64(),
+            store_bytes: bytes as usize,
+            collision_probability: None,
+        };
+        Ok(Outcome { result, stats, bytes_sent: sent, processes: self.peers })
+    }
 }
 
 fn panic_result<S>(explored: usize, trace: Vec<Step<S>>, fault: Fault) -> CheckResult<S> {
@@ -544,90 +698,4 @@ fn panic_result<S>(explored: usize, trace: Vec<Step<S>>, fault: Fault) -> CheckR
     r.reason = Some(fault.message.clone());
     r.fault = Some(fault);
     r
-}
-
-/// The shortest trace to state `at`: its states gathered hop by hop from their owners, then
-/// each step's action found as the single-process trace builder finds it (the first action of
-/// the parent whose canonical successor is the child).
-fn gather_trace<T: System>(
-    net: &mut Net,
-    sys: &T,
-    config: &Config<T::State>,
-    owned: &Owned<T::State>,
-    at: u32,
-) -> Result<Vec<Step<T::State>>, Error>
-where
-    T::State: Serialize + DeserializeOwned,
-{
-    let mut path: Vec<T::State> = Vec::new();
-    let mut id = at;
-    loop {
-        let mine = match owned.local(id) {
-            Some(li) => encode(&(owned.parents[li], &owned.states[li]), Vec::new())?,
-            None => Vec::new(),
-        };
-        let parts = net.all_gather(mine)?;
-        let bytes = parts
-            .iter()
-            .find(|b| !b.is_empty())
-            .ok_or_else(|| Error::encoding(format!("no process holds state {id}")))?;
-        let ((parent, state), _): ((u32, T::State), _) = decode(bytes)?;
-        path.push(state);
-        if parent == NONE {
-            break;
-        }
-        id = parent;
-    }
-    path.reverse();
-    let mut trace = Vec::with_capacity(path.len());
-    let mut states = path.into_iter();
-    let Some(first) = states.next() else { return Ok(trace) };
-    trace.push(Step::new("<init>", first));
-    for child in states {
-        let parent = &trace.last().expect("the first step").state;
-        let mut action = None;
-        let _ = fault::catch(|| {
-            sys.successors(parent, |a, y| {
-                if canon(config, y) == child {
-                    action = Some(a);
-                    return ControlFlow::Break(());
-                }
-                ControlFlow::Continue(())
-            })
-        });
-        let name = action
-            .map_or("<action not reproducible: the model's successors changed>", |a| sys.action_name(a));
-        trace.push(Step::new(name, child));
-    }
-    Ok(trace)
-}
-
-/// Everyone's transitions, store bytes and bytes sent added up, and the outcome.
-fn finish<S>(
-    net: &mut Net,
-    result: CheckResult<S>,
-    owned: &Owned<S>,
-    transitions: u64,
-    start: Instant,
-) -> Result<Outcome<S>, Error>
-where
-    S: std::hash::Hash + Eq,
-{
-    let mine = encode(&(transitions, owned.bytes() as u64, net.sent()), Vec::new())?;
-    let parts = net.all_gather(mine)?;
-    let (mut transitions, mut bytes, mut sent) = (0u64, 0u64, 0u64);
-    for part in &parts {
-        let ((t, b, s), _): ((u64, u64, u64), _) = decode(part)?;
-        transitions += t;
-        bytes += b;
-        sent += s;
-    }
-    let stats = Stats {
-        states: result.states_explored,
-        transitions,
-        seconds: start.elapsed().as_secs_f64(),
-        store_bytes: bytes as usize,
-        collision_probability: None,
-    };
-    Ok(Outcome { result, stats, bytes_sent: sent, processes: net.peers() })
 }
