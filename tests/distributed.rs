@@ -208,7 +208,14 @@ fn process(args: &[String]) -> std::process::ExitCode {
             std::process::exit(7);
         });
     }
-    match answer(case, Some(&cluster)) {
+    let answered = if case == "mismatched-cap" {
+        // Each process with its own cap: the processes must refuse to run together.
+        let cap = 1000 + cluster.process();
+        summary(&deep_invariant(), config().max_states(cap), Some(&cluster))
+    } else {
+        answer(case, Some(&cluster))
+    };
+    match answered {
         Ok(line) => {
             println!("RESULT {line}");
             std::process::ExitCode::SUCCESS
@@ -333,6 +340,20 @@ fn death(how: &str) -> Result<(), String> {
     result
 }
 
+/// Processes with different settings refuse to run together, each saying so.
+fn mismatch() -> Result<(), String> {
+    for (i, child) in start("mismatched-cap", 2, &[]).into_iter().enumerate() {
+        let (code, out, err) = finish(child, Duration::from_secs(120));
+        let line = out.lines().find(|l| l.starts_with("RESULT ") || l.starts_with("ERROR ")).unwrap_or("");
+        if code == Some(0) || !line.contains("other settings") {
+            return Err(format!(
+                "process {i} (exit {code:?}) said {line:?}, not that the settings differ\n{err}"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Refused settings and bad clusters are errors that say what was wrong.
 fn refusals() -> Result<(), String> {
     let m = deep_invariant();
@@ -396,6 +417,7 @@ fn main() -> std::process::ExitCode {
         }
     }
     tests.push(("refused settings and bad clusters".into(), Box::new(refusals)));
+    tests.push(("processes with different settings refuse to run".into(), Box::new(mismatch)));
     for how in ["kill", "exit", "stop"] {
         tests.push((format!("a process that dies ({how}) fails the others"), Box::new(move || death(how))));
     }

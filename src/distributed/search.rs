@@ -201,9 +201,11 @@ where
         // The search's time, from the moment the cluster is connected.
         start: Instant::now(),
     };
-    match search.seed() {
-        (count, None) => search.levels(count),
-        (count, Some(fault)) => search.finish(panic_result(count, Vec::new(), fault)),
+    let (count, fault) = search.seed();
+    search.agree(count)?;
+    match fault {
+        None => search.levels(count),
+        Some(fault) => search.finish(panic_result(count, Vec::new(), fault)),
     }
 }
 
@@ -272,6 +274,34 @@ where
         (count as usize, fault)
     }
 
+    /// Check that every process runs the same check: the walk is the same everywhere only if
+    /// every process has the same cap, the same symmetry setting and the same model (as far as
+    /// can be told cheaply: the number of initial states and the invariants' names).
+    fn agree(&mut self, initial: usize) -> Result<(), Error> {
+        let sys = self.sys;
+        let invariants: Vec<&str> = (0..sys.invariant_count()).map(|i| sys.invariant_name(i)).collect();
+        let edges: Vec<&str> = (0..sys.edge_invariant_count()).map(|i| sys.edge_invariant_name(i)).collect();
+        let mine = (
+            self.config.max_states as u64,
+            self.config.has_canonicalize(),
+            initial as u64,
+            invariants,
+            edges,
+        );
+        let parts = self.net.all_gather(encode(&mine, Vec::new())?)?;
+        for (q, bytes) in parts.iter().enumerate() {
+            if *bytes != parts[self.me] {
+                return Err(Error::cluster(format!(
+                    "process {q} checks another model or other settings than process {} (cap, \
+                     symmetry, initial states or invariants differ): every process must run \
+                     the same program with the same Config",
+                    self.me
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// The levels, from the `end` initial states on, until one finds nothing new or the search
     /// stops.
     fn levels(mut self, mut end: usize) -> Result<Outcome<T::State>, Error> {
@@ -285,6 +315,12 @@ where
             self.number(pending, &firsts, stop, &bases, end)?;
             level = next..self.owned.states.len();
             end += kept;
+            if end >= NONE as usize {
+                return Err(Error::config(format!(
+                    "more than {} states: state numbers are 32 bits wide",
+                    NONE - 1
+                )));
+            }
             let result = match stop {
                 None if kept > 0 => continue,
                 None => CheckResult::pass(end, false),
