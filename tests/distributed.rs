@@ -311,7 +311,8 @@ fn death(how: &str) -> Result<(), String> {
     let prepared = match how {
         "kill" => victim.kill().map_err(|e| format!("cannot kill: {e}")),
         // A process that hangs (stopped, its connections open): the others time out.
-        "stop" => match Command::new("kill").args(["-STOP", &victim.id().to_string()]).status() {
+        // The shell's own `kill`, so no procps is needed.
+        "stop" => match Command::new("sh").args(["-c", &format!("kill -STOP {}", victim.id())]).status() {
             Ok(s) if s.success() => Ok(()),
             other => Err(format!("cannot stop a process with kill -STOP: {other:?}")),
         },
