@@ -24,77 +24,47 @@ use serde::de::DeserializeOwned;
 /// How long one process of a case may run before the test calls it hung.
 const CASE_LIMIT: Duration = Duration::from_secs(300);
 
+/// N counters from 0, `inc_i` adding one to counter i where `enabled(state, i)`.
+fn climbing<const N: usize>(enabled: fn(&[u8; N], usize) -> bool) -> Model<[u8; N]> {
+    (0..N).fold(Model::new([0u8; N]), |m, i| {
+        m.action(
+            format!("inc_{i}"),
+            move |s: &[u8; N]| enabled(s, i),
+            move |s| {
+                let mut t = *s;
+                t[i] += 1;
+                t
+            },
+        )
+    })
+}
+
 /// A model whose invariant breaks 30 levels down: four counters, the sum reaches 30.
 fn deep_invariant() -> Model<[u8; 4]> {
-    let mut m = Model::new([0u8; 4]);
-    for i in 0..4 {
-        m = m.action(
-            format!("inc_{i}"),
-            move |s: &[u8; 4]| s[i] < 9,
-            move |s| {
-                let mut t = *s;
-                t[i] += 1;
-                t
-            },
-        );
-    }
-    m.invariant("sum below 30", |s| s.iter().map(|&c| u32::from(c)).sum::<u32>() < 30)
+    climbing::<4>(|s, i| s[i] < 9)
+        .invariant("sum below 30", |s| s.iter().map(|&c| u32::from(c)).sum::<u32>() < 30)
 }
 
-/// A deadlock 24 levels down (every counter at 6 and nothing enabled there), among ~2400
-/// states.
+/// A deadlock 24 levels down ([6, 6, 6, 6], where nothing is enabled and which is not
+/// terminal), among ~2400 states.
 fn deep_deadlock() -> Model<[u8; 4]> {
-    let mut m = Model::new([0u8; 4]);
-    for i in 0..4 {
-        m = m.action(
-            format!("inc_{i}"),
-            move |s: &[u8; 4]| s[i] < 6 && *s != [6, 6, 6, 5],
-            move |s| {
-                let mut t = *s;
-                t[i] += 1;
-                t
-            },
-        );
-    }
-    m.terminal(|s| s.iter().any(|&c| c < 6))
+    climbing::<4>(|s, i| s[i] < 6 && *s != [6, 6, 6, 5]).terminal(|s| s.iter().any(|&c| c < 6))
 }
 
-/// An edge invariant broken on a transition at depth 20 (a counter reaching 5 while another is
-/// at 5 and the rest are at 5 too).
+/// An edge invariant broken on a transition at depth 20 (into [5, 5, 5, 5]).
 fn deep_edge() -> Model<[u8; 4]> {
-    let mut m = Model::new([0u8; 4]);
-    for i in 0..4 {
-        m = m.action(
-            format!("inc_{i}"),
-            move |s: &[u8; 4]| s[i] < 7,
-            move |s| {
-                let mut t = *s;
-                t[i] += 1;
-                t
-            },
-        );
-    }
-    m.edge_invariant("never all five", |_, _, t| *t != [5, 5, 5, 5]).terminal(|_| true)
+    climbing::<4>(|s, i| s[i] < 7)
+        .edge_invariant("never all five", |_, _, t| *t != [5, 5, 5, 5])
+        .terminal(|_| true)
 }
 
 /// A guard that panics at depth 17.
 fn deep_panic() -> Model<[u8; 3]> {
-    let mut m = Model::new([0u8; 3]);
-    for i in 0..3 {
-        m = m.action(
-            format!("inc_{i}"),
-            move |s: &[u8; 3]| {
-                assert!(!(i == 2 && *s == [6, 6, 5]), "guard of inc_2 refuses [6, 6, 5]");
-                s[i] < 9
-            },
-            move |s| {
-                let mut t = *s;
-                t[i] += 1;
-                t
-            },
-        );
-    }
-    m.terminal(|_| true)
+    climbing::<3>(|s, i| {
+        assert!(!(i == 2 && *s == [6, 6, 5]), "guard of inc_2 refuses [6, 6, 5]");
+        s[i] < 9
+    })
+    .terminal(|_| true)
 }
 
 /// A slow chain (2 ms a state), long enough to kill a process in the middle.
