@@ -191,8 +191,17 @@ impl Drop for Net {
             if self.failed || std::thread::panicking() {
                 std::mem::forget(guards);
             } else {
-                // A peer that fails after the last round is no concern of this answer.
-                let _ = guards.join();
+                // timely's threads end once every process has closed its input: a clean end
+                // is waited for, but no longer than the stall timeout (a peer that hangs after
+                // the last round must not hold this answer back).
+                let (done, joined) = channel();
+                let joining = std::thread::Builder::new().name("musil-join".into()).spawn(move || {
+                    let _ = guards.join();
+                    let _ = done.send(());
+                });
+                if joining.is_ok() {
+                    let _ = joined.recv_timeout(self.timeout);
+                }
             }
         }
     }
