@@ -735,3 +735,46 @@ fn panic_result<S>(explored: usize, trace: Vec<Step<S>>, fault: Fault) -> CheckR
     r.fault = Some(fault);
     r
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Stop, walk};
+
+    /// Parents 10, 11, 12 of a level ending at 100, this process owning 10 and 12.
+    const LEVEL: [(u32, u32, bool); 3] = [(10, 3, true), (11, 2, false), (12, 4, true)];
+
+    #[test]
+    fn a_whole_level_is_kept_and_numbered_in_parent_order() {
+        assert_eq!(walk(&LEVEL, None, 100, 1000), (9, None, vec![0, 5]));
+    }
+
+    #[test]
+    fn the_cap_stops_at_the_parent_whose_first_discoveries_reach_it() {
+        // 100 + 3 at parent 10; parent 11's second first discovery makes 105.
+        assert_eq!(walk(&LEVEL, None, 100, 105), (5, Some(Stop::Truncated { at: 11, room: 2 }), vec![0, 5]));
+        // A cap already reached by the level's start: the first new state is the last.
+        assert_eq!(walk(&LEVEL, None, 100, 50), (1, Some(Stop::Truncated { at: 10, room: 1 }), vec![0, 1]));
+    }
+
+    #[test]
+    fn a_problem_before_storing_keeps_nothing_of_its_state() {
+        let got = walk(&LEVEL, Some((11, true)), 100, 1000);
+        assert_eq!(got, (3, Some(Stop::Found { at: 11, before: true }), vec![0, 3]));
+    }
+
+    #[test]
+    fn a_problem_after_storing_keeps_its_state_unless_the_cap_comes_first() {
+        let got = walk(&LEVEL, Some((11, false)), 100, 1000);
+        assert_eq!(got, (5, Some(Stop::Found { at: 11, before: false }), vec![0, 5]));
+        let got = walk(&LEVEL, Some((11, false)), 100, 104);
+        assert_eq!(got, (4, Some(Stop::Truncated { at: 11, room: 1 }), vec![0, 4]));
+    }
+
+    #[test]
+    fn a_problem_at_a_state_without_first_discoveries_stops_the_walk_there() {
+        let got = walk(&LEVEL, Some((11, true)), 100, 101);
+        assert_eq!(got, (1, Some(Stop::Truncated { at: 10, room: 1 }), vec![0, 1]));
+        let got = walk(&[(12, 4, true)], Some((11, false)), 100, 1000);
+        assert_eq!(got, (0, Some(Stop::Found { at: 11, before: false }), vec![0]));
+    }
+}
