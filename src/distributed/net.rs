@@ -2,11 +2,12 @@
 //!
 //! timely runs its worker on a thread of its own (its closures are `'static`, and the model is
 //! borrowed), so the worker serves rounds: the search hands it what to send over a channel and
-//! gets back what arrived. The dataflow is a single exchange: a record `(to, from, bytes)` goes to worker `to`, where a
-//! sink keeps it until the round is over. A round sends at most one record to each other
-//! process, closes its timestamp, and steps the worker until timely's progress tracking says
-//! every record of that timestamp has been delivered everywhere: that is the barrier of a
-//! level-synchronous search, and the only protocol there is.
+//! gets back what arrived. The dataflow is a single exchange: a record `(to, from, bytes)` goes
+//! to worker `to`, where an operator keeps it, with its round (a process that is ahead may send
+//! the next round's records early), until the round is over. A round sends at most one record
+//! to each other process, closes its timestamp, and steps the worker until timely's progress
+//! tracking says every record of that timestamp has been delivered everywhere: that is the
+//! barrier of a level-synchronous search, and the only protocol there is.
 //!
 //! A process that dies closes its TCP connections; timely's network threads then poison the
 //! channels of the survivors, whose worker panics at its next step. That panic is caught here
@@ -45,8 +46,9 @@ const POLL: Duration = Duration::from_millis(50);
 pub(super) struct Net {
     requests: Option<Sender<Vec<Vec<u8>>>>,
     replies: Receiver<Reply>,
-    /// timely's worker and network threads: joined when the search ends well, forgotten once
-    /// the cluster has failed (joining could wait for a peer that is gone).
+    /// timely's worker and network threads: joined (for at most the stall timeout) when the
+    /// search ends well, forgotten once the cluster has failed (joining could wait for a peer
+    /// that is gone).
     guards: Option<WorkerGuards<()>>,
     me: usize,
     peers: usize,
