@@ -7,7 +7,13 @@
 //! cargo bench --bench models -- --repeat 5                  # each row: the median of 5 runs
 //! cargo bench --bench models -- counters 9 --fingerprint --workers 2   # fingerprint mode, 10^9 states
 //! MUSIL_BENCH_FINGERPRINT=1 cargo bench --bench models -- 2pc 8   # the same switch, for every row
+//! cargo bench --bench models --features distributed -- counters 6 --processes 2
 //! ```
+//! With `--processes P` (feature `distributed`) a row is the check across P processes on
+//! loopback (`musil::distributed`), each process this binary run again; its workers column says
+//! `1 x P processes`, its peak RSS is the processes' added up, and a line under the table gives
+//! the bytes the processes sent each other. Models: `counters`, `token-ring`, `phils`,
+//! `2pc-heap` (their states are serde types).
 //! Each row runs in a child process so that its peak memory (VmHWM) is its own. Columns:
 //! states, transitions (initial states included, as the peers count them), wall seconds,
 //! states per second, peak RSS, peak RSS per state, and the store's own bytes per state (the
@@ -145,8 +151,133 @@ fn single(model: &str, n: usize, k: u8, workers: usize) {
     );
 }
 
+/// One process of a row across processes: the check, then (process 0) the row's figures on
+/// stdout as `states transitions secs store_bytes bytes_sent`, and every process's peak RSS.
+#[cfg(feature = "distributed")]
+mod across {
+    use super::*;
+    use musil::distributed::{self, Cluster};
+
+    fn run<T>(sys: &T, cluster: &Cluster) -> (Stats, u64)
+    where
+        T: System,
+        T::State: serde::Serialize + serde::de::DeserializeOwned,
+    {
+        let config = musil::Config::new().max_states(usize::MAX).progress(false);
+        let got = distributed::check(sys, &config, cluster).unwrap_or_else(|e| panic!("{e}"));
+        assert!(got.result.ok, "the benchmark invariant holds: {}", got.result);
+        (got.stats, got.bytes_sent)
+    }
+
+    macro_rules! sized {
+        ($n:expr, $cluster:expr, $make:ident, [$($size:literal),*]) => {
+            match $n {
+                $($size => run(&$make::<$size>(), $cluster),)*
+                other => panic!("size {other} is not compiled in; add it to benches/models.rs"),
+            }
+        };
+    }
+
+    pub fn process(model: &str, n: usize, k: u8, index: usize, addresses: &str) {
+        let addresses: Vec<String> = addresses.split(',').map(str::to_owned).collect();
+        let cluster = Cluster::new(index, addresses).unwrap_or_else(|e| panic!("{e}"));
+        let (stats, sent) = match (model, k) {
+            ("counters", 1) => sized!(n, &cluster, counters1, [2, 3, 10, 16, 20]),
+            ("counters", _) => sized!(n, &cluster, counters, [2, 3, 4, 5, 6, 7]),
+            ("token-ring", _) => sized!(n + 1, &cluster, ring, [4, 9, 12, 15, 17, 19]),
+            ("phils", _) => sized!(n, &cluster, phils, [3, 10, 11, 12, 13, 14, 15, 16, 17, 18]),
+            ("2pc-heap", _) => run(&TwoPhase { n }, &cluster),
+            _ => panic!("{model} is not run across processes (counters, token-ring, phils, 2pc-heap are)"),
+        };
+        if index == 0 {
+            println!(
+                "FIGURES {} {} {} {} {}",
+                stats.states, stats.transitions, stats.seconds, stats.store_bytes, sent
+            );
+        }
+        println!("RSS {}", peak_rss_kib());
+    }
+}
+
+#[cfg(not(feature = "distributed"))]
+mod across {
+    pub fn process(_: &str, _: usize, _: u8, _: usize, _: &str) {
+        panic!("rows across processes need the feature: cargo bench --bench models --features distributed");
+    }
+}
+
+/// A row across `processes` processes on loopback: the row and its note (bytes sent), or
+/// why it failed.
+fn across_processes(
+    exe: &std::path::Path,
+    model: &str,
+    n: usize,
+    k: u8,
+    processes: usize,
+) -> Result<(String, String), String> {
+    let listeners: Vec<std::net::TcpListener> = (0..processes)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string()))
+        .collect::<Result<_, _>>()?;
+    let addresses: Vec<String> = listeners
+        .iter()
+        .map(|l| l.local_addr().map(|a| a.to_string()).map_err(|e| e.to_string()))
+        .collect::<Result<_, _>>()?;
+    drop(listeners);
+    let addresses = addresses.join(",");
+    let children: Vec<std::process::Child> = (0..processes)
+        .map(|i| {
+            Command::new(exe)
+                .args(["--single-process", model, &n.to_string(), &k.to_string(), &i.to_string(), &addresses])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .map_err(|e| e.to_string())
+        })
+        .collect::<Result<_, _>>()?;
+    let mut figures = None;
+    let mut rss_kib = 0u64;
+    for child in children {
+        let out = child.wait_with_output().map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            if let Some(f) = line.strip_prefix("FIGURES ") {
+                figures = Some(f.split_whitespace().map(str::to_owned).collect::<Vec<_>>());
+            } else if let Some(r) = line.strip_prefix("RSS ") {
+                rss_kib += r.trim().parse::<u64>().unwrap_or(0);
+            }
+        }
+    }
+    let f = figures.ok_or("process 0 printed no figures")?;
+    let num = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).ok_or("a malformed FIGURES line");
+    let (states, transitions, secs, store, sent) = (num(0)?, num(1)? + 1.0, num(2)?, num(3)?, num(4)?);
+    let row = format!(
+        "| {model} | {n}{} | 1 x {processes} processes | {} | {} | {:.3} | {:.0} | {:.1} | {:.0} | {:.1} |\n",
+        if model.starts_with("counters") { format!(" (K={k})") } else { String::new() },
+        states,
+        transitions,
+        secs,
+        states / secs,
+        rss_kib as f64 / 1024.0,
+        rss_kib as f64 * 1024.0 / states,
+        store / states,
+    );
+    let note = format!(
+        "{model} {n} on {processes} processes: {sent} bytes sent between processes, {:.1} B/state, {:.1} B/transition",
+        sent / states,
+        sent / transitions
+    );
+    Ok((row, note))
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    if args.first().map(String::as_str) == Some("--single-process") {
+        let (k, index) = (args[3].parse().expect("k"), args[4].parse().expect("index"));
+        across::process(&args[1], args[2].parse().expect("size"), k, index, &args[5]);
+        return;
+    }
     if args.first().map(String::as_str) == Some("--single") {
         let workers = args.get(4).and_then(|w| w.parse().ok()).unwrap_or(1);
         single(&args[1], args[2].parse().expect("size"), args[3].parse().expect("k"), workers);
@@ -157,6 +288,12 @@ fn main() {
         Some(i) => args[i + 1].parse().expect("repeat"),
         None => 1,
     };
+    let processes: Option<usize> =
+        args.iter().position(|a| a == "--processes").map(|i| args[i + 1].parse().expect("processes"));
+    if processes.is_some() && cfg!(not(feature = "distributed")) {
+        eprintln!("--processes needs the feature: cargo bench --bench models --features distributed -- ...");
+        std::process::exit(2);
+    }
     let workers: Vec<usize> = match args.iter().position(|a| a == "--workers") {
         Some(i) => vec![args[i + 1].parse().expect("workers")],
         None => vec![1, 2],
@@ -212,7 +349,28 @@ fn main() {
     );
     println!("|---|---|---|---|---|---|---|---|---|---|");
     let exe = std::env::current_exe().expect("the bench binary");
+    let mut notes: Vec<String> = Vec::new();
     for (model, n, k) in rows {
+        if let Some(p) = processes {
+            // The median of `repeat` runs, by time.
+            let mut runs: Vec<(f64, String, String)> = Vec::new();
+            for _ in 0..repeat {
+                match across_processes(&exe, &model, n, k, p) {
+                    Ok((row, note)) => {
+                        let secs =
+                            row.split('|').nth(6).and_then(|c| c.trim().parse().ok()).unwrap_or(f64::MAX);
+                        runs.push((secs, row, note));
+                    }
+                    Err(e) => eprintln!("{model} {n} on {p} processes: {e}"),
+                }
+            }
+            runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((_, row, note)) = runs.get(runs.len() / 2) {
+                print!("{row}");
+                notes.push(note.clone());
+            }
+            continue;
+        }
         for &w in &workers {
             // Each run in its own process; the row printed is the run with the median time.
             let mut runs: Vec<(f64, String)> = Vec::new();
@@ -238,5 +396,8 @@ fn main() {
                 print!("{line}");
             }
         }
+    }
+    for note in notes {
+        println!("\n{note}");
     }
 }

@@ -169,6 +169,8 @@
 
 pub mod analysis;
 pub mod compact;
+#[cfg(feature = "distributed")]
+pub mod distributed;
 pub mod engine;
 mod error;
 mod fault;

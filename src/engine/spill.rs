@@ -98,11 +98,17 @@ impl Links {
         if self.recent.is_empty() {
             return;
         }
-        let bytes: Vec<u8> =
-            self.recent.iter().flat_map(|l| [l[0].to_le_bytes(), l[1].to_le_bytes()]).flatten().collect();
         let mut f = file.lock().unwrap_or_else(|e| e.into_inner());
-        let done =
-            f.seek(SeekFrom::Start(self.written as u64 * LINK_BYTES)).and_then(|_| f.write_all(&bytes));
+        // A megabyte at a time: a level's links can be hundreds of megabytes.
+        let done = f.seek(SeekFrom::Start(self.written as u64 * LINK_BYTES)).and_then(|_| {
+            let mut bytes = Vec::with_capacity(1 << 20);
+            for run in self.recent.chunks(1 << 17) {
+                bytes.clear();
+                bytes.extend(run.iter().flat_map(|l| [l[0].to_le_bytes(), l[1].to_le_bytes()]).flatten());
+                f.write_all(&bytes)?;
+            }
+            Ok(())
+        });
         match done {
             Ok(()) => {
                 self.written += self.recent.len();
