@@ -22,7 +22,7 @@
 //! Levels smaller than `parallel_level` run on the serial driver: no pending table, no pool.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::serial;
 use super::step::{At, Found, Observer, Rules, Seen};
@@ -315,14 +315,17 @@ where
     let workers = rules.options.workers;
     let chunk_count = (end - start).div_ceil(CHUNK);
     let counted: Mutex<Vec<Option<Counted<T::State>>>> = Mutex::new((0..chunk_count).map(|_| None).collect());
-    // `lanes[from * workers + to]`: successors made by worker `from` in worker `to`'s shards.
-    let lanes: Vec<Mutex<Vec<Entry<T::State>>>> = (0..workers * workers).map(|_| Mutex::default()).collect();
+    // `lanes[from * SHARDS + sh]`: successors made by worker `from` in shard `sh`, which
+    // worker `sh % workers` looks up: read in the order they were written, the other worker's
+    // lanes stream from its cache instead of being fetched a line at a time.
+    let lanes: Vec<Mutex<Vec<Entry<T::State>>>> = (0..workers * SHARDS).map(|_| Mutex::default()).collect();
     for first in (0..chunk_count).step_by(SLICE / CHUNK) {
         let last = (first + SLICE / CHUNK).min(chunk_count);
         let next = AtomicUsize::new(first);
         run_on(pool, workers, |from| {
+            let mine = &lanes[from * SHARDS..(from + 1) * SHARDS];
             let mut out: Vec<Vec<Entry<T::State>>> =
-                (0..workers).map(|to| std::mem::take(&mut *lock(&lanes[from * workers + to]))).collect();
+                mine.iter().map(|lane| std::mem::take(&mut *lock(lane))).collect();
             // These states own no heap memory: no spare state is worth keeping.
             let mut spare = Spare::new();
             loop {
@@ -332,20 +335,23 @@ where
                 }
                 let done =
                     expand_chunk(rules, store, (start, end), c, overflow, &mut spare, |h, order, y| {
-                        out[shard_of(h) % workers].push((h, order, Some(y)));
+                        out[shard_of(h)].push((h, order, Some(y)));
                     });
                 lock(&counted)[c] = Some(done);
             }
-            for (to, lane) in out.into_iter().enumerate() {
-                *lock(&lanes[from * workers + to]) = lane;
+            for (lane, filled) in mine.iter().zip(out) {
+                *lock(lane) = filled;
             }
         });
         run_on(pool, workers, |to| {
-            let mut which = Vec::new();
-            for from in 0..workers {
-                let mut lane = lock(&lanes[from * workers + to]);
-                probe_by_shard(store, &mut lane, &mut which);
-                lane.clear();
+            for sh in owned(to, workers) {
+                for from in 0..workers {
+                    let mut lane = lock(&lanes[from * SHARDS + sh]);
+                    if !lane.is_empty() {
+                        store.probe_run(sh, &mut lane);
+                        lane.clear();
+                    }
+                }
             }
         });
     }
@@ -439,8 +445,6 @@ where
     } else {
         expand_and_route(rules, store_ref, pool, start, end, &overflow)
     };
-    let enabled: Vec<u32> = counted.iter().flat_map(|c| c.enabled.iter().copied()).collect();
-    let mut found = counted.into_iter().flat_map(|c| c.found).peekable();
 
     // 2. The first discoveries of each state.
     let firsts = if overflow.load(Ordering::Relaxed) {
@@ -455,68 +459,121 @@ where
         }
         Firsts::Sorted { orders, starts }
     } else {
-        let masks: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
+        // Each worker marks the orders of its own shards in masks of its own (no line of them
+        // is written by two cores); they are merged below.
         let store: &Store<T::State> = store;
+        let mine: Vec<Mutex<Vec<u64>>> = (0..workers).map(|_| Mutex::default()).collect();
         run_on(pool, workers, |w| {
+            let mut masks = vec![0u64; n];
             for sh in owned(w, workers) {
-                store.pending_orders(sh, |order| {
-                    masks[(order >> 32) as usize].fetch_or(1 << (order & 0xffff_ffff), Ordering::Relaxed);
-                });
+                store.pending_orders(sh, |order| masks[(order >> 32) as usize] |= 1 << (order & 0xffff_ffff));
+            }
+            *lock(&mine[w]) = masks;
+        });
+        let mut mine = mine.into_iter().map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()));
+        let mut masks = mine.next().unwrap_or_default();
+        let others: Vec<Vec<u64>> = mine.collect();
+        let per = n.div_ceil(CHUNK).div_ceil(workers) * CHUNK;
+        let parts: Vec<Mutex<&mut [u64]>> = masks.chunks_mut(per.max(1)).map(Mutex::new).collect();
+        run_on(pool, workers, |w| {
+            if let Some(part) = parts.get(w) {
+                let mut part = lock(part);
+                for other in &others {
+                    for (m, o) in part.iter_mut().zip(&other[w * per..]) {
+                        *m |= o;
+                    }
+                }
             }
         });
-        Firsts::Masks(masks.into_iter().map(AtomicU64::into_inner).collect())
+        drop(parts);
+        Firsts::Masks(masks)
     };
 
-    // 3. The rules over the level's states, in order.
+    // Each state's first discoveries before it in its chunk, and each chunk's in all.
+    let chunk_count = counted.len();
+    let mut before: Vec<u32> = vec![0; n];
+    let mut chunk_new: Vec<usize> = vec![0; chunk_count];
+    {
+        let per = chunk_count.div_ceil(workers).max(1);
+        let parts: Vec<Mutex<(&mut [u32], &mut [usize])>> =
+            before.chunks_mut(per * CHUNK).zip(chunk_new.chunks_mut(per)).map(Mutex::new).collect();
+        let firsts = &firsts;
+        run_on(pool, workers, |w| {
+            if let Some(part) = parts.get(w) {
+                let (before, totals) = &mut *lock(part);
+                for (c, (before, total)) in before.chunks_mut(CHUNK).zip(totals.iter_mut()).enumerate() {
+                    let first = (w * per + c) * CHUNK;
+                    let mut sum = 0;
+                    for (i, b) in before.iter_mut().enumerate() {
+                        *b = sum as u32;
+                        sum += firsts.count(first + i);
+                    }
+                    *total = sum;
+                }
+            }
+        });
+    }
+
+    // 3. The rules over the level's states, in order, a chunk at a time where no state of the
+    // chunk has anything for the observer and the cap is not among their successors.
     let max = rules.options.max_states;
-    let mut bases: Vec<u32> = Vec::with_capacity(n);
+    let mut chunk_base: Vec<usize> = vec![0; chunk_count];
     let mut kept = 0usize;
     // Pending states met first at an order below this are stored.
     let mut bound = (n as u64) << 32;
     let mut stop = None;
-    for (position, &produced) in enabled.iter().enumerate() {
-        bases.push(kept as u32);
-        let mut here = found.next_if(|f| f.0 == position).map(|f| f.1);
-        let new = firsts.count(position);
-        let room = max.saturating_sub(end + kept).max(1);
-        if here.is_none() && new < room {
-            // Nothing for the observer here, and the cap is not among its successors.
-            kept += new;
-            *transitions += produced as u64;
+    'walk: for (c, done) in counted.into_iter().enumerate() {
+        chunk_base[c] = kept;
+        if done.found.is_empty() && end + kept + chunk_new[c] < max {
+            kept += chunk_new[c];
+            *transitions += done.enabled.iter().map(|&k| k as u64).sum::<u64>();
             continue;
         }
-        let id = StateId::new((start + position) as u32);
-        let store: &Store<T::State> = store;
-        let at = |explored| At { sys: rules.sys, options: rules.options, store, id, explored };
-        if let Some(found) = here.as_mut()
-            && let Some(e) = rules.before_storing(observer, &at(end + kept), found)
-        {
-            // None of this state's successors is stored.
-            bound = (position as u64) << 32;
-            stop = Some(e);
-            break;
-        }
-        // Transitions are counted as the serial driver stores them: none of a state stopped
-        // at before its successors are stored, and up to the one that reaches the cap.
-        let truncated = new >= room;
-        if truncated {
-            // The cap is reached at this state's `room`-th new successor.
-            let last = firsts.nth(position, room - 1);
-            kept += room;
-            bound = ((position as u64) << 32) | (last + 1);
-            *transitions += last + 1;
-        } else {
-            kept += new;
-            *transitions += produced as u64;
-        }
-        let mut here = here.unwrap_or_default();
-        if let Some(e) = rules.after_storing(observer, &at(end + kept), &mut here, truncated) {
-            if !truncated {
-                // All of this state's successors are stored.
-                bound = (position as u64 + 1) << 32;
+        let mut found = done.found.into_iter().peekable();
+        for (i, &produced) in done.enabled.iter().enumerate() {
+            let position = c * CHUNK + i;
+            let mut here = found.next_if(|f| f.0 == position).map(|f| f.1);
+            let new = firsts.count(position);
+            let room = max.saturating_sub(end + kept).max(1);
+            if here.is_none() && new < room {
+                // Nothing for the observer here, and the cap is not among its successors.
+                kept += new;
+                *transitions += produced as u64;
+                continue;
             }
-            stop = Some(e);
-            break;
+            let id = StateId::new((start + position) as u32);
+            let store: &Store<T::State> = store;
+            let at = |explored| At { sys: rules.sys, options: rules.options, store, id, explored };
+            if let Some(found) = here.as_mut()
+                && let Some(e) = rules.before_storing(observer, &at(end + kept), found)
+            {
+                // None of this state's successors is stored.
+                bound = (position as u64) << 32;
+                stop = Some(e);
+                break 'walk;
+            }
+            // Transitions are counted as the serial driver stores them: none of a state stopped
+            // at before its successors are stored, and up to the one that reaches the cap.
+            let truncated = new >= room;
+            if truncated {
+                // The cap is reached at this state's `room`-th new successor.
+                let last = firsts.nth(position, room - 1);
+                kept += room;
+                bound = ((position as u64) << 32) | (last + 1);
+                *transitions += last + 1;
+            } else {
+                kept += new;
+                *transitions += produced as u64;
+            }
+            let mut here = here.unwrap_or_default();
+            if let Some(e) = rules.after_storing(observer, &at(end + kept), &mut here, truncated) {
+                if !truncated {
+                    // All of this state's successors are stored.
+                    bound = (position as u64 + 1) << 32;
+                }
+                stop = Some(e);
+                break 'walk;
+            }
         }
     }
 
@@ -529,20 +586,22 @@ where
                 return None;
             }
             let position = (order >> 32) as usize;
-            Some((bases[position] as usize + firsts.rank(order), StateId::new((start + position) as u32)))
+            let offset = chunk_base[position / CHUNK] + before[position] as usize + firsts.rank(order);
+            Some((offset, StateId::new((start + position) as u32)))
         };
         run_on(pool, workers, |w| {
             for sh in owned(w, workers) {
-                // SAFETY: a kept state (order below `bound`) goes to its discoverer's base
-                // (the first discoveries of earlier states in the walk) plus its rank among its
-                // discoverer's first discoveries: distinct for distinct states, and below
-                // `kept`, the total the walk counted up to `bound`.
+                // SAFETY: a kept state (order below `bound`) goes to the first discoveries of
+                // the states before its discoverer in the walk (its chunk's base, and those
+                // before it in the chunk) plus its rank among its discoverer's first
+                // discoveries: distinct for distinct states, and below `kept`, the total the
+                // walk counted up to `bound`.
                 unsafe { store.settle_shard(sh, &settling, place) };
             }
         });
     }
     // SAFETY: every kept pending state (order below `bound`) was written at its own offset, and
-    // they are `kept` in number with offsets `0..kept` (bases count them in order).
+    // they are `kept` in number with offsets `0..kept`.
     unsafe { store.finish_settle(kept) };
     stop
 }

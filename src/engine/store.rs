@@ -825,6 +825,39 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         }
     }
 
+    /// Parallel phase, [`Store::probe_batch`] for successors that all fall in shard `sh`, in
+    /// the order given.
+    pub(crate) fn probe_run(&self, sh: usize, entries: &mut [(u64, u64, Option<S>)]) {
+        const AHEAD: usize = 8;
+        let mut guard = lock(&self.shards[sh]);
+        let Shard { table, pending, set } = &mut *guard;
+        let (states, fps, identity) = (&self.states, self.fingerprints.as_ref(), &self.identity);
+        for n in 0..entries.len() + AHEAD {
+            if let Some(a) = entries.get(n) {
+                match set {
+                    Some(set) => set.prefetch(a.0),
+                    None => table.prefetch(a.0),
+                }
+            }
+            let Some(n) = n.checked_sub(AHEAD) else { continue };
+            let (h, order, ref mut state) = entries[n];
+            let found = {
+                let state = state.as_ref().expect("each successor is probed once");
+                find_in_level(table, pending, set.as_ref(), states, fps, identity, h, state)
+            };
+            let mut take = || state.take().expect("each successor is probed once");
+            match found {
+                Some(Met::Stored(_)) => {}
+                Some(Met::Pending(slot)) => {
+                    pending[slot as usize].meet(order, take, identity.is_keyed());
+                }
+                None => {
+                    pend(table, pending, &self.hints[sh], states, fps, identity, take(), h, order);
+                }
+            }
+        }
+    }
+
     /// Start loading the index slot of `h` without taking its shard's lock (a worker, before
     /// a batch of lookups).
     #[inline]
