@@ -24,6 +24,7 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use super::progress::Boundaries;
 use super::serial;
 use super::step::{At, Found, Observer, Rules, Seen};
 use super::store::{Probe, SHARDS, shard_of};
@@ -83,13 +84,8 @@ fn chunks<R: Send, W: Send>(
 }
 
 /// The sweep, level by level from the first; its end. With one worker, or for a level
-/// narrower than `parallel_level`, the level runs on the serial driver.
-///
-/// The store is measured (released below the level in fingerprint mode, the progress line
-/// updated, the memory budget tested) at level boundaries only, at least every
-/// [`EVERY`](super::progress::EVERY) states and more often as the budget nears: the same points
-/// for any number of workers, so a sweep stopped by the budget has the same count whatever
-/// ran it. A level is never cut by the budget.
+/// narrower than `parallel_level`, the level runs on the serial driver. What happens between
+/// levels (the store measured, the budget tested) is [`Boundaries`]'s.
 pub(super) fn levels<T, P, O>(
     rules: &Rules<'_, T, P>,
     store: &mut Store<T::State>,
@@ -109,30 +105,14 @@ where
         .then(|| rayon::ThreadPoolBuilder::new().num_threads(workers - 1).build().ok())
         .flatten();
     let mut start = 0usize;
-    let mut progress = super::progress::Progress::new(options.progress);
+    let mut boundaries = Boundaries::new(options.progress, options.memory_budget);
     let mut buffers = serial::Buffers::default();
     let scratch: Vec<Mutex<Scratch<T::State>>> = (0..workers).map(|_| Mutex::default()).collect();
-    let mut depth = 0usize;
-    let mut next_look = 0usize;
     while start < store.len() {
         let end = store.len();
-        if start >= next_look {
-            store.release_before(start);
-            let bytes = store.heap_bytes();
-            progress.update(store.len(), depth, end - start, bytes);
-            next_look = start + super::progress::EVERY;
-            if let Some(budget) = options.memory_budget {
-                if bytes > budget {
-                    return End::OverBudget;
-                }
-                // Look again before the states the remaining room holds at the current
-                // bytes per state, halved: the stop lands close to the budget.
-                let per_state = (bytes / end.max(1)).max(1);
-                let room = (budget - bytes) / per_state / 2;
-                next_look = next_look.min(start + room.max(1));
-            }
+        if !boundaries.level(store, start, end) {
+            return End::OverBudget;
         }
-        depth += 1;
         if rules.reduces() {
             store.reserve_in_full(end);
         }

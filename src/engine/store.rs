@@ -7,9 +7,10 @@
 //!   one chunk is partly empty;
 //! - the parent of each state (the state that discovered it) sits in the same kind of chunked
 //!   array; the action that led there is not stored but found again when a trace is built;
-//! - the index is 64 open-addressing tables of 5-byte slots (a hash tag and a state number,
-//!   see `src/engine/index.rs`), chosen by 6 bits of the hash, so a table grows one shard at a time
-//!   and the old and new shard coexist only briefly.
+//! - the index is 64 open-addressing tables of cache-line buckets of 12 slots (a hash tag and
+//!   a state number each, 5.33 bytes a slot, see `src/engine/index.rs`), chosen by 6 bits of
+//!   the hash, so a table grows one shard at a time and the old and new shard coexist only
+//!   briefly.
 
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
