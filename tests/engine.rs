@@ -266,6 +266,55 @@ fn wide_and_capped_levels_are_identical_with_any_number_of_workers() {
     same_for_any_workers(&grid);
 }
 
+/// Two workers over inline states run the pipelined driver (one thread stores, the other
+/// expands batches of 64 states ahead of it): a chain narrower than a batch (the storer expands
+/// itself), then levels of thousands (the other thread does), with the cap at and around
+/// batch boundaries, a panicking guard, a deadlock, an invariant, fingerprint mode, every edge.
+#[test]
+fn the_two_worker_pipeline_gives_the_serial_answer() {
+    use musil::Model;
+    // 0..40 a chain; from 40 on, each state s has successors 2s+1 and 2s+2 up to 20,000.
+    let tree = |panic_at: u32, dead_at: u32| {
+        Model::new(0u32)
+            .action("next", |s: &u32| *s < 40, |s: &u32| s + 1)
+            .action(
+                "left",
+                move |s: &u32| {
+                    assert!(*s != panic_at, "boom at {s}");
+                    *s >= 40 && *s != dead_at && 2 * s + 1 < 20_000
+                },
+                |s: &u32| 2 * s + 1,
+            )
+            .action("right", |s: &u32| *s >= 40 && 2 * s + 2 < 20_000, |s: &u32| 2 * s + 2)
+            .invariant("below-19000", |s: &u32| *s < 19_000)
+            .terminal(|s: &u32| 2 * s + 1 >= 20_000)
+    };
+    for (panic_at, dead_at) in [(u32::MAX, u32::MAX), (5_000, u32::MAX), (u32::MAX, 4_321)] {
+        let m = tree(panic_at, dead_at);
+        for fingerprint in [false, true] {
+            let with = |w: usize| Checker::new(&m).workers(w).fingerprint(fingerprint);
+            let checked = |c: Checker<'_, Model<u32>>| {
+                let (r, stats) = c.check_with_stats();
+                (r, stats.states, stats.transitions)
+            };
+            let at = format!("panic at {panic_at}, dead at {dead_at}, fingerprint {fingerprint}");
+            assert_eq!(checked(with(2)), checked(with(1)), "{at}");
+            assert_eq!(with(2).check_all(DistinctBy::Reason), with(1).check_all(DistinctBy::Reason), "{at}");
+            for cap in [1, 40, 63, 64, 65, 127, 128, 129, 1_000, 4_097] {
+                assert_eq!(
+                    checked(with(2).max_states(cap)),
+                    checked(with(1).max_states(cap)),
+                    "{at}, cap {cap}"
+                );
+            }
+        }
+        let graph = Checker::new(&m).explore();
+        let g = Checker::new(&m).workers(2).explore();
+        assert!(g.states().eq(graph.states()));
+        assert!(g.ids().all(|i| g.edges(i) == graph.edges(i)));
+    }
+}
+
 #[test]
 fn examples_are_identical_with_any_number_of_workers() {
     same_for_any_workers(&lost_update::model());

@@ -135,13 +135,18 @@ impl<S: std::hash::Hash + Eq> Config<S> {
     /// count, trace, truncation) is the same for any number: new states are numbered in the
     /// order the serial search discovers them. Only side effects of user code differ (a guard or
     /// effect may run for a state the serial search stops before expanding).
+    ///
+    /// With two workers over states without heap parts, one thread stores states in the serial
+    /// order while the other runs the model ahead of it; otherwise each level is split among
+    /// the workers and merged in order. `docs/PERFORMANCE.md` has the figures.
     pub fn workers(mut self, workers: usize) -> Self {
         self.workers = workers.max(1);
         self
     }
 
     /// Expand levels in parallel from this size on (default 256); tests set 1 so that tiny
-    /// models exercise the worker threads.
+    /// models exercise the worker threads. (The two-worker pipeline has no such threshold: a
+    /// narrow level is the storing thread's own work.)
     #[doc(hidden)]
     pub fn parallel_level(mut self, states: usize) -> Self {
         self.parallel_level = states.max(1);

@@ -6,8 +6,10 @@
 //! numbers states as it finds them. What happens at each state (invariants, successors, edge
 //! invariants, the cap, panics, deadlocks) is written once, in `step`. The sweep goes level by
 //! level (`parallel::levels`): a level runs on the serial driver (`serial`) with one worker or
-//! when it is narrow, and on the workers otherwise; both apply the same rules, so the verdict,
-//! the count and the trace do not depend on the number of workers. An analysis (`check`,
+//! when it is narrow, and on the workers otherwise; with two workers over states without heap
+//! parts, one thread stores in the serial driver's order while the other expands ahead of it
+//! (`pipeline`). All apply the same rules, so the verdict, the count and the trace do not
+//! depend on the number of workers. An analysis (`check`,
 //! `check_all`, `explore`, ...) only observes: it hears every problem and, if it asks, every
 //! edge, and decides what to keep and when to stop. Traces are rebuilt from parent links in
 //! one place (`trace`); the limits and settings of a sweep are one [`Config`].
@@ -16,6 +18,7 @@ mod config;
 mod fpset;
 mod index;
 mod parallel;
+mod pipeline;
 mod progress;
 mod serial;
 mod spill;

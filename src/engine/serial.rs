@@ -137,11 +137,11 @@ where
         // keeps nothing and so carries no bookkeeping.
         let end = if sink.give_back == &0 {
             rules.apply(observer, store, id, &mut current.found, |store, observer| {
-                sink.store::<T, O, false>(store, observer, successors)
+                sink.store::<T, O, false>(store, observer, successors.drain(..))
             })
         } else {
             rules.apply(observer, store, id, &mut current.found, |store, observer| {
-                sink.store::<T, O, true>(store, observer, successors)
+                sink.store::<T, O, true>(store, observer, successors.drain(..))
             })
         };
         if let Some(end) = end {
@@ -152,32 +152,32 @@ where
 }
 
 /// Where one state's successors are stored, and what is kept of the known ones.
-struct Sink<'a, S> {
-    id: StateId,
-    edges: bool,
-    max: usize,
-    transitions: &'a mut u64,
+pub(super) struct Sink<'a, S> {
+    pub id: StateId,
+    pub edges: bool,
+    pub max: usize,
+    pub transitions: &'a mut u64,
     /// How many known successors go back to `spare`.
-    give_back: &'a mut usize,
-    spare: &'a mut Spare<S>,
+    pub give_back: &'a mut usize,
+    pub spare: &'a mut Spare<S>,
 }
 
 impl<S> Sink<'_, S> {
     /// Store `successors` in order; `true` when the cap was reached. With `KEEP`, known
     /// successors go back to the spare states while `give_back` lasts.
     #[inline(always)]
-    fn store<T, O, const KEEP: bool>(
+    pub fn store<T, O, const KEEP: bool>(
         &mut self,
         store: &mut Store<S>,
         observer: &mut O,
-        successors: &mut Vec<(ActionId, S, u64)>,
+        successors: impl Iterator<Item = (ActionId, S, u64)>,
     ) -> bool
     where
         T: TransitionSystem<State = S>,
         O: Observer<T>,
         S: std::hash::Hash + Eq,
     {
-        for (k, (a, y, h)) in successors.drain(..).enumerate() {
+        for (k, (a, y, h)) in successors.enumerate() {
             *self.transitions += 1;
             let k = k as u32;
             let (to, new) = if !KEEP || *self.give_back == 0 {

@@ -13,7 +13,7 @@
 //!   briefly.
 
 use std::hash::BuildHasher;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::fpset::FpSet;
@@ -387,6 +387,51 @@ impl<T> Slots<T> {
     }
 }
 
+/// The stored states as other threads may read them while the store's owner appends (the
+/// pipelined driver's workers): where each chunk of states is, and how many states are
+/// stored and written, both published by the owner ([`Store::publish`]) with release ordering.
+pub(crate) struct Shelf<S> {
+    /// Chunk `c`'s first element (null until published); chunks never move.
+    chunks: Box<[AtomicPtr<S>]>,
+    /// Chunks published so far (written by the owner only).
+    known: AtomicUsize,
+    /// On a cache line of its own: the owner writes it while readers read the rest.
+    len: Padded<AtomicUsize>,
+    identity: Identity<S>,
+    fingerprinted: bool,
+}
+
+/// A value alone on its two cache lines (no other value shares them).
+#[repr(align(128))]
+pub(crate) struct Padded<T>(pub T);
+
+impl<S: std::hash::Hash + Eq> Shelf<S> {
+    /// States stored and readable.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.len.0.load(Ordering::Acquire)
+    }
+
+    /// Stored state `index`.
+    ///
+    /// # Safety
+    /// `index` is below [`Shelf::len`], the store this shelf was made from is alive, and the
+    /// state is not released while the reference lives.
+    #[inline]
+    pub(crate) unsafe fn get(&self, index: usize) -> &S {
+        let (c, o) = locate(index);
+        // SAFETY: the caller's promise: the state was written and published (release) before
+        // `len` counted it, which the caller read (acquire); chunks never move.
+        unsafe { &*self.chunks[c].load(Ordering::Acquire).add(o) }
+    }
+
+    /// What [`Store::hash`] gives.
+    #[inline]
+    pub(crate) fn hash(&self, state: &S) -> u64 {
+        if self.fingerprinted { self.identity.fingerprint(state) } else { self.identity.hash(state) }
+    }
+}
+
 /// Places for one level's new states, their parents and fingerprints, filled in parallel by
 /// [`Store::settle_shard`] and taken in by [`Store::finish_settle`].
 pub(crate) struct Settling<S> {
@@ -701,6 +746,33 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         // SAFETY: the caller keeps the store alive and the state unreleased while the
         // reference lives, and appending never moves a stored state.
         unsafe { &*state }
+    }
+
+    /// A [`Shelf`] of this store's states, published up to now.
+    pub(crate) fn shelf(&self) -> Shelf<S> {
+        let chunks = locate(self.max_len() - 1).0 + 1;
+        let shelf = Shelf {
+            chunks: (0..chunks).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect(),
+            known: AtomicUsize::new(0),
+            len: Padded(AtomicUsize::new(0)),
+            identity: self.identity.clone(),
+            fingerprinted: self.is_fingerprinted(),
+        };
+        self.publish(&shelf);
+        shelf
+    }
+
+    /// Publish the states stored since the last call to `shelf`'s readers.
+    #[inline]
+    pub(crate) fn publish(&self, shelf: &Shelf<S>) {
+        let known = shelf.known.load(Ordering::Relaxed);
+        if known < self.states.chunks.len() {
+            for (c, chunk) in self.states.chunks.iter().enumerate().skip(known) {
+                shelf.chunks[c].store(chunk.as_ptr().cast_mut(), Ordering::Release);
+            }
+            shelf.known.store(self.states.chunks.len(), Ordering::Relaxed);
+        }
+        shelf.len.0.store(self.states.len, Ordering::Release);
     }
 
     /// The state that discovered this one (`None` for an initial state).
