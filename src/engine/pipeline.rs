@@ -161,36 +161,59 @@ where
     let mut spare = Spare::new();
     let mut idle = 0u32;
     while !shared.done.load(Ordering::Acquire) {
-        let b = shared.frontier.0.load(Ordering::Acquire);
-        if (b + 1) * BATCH > shared.shelf.len() || b >= shared.storer_at.0.load(Ordering::Acquire) + RING {
-            // Nothing to take yet: spin a little, then sleep (the ring holds a millisecond or
-            // so of the storer's work; a narrow frontier is the storer's own work).
-            idle = idle.saturating_add(1);
-            if idle < 64 {
-                std::hint::spin_loop();
-            } else {
-                std::thread::sleep(Duration::from_micros(20));
+        match help(rules, shared, &mut spare) {
+            Help::Filled => idle = 0,
+            Help::Lost => {}
+            Help::Nothing => {
+                // Nothing to take yet: spin a little, then sleep (the ring holds a millisecond
+                // or so of the storer's work; a narrow frontier is the storer's own work).
+                idle = idle.saturating_add(1);
+                if idle < 64 {
+                    std::hint::spin_loop();
+                } else {
+                    std::thread::sleep(Duration::from_micros(20));
+                }
             }
-            continue;
         }
-        idle = 0;
-        if shared.frontier.0.compare_exchange(b, b + 1, Ordering::AcqRel, Ordering::Relaxed).is_err() {
-            continue;
-        }
-        let place = &shared.ring[b % RING];
-        if place
-            .tag
-            .compare_exchange(tag(b, FREE), tag(b, CLAIMED), Ordering::AcqRel, Ordering::Relaxed)
-            .is_err()
-        {
-            // The storer reached it first.
-            continue;
-        }
-        // SAFETY: this worker moved the place out of FREE: the batch is its own until READY.
-        let batch = unsafe { &mut *place.batch.get() };
-        fill(rules, &shared.shelf, batch, (b * BATCH, (b + 1) * BATCH), &mut spare);
-        place.tag.store(tag(b, READY), Ordering::Release);
     }
+}
+
+/// What one try at taking a batch ahead of the storer came to.
+enum Help {
+    /// A batch was taken and expanded.
+    Filled,
+    /// Another thread took the batch first: try again.
+    Lost,
+    /// No batch can be taken yet (not all its states are stored, or the ring is full).
+    Nothing,
+}
+
+/// Take the next batch ahead of the storer, if one can be taken, and expand it: what the
+/// workers do, and the storer too while it waits for a batch a worker is expanding (so that
+/// when expanding is the slower part, both threads expand).
+fn help<T, P>(rules: &Rules<'_, T, P>, shared: &Shared<T::State>, spare: &mut Spare<T::State>) -> Help
+where
+    T: TransitionSystem,
+    P: Properties<T::State>,
+{
+    let b = shared.frontier.0.load(Ordering::Acquire);
+    if (b + 1) * BATCH > shared.shelf.len() || b >= shared.storer_at.0.load(Ordering::Acquire) + RING {
+        return Help::Nothing;
+    }
+    if shared.frontier.0.compare_exchange(b, b + 1, Ordering::AcqRel, Ordering::Relaxed).is_err() {
+        return Help::Lost;
+    }
+    let place = &shared.ring[b % RING];
+    if place.tag.compare_exchange(tag(b, FREE), tag(b, CLAIMED), Ordering::AcqRel, Ordering::Relaxed).is_err()
+    {
+        // The storer reached it first.
+        return Help::Lost;
+    }
+    // SAFETY: this thread moved the place out of FREE: the batch is its own until READY.
+    let batch = unsafe { &mut *place.batch.get() };
+    fill(rules, &shared.shelf, batch, (b * BATCH, (b + 1) * BATCH), spare);
+    place.tag.store(tag(b, READY), Ordering::Release);
+    Help::Filled
 }
 
 /// The sweep on `workers` threads (at least two): this thread stores, the pool's expand; its
@@ -258,7 +281,7 @@ where
     while i < store.len() {
         let b = i / BATCH;
         let place = &shared.ring[b % RING];
-        let mine = take(shared, b);
+        let mine = take(rules, shared, b, &mut spare);
         // SAFETY: the storer holds this place (taken just now: MINE or READY).
         let batch = unsafe { &mut *place.batch.get() };
         let batch_end = (b + 1) * BATCH;
@@ -363,8 +386,17 @@ where
 }
 
 /// The storer reaches batch `b`: take it to expand itself if no worker has (true), or wait
-/// for the worker that has.
-fn take<S>(shared: &Shared<S>, b: usize) -> bool {
+/// for the worker that has, expanding batches further ahead meanwhile.
+fn take<T, P>(
+    rules: &Rules<'_, T, P>,
+    shared: &Shared<T::State>,
+    b: usize,
+    spare: &mut Spare<T::State>,
+) -> bool
+where
+    T: TransitionSystem,
+    P: Properties<T::State>,
+{
     shared.storer_at.0.store(b, Ordering::Release);
     shared.frontier.0.fetch_max(b + 1, Ordering::AcqRel);
     let place = &shared.ring[b % RING];
@@ -374,6 +406,10 @@ fn take<S>(shared: &Shared<S>, b: usize) -> bool {
     let mut spins = 0u32;
     while place.tag.load(Ordering::Acquire) != tag(b, READY) {
         assert!(!shared.broken.load(Ordering::Acquire), "musil: a worker of the sweep failed");
+        // A worker is expanding it: expand the next batch meanwhile, if there is one.
+        if let Help::Filled = help(rules, shared, spare) {
+            continue;
+        }
         spins = spins.saturating_add(1);
         if spins < 1024 {
             std::hint::spin_loop();
