@@ -872,7 +872,6 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         const AHEAD: usize = 4;
         let mut guard = lock(&self.shards[sh]);
         let Shard { table, pending, set } = &mut *guard;
-        let (states, fps, identity) = (&self.states, self.fingerprints.as_ref(), &self.identity);
         for (n, &j) in which.iter().enumerate() {
             if let Some(&a) = which.get(n + AHEAD) {
                 match set {
@@ -880,21 +879,7 @@ impl<S: std::hash::Hash + Eq> Store<S> {
                     None => table.prefetch(entries[a as usize].0),
                 }
             }
-            let (h, order, ref mut state) = entries[j as usize];
-            let found = {
-                let state = state.as_ref().expect("each successor is probed once");
-                find_in_level(table, pending, set.as_ref(), states, fps, identity, h, state)
-            };
-            let mut take = || state.take().expect("each successor is probed once");
-            match found {
-                Some(Met::Stored(_)) => {}
-                Some(Met::Pending(slot)) => {
-                    pending[slot as usize].meet(order, take, identity.is_keyed());
-                }
-                None => {
-                    pend(table, pending, &self.hints[sh], states, fps, identity, take(), h, order);
-                }
-            }
+            self.probe_one(sh, (table, pending, set.as_ref()), &mut entries[j as usize]);
         }
     }
 
@@ -904,7 +889,6 @@ impl<S: std::hash::Hash + Eq> Store<S> {
         const AHEAD: usize = 8;
         let mut guard = lock(&self.shards[sh]);
         let Shard { table, pending, set } = &mut *guard;
-        let (states, fps, identity) = (&self.states, self.fingerprints.as_ref(), &self.identity);
         for n in 0..entries.len() + AHEAD {
             if let Some(a) = entries.get(n) {
                 match set {
@@ -913,20 +897,34 @@ impl<S: std::hash::Hash + Eq> Store<S> {
                 }
             }
             let Some(n) = n.checked_sub(AHEAD) else { continue };
-            let (h, order, ref mut state) = entries[n];
-            let found = {
-                let state = state.as_ref().expect("each successor is probed once");
-                find_in_level(table, pending, set.as_ref(), states, fps, identity, h, state)
-            };
-            let mut take = || state.take().expect("each successor is probed once");
-            match found {
-                Some(Met::Stored(_)) => {}
-                Some(Met::Pending(slot)) => {
-                    pending[slot as usize].meet(order, take, identity.is_keyed());
-                }
-                None => {
-                    pend(table, pending, &self.hints[sh], states, fps, identity, take(), h, order);
-                }
+            self.probe_one(sh, (table, pending, set.as_ref()), &mut entries[n]);
+        }
+    }
+
+    /// One successor of a parallel level's lookups in shard `sh` (whose table, pending states
+    /// and set are given, locked): stored already, it is left in `entry`; pending, it lowers
+    /// the pending state's order if it met it earlier; unknown, it becomes pending.
+    #[inline(always)]
+    fn probe_one(
+        &self,
+        sh: usize,
+        (table, pending, set): (&mut Table, &mut Vec<Pending<S>>, Option<&FpSet>),
+        entry: &mut (u64, u64, Option<S>),
+    ) {
+        let (states, fps, identity) = (&self.states, self.fingerprints.as_ref(), &self.identity);
+        let (h, order, ref mut state) = *entry;
+        let found = {
+            let state = state.as_ref().expect("each successor is probed once");
+            find_in_level(table, pending, set, states, fps, identity, h, state)
+        };
+        let mut take = || state.take().expect("each successor is probed once");
+        match found {
+            Some(Met::Stored(_)) => {}
+            Some(Met::Pending(slot)) => {
+                pending[slot as usize].meet(order, take, identity.is_keyed());
+            }
+            None => {
+                pend(table, pending, &self.hints[sh], states, fps, identity, take(), h, order);
             }
         }
     }
