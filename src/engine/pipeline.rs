@@ -121,16 +121,11 @@ fn fill<T, P>(
         let at = batch.successors.len();
         let mut found = Found::default();
         let successors = &mut batch.successors;
-        rules.expand(
-            x,
-            &mut found,
-            spare,
-            |_| Seen::New,
-            |a, y| {
-                let h = shelf.hash(&y);
-                successors.push((a, y, h));
-            },
-        );
+        rules.expand(x, &mut found, spare, |_| Seen::New, |a, y| successors.push((a, y, 0)));
+        // Hashed after the system made them all, as the serial driver does.
+        for (_, y, h) in &mut successors[at..] {
+            *h = shelf.hash(y);
+        }
         // These states own no heap memory: nothing is given back to `spare`.
         spare.take_copies();
         batch.counts.push((batch.successors.len() - at) as u32);
