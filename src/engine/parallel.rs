@@ -218,18 +218,16 @@ where
     let lo = start + c * CHUNK;
     let hi = (lo + CHUNK).min(end);
     let mut counted = Counted { enabled: Vec::with_capacity(hi - lo), found: Vec::new() };
-    let mut made = Vec::new();
     for i in lo..hi {
         let position = i - start;
         let mut k = 0u64;
         let mut found = Found::default();
         let x = store.get(StateId::new(i as u32));
-        let in_full = rules.expand(x, &mut found, spare, seen(store, start), |_, y| made.push(y));
-        // Hashed once the system made them all, as the serial driver does.
-        for y in made.drain(..) {
-            sink(store.hash(&y), ((position as u64) << 32) | k, y);
+        let in_full = rules.expand(x, &mut found, spare, seen(store, start), |_, y| {
+            let order = ((position as u64) << 32) | k;
             k += 1;
-        }
+            sink(store.hash(&y), order, y);
+        });
         if in_full && rules.reduces() {
             store.mark_in_full(StateId::new(i as u32));
         }
@@ -661,7 +659,6 @@ where
             let spare = &mut scratch.spare;
             // Successors found known, as many kept spare as the system took.
             let mut known = Vec::new();
-            let mut made = Vec::new();
             (lo..hi)
                 .map(|i| {
                     let position = i - start;
@@ -669,10 +666,7 @@ where
                     let mut found = Found::default();
                     let id = StateId::new(i as u32);
                     let x = store.get(id);
-                    let in_full = rules
-                        .expand(x, &mut found, spare, seen(store, start), |action, y| made.push((action, y)));
-                    // Looked up once the system made them all, as the serial driver hashes.
-                    for (action, y) in made.drain(..) {
+                    let in_full = rules.expand(x, &mut found, spare, seen(store, start), |action, y| {
                         let order = ((position as u64) << 32) | succs.len() as u64;
                         let h = store.hash(&y);
                         let (probe, left) = store.probe_or_pend(y, h, order);
@@ -681,7 +675,7 @@ where
                             Probe::Known(id) => Succ::Known { action, id },
                             Probe::Pending { shard, slot } => Succ::New { action, shard, slot, order },
                         });
-                    }
+                    });
                     for y in known.drain(..).take(spare.take_copies()) {
                         spare.put(y);
                     }

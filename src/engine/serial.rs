@@ -63,7 +63,7 @@ fn expand<T: TransitionSystem, P: Properties<T::State>>(
     let out = &mut into.successors;
     // SAFETY: the store outlives `x`, and nothing here releases states.
     let x: &T::State = unsafe { store.detached(id) };
-    if rules.reduces() {
+    let hashed = if rules.reduces() {
         // The proviso looks states up (this level or earlier: the same answer whatever of the
         // next level is stored yet, and marks of earlier levels only).
         let known: &Store<T::State> = store;
@@ -75,15 +75,35 @@ fn expand<T: TransitionSystem, P: Properties<T::State>>(
         if rules.expand(x, &mut into.found, spare, seen, |a, y| out.push((a, y, 0))) {
             store.mark_in_full(id);
         }
+        false
+    } else if std::mem::needs_drop::<T::State>() {
+        // States with heap parts are hashed as they come: hashed in a loop of their own, they
+        // were slower with two workers (`registry-closures 9`: 0.79 -> 0.96 s, alternated
+        // medians), and no faster with one.
+        rules.expand(
+            x,
+            &mut into.found,
+            spare,
+            |_| Seen::New,
+            |a, y| {
+                let h = store.hash(&y);
+                store.prefetch_slot(h);
+                out.push((a, y, h));
+            },
+        );
+        true
     } else {
         rules.expand(x, &mut into.found, spare, |_| Seen::New, |a, y| out.push((a, y, 0)));
-    }
-    // Hashed in a loop of their own once the system made them all: hashing inside the
-    // callback the system calls was 20-25% slower (one worker: `counters-closures-array 6`,
-    // `phils 16`, `token-ring 16`).
-    for (_, y, h) in out.iter_mut() {
-        *h = store.hash(y);
-        store.prefetch_slot(*h);
+        false
+    };
+    if !hashed {
+        // Hashed in a loop of their own once the system made them all: hashing inside the
+        // callback the system calls was 20-25% slower (one worker: `counters-closures-array 6`,
+        // `phils 16`, `token-ring 16`).
+        for (_, y, h) in out.iter_mut() {
+            *h = store.hash(y);
+            store.prefetch_slot(*h);
+        }
     }
     into.took = spare.take_copies();
 }
